@@ -1,0 +1,157 @@
+//! One HTTP exchange with the server: fetch with a time limit, aborted when
+//! the caller's future is dropped (the view that started it went away), and
+//! every failure classified into an [`ApiError`].
+
+use super::error::{classify_http, ApiError};
+use futures::future::{select, Either};
+use gloo_net::http::{Method, RequestBuilder};
+use web_sys::{AbortController, RequestMode};
+
+/// A successful (2xx) answer.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub etag: Option<String>,
+    pub body: String,
+}
+
+impl RawResponse {
+    /// Parses the body as JSON, or says why it could not.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
+        serde_json::from_str(&self.body).map_err(|e| ApiError::MalformedBody {
+            detail: format!(
+                "expected JSON ({e}); the body starts with: {}",
+                self.body.chars().take(120).collect::<String>()
+            ),
+        })
+    }
+}
+
+/// Aborts the fetch if the future owning it is dropped before it finished.
+struct AbortOnDrop {
+    controller: Option<AbortController>,
+}
+
+impl AbortOnDrop {
+    fn disarm(&mut self) {
+        self.controller = None;
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(c) = self.controller.take() {
+            c.abort();
+        }
+    }
+}
+
+/// Sends one request. `body` is JSON text (sent with a JSON content type).
+pub async fn send(
+    method: Method,
+    url: &str,
+    body: Option<String>,
+    timeout_ms: u32,
+) -> Result<RawResponse, ApiError> {
+    let controller = AbortController::new().ok();
+    let mut guard = AbortOnDrop {
+        controller: controller.clone(),
+    };
+    let mut builder = RequestBuilder::new(url)
+        .method(method.clone())
+        .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+    // GETs carry no body and no custom header, so a cross-origin GET needs
+    // no preflight (like the 3.x Studio).
+    let request = match body {
+        Some(text) => builder
+            .header("Content-Type", "application/json; charset=utf-8")
+            .body(text),
+        None => {
+            builder = builder.cache(web_sys::RequestCache::NoStore);
+            builder.build()
+        }
+    }
+    .map_err(|e| ApiError::MalformedBody {
+        detail: format!("could not build the request: {e}"),
+    })?;
+
+    let fetch = Box::pin(request.send());
+    let timer = Box::pin(gloo_timers::future::TimeoutFuture::new(timeout_ms));
+    let response = match select(fetch, timer).await {
+        Either::Left((result, _)) => result,
+        Either::Right(((), _)) => {
+            // Abort the fetch now (the guard would too, when dropped).
+            drop(guard);
+            return Err(ApiError::Timeout {
+                url: url.to_string(),
+                after_ms: timeout_ms,
+            });
+        }
+    };
+    guard.disarm();
+
+    let response = match response {
+        Ok(r) => r,
+        Err(_) => return Err(network_failure(url, timeout_ms).await),
+    };
+    let status = response.status();
+    let headers = response.headers();
+    let content_type = headers.get("content-type");
+    let etag = headers.get("etag");
+    let body = response.text().await.map_err(|e| ApiError::MalformedBody {
+        detail: format!("the body could not be read: {e}"),
+    })?;
+    if (200..300).contains(&status) {
+        Ok(RawResponse {
+            status,
+            content_type,
+            etag,
+            body,
+        })
+    } else {
+        Err(classify_http(status, content_type.as_deref(), &body, url))
+    }
+}
+
+/// A fetch that failed without a status is either "nothing answered" or
+/// "the browser hid the answer (CORS)". A `no-cors` request to the same
+/// origin tells them apart: it succeeds (opaquely) when something answers.
+async fn network_failure(url: &str, timeout_ms: u32) -> ApiError {
+    let probe_url = origin_of(url)
+        .map(|o| format!("{o}/build/version"))
+        .unwrap_or_else(|| url.to_string());
+    let probe = RequestBuilder::new(&probe_url)
+        .method(Method::GET)
+        .mode(RequestMode::NoCors)
+        .build();
+    let reachable = match probe {
+        Ok(req) => {
+            let fetch = Box::pin(req.send());
+            let timer = Box::pin(gloo_timers::future::TimeoutFuture::new(
+                timeout_ms.min(5_000),
+            ));
+            matches!(select(fetch, timer).await, Either::Left((Ok(_), _)))
+        }
+        Err(_) => false,
+    };
+    if reachable {
+        ApiError::CorsRefused {
+            url: url.to_string(),
+        }
+    } else {
+        ApiError::Unreachable {
+            url: url.to_string(),
+        }
+    }
+}
+
+/// `scheme://host:port` of an absolute URL.
+fn origin_of(url: &str) -> Option<String> {
+    let scheme_end = url.find("://")? + 3;
+    let host_end = url[scheme_end..]
+        .find('/')
+        .map(|i| scheme_end + i)
+        .unwrap_or(url.len());
+    Some(url[..host_end].to_string())
+}

@@ -1,0 +1,14 @@
+//! Everything that talks to a RavenDB server: wire types per protocol
+//! generation, the one typed client, its error type and the polling engine.
+
+pub mod error;
+pub mod poll;
+pub mod version;
+pub mod wire3x;
+
+#[cfg(target_arch = "wasm32")]
+pub mod client;
+#[cfg(target_arch = "wasm32")]
+pub mod http;
+
+pub use error::ApiError;

@@ -1,0 +1,178 @@
+//! The connection indicator in the header and the server-address settings
+//! it opens. The indicator asks `GET /build/version` and shows the server's
+//! version, or a clear reason why it cannot.
+
+use crate::{
+    api::{
+        client::{Client, ServerInfo},
+        ApiError,
+    },
+    app::{Connection, DeployConfigState},
+    components::error_view::ErrorView,
+    config::{normalize_server_url, ServerUrlSource},
+};
+use leptos::prelude::*;
+
+/// The result of the last server check; `None` while checking.
+pub type ServerStatus = LocalResource<Option<Result<ServerInfo, ApiError>>>;
+
+/// Creates the shared server check (re-runs when the address changes or a
+/// re-check is asked for) and provides it as context.
+pub fn provide_server_status(conn: Connection) -> ServerStatus {
+    let status: ServerStatus = LocalResource::new(move || {
+        conn.recheck.track();
+        let target = conn.server_url();
+        let timeout = conn.timeout_ms();
+        async move {
+            let (url, _) = target?;
+            Some(Client::new(url, timeout).server_info().await)
+        }
+    });
+    provide_context(status);
+    status
+}
+
+fn short_status(status: &Option<Option<Result<ServerInfo, ApiError>>>) -> (String, &'static str) {
+    match status {
+        None | Some(None) => ("Checking the server…".into(), "checking"),
+        Some(Some(Ok(info))) => (format!("Connected: {}", info.label()), "ok"),
+        Some(Some(Err(e))) => {
+            let text = match e {
+                ApiError::Unreachable { .. } => "Server unreachable",
+                ApiError::CorsRefused { .. } => "Blocked by CORS",
+                ApiError::Timeout { .. } => "Server too slow to answer",
+                ApiError::NotAdmin { .. } => "Not allowed by the server",
+                ApiError::NotRavenDb { .. } | ApiError::MalformedBody { .. } | ApiError::NotFound { .. } => {
+                    "Not a RavenDB server"
+                }
+                _ => "Server error",
+            };
+            (text.into(), "error")
+        }
+    }
+}
+
+/// The header indicator plus its settings panel.
+#[component]
+pub fn ConnectionIndicator() -> impl IntoView {
+    let status = expect_context::<ServerStatus>();
+    let open = RwSignal::new(false);
+    let short = Memo::new(move |_| short_status(&status.get()));
+
+    view! {
+        <div class="connection">
+            <span class=move || format!("status-dot {}", short.get().1) aria-hidden="true"></span>
+            <span class="connection-text" role="status" aria-live="polite">
+                {move || short.get().0}
+            </span>
+            <button
+                type="button"
+                class="secondary"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="server-settings"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                "Server settings"
+            </button>
+            <Show when=move || open.get()>
+                <ServerSettings status close=move || open.set(false)/>
+            </Show>
+        </div>
+    }
+}
+
+/// The server address form and the full story of the last check.
+#[component]
+fn ServerSettings(
+    status: ServerStatus,
+    /// Closes the panel.
+    close: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let conn = expect_context::<Connection>();
+    let initial = conn
+        .user_setting
+        .get_untracked()
+        .or_else(|| conn.server_url().map(|(u, _)| u))
+        .unwrap_or_default();
+    let draft = RwSignal::new(initial);
+    let error = RwSignal::new(None::<String>);
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match normalize_server_url(&draft.get()) {
+            Ok(url) => {
+                error.set(None);
+                draft.set(url.clone());
+                conn.set_user_setting(Some(url));
+                conn.recheck.update(|n| *n += 1);
+            }
+            Err(e) => error.set(Some(format!("The address {e}."))),
+        }
+    };
+    let use_default = move |_| {
+        conn.set_user_setting(None);
+        error.set(None);
+        if let Some((url, _)) = conn.server_url() {
+            draft.set(url);
+        }
+        conn.recheck.update(|n| *n += 1);
+    };
+    let close_btn = close.clone();
+
+    view! {
+        <section id="server-settings" class="panel server-settings" aria-labelledby="server-settings-title">
+            <h2 id="server-settings-title">"Server"</h2>
+            <form on:submit=save novalidate=true>
+                <label for="server-url">"RavenDB server URL"</label>
+                <input
+                    id="server-url"
+                    type="url"
+                    autocomplete="url"
+                    spellcheck="false"
+                    prop:value=move || draft.get()
+                    on:input:target=move |ev| draft.set(ev.target().value())
+                    aria-invalid=move || error.get().is_some().to_string()
+                    aria-describedby="server-url-hint server-url-error"
+                />
+                <p id="server-url-hint" class="hint">
+                    "The root address of the RavenDB server, e.g. http://raven.example:8080. "
+                    "Kept in this browser only. “Use default” goes back to config.json or this page's own address."
+                </p>
+                <p id="server-url-error" class="field-error">{move || error.get()}</p>
+                <div class="actions">
+                    <button type="submit">"Save and check"</button>
+                    <button type="button" class="secondary" on:click=use_default>"Use default"</button>
+                    <button type="button" class="secondary" on:click=move |_| conn.recheck.update(|n| *n += 1)>
+                        "Check again"
+                    </button>
+                    <button type="button" class="secondary" on:click=move |_| close_btn()>"Close"</button>
+                </div>
+            </form>
+            <p class="in-use">
+                {move || match conn.server_url() {
+                    None => "Reading config.json…".to_string(),
+                    Some((url, src)) => format!("In use: {url} ({})", match src {
+                        ServerUrlSource::UserSetting => "your setting in this browser",
+                        ServerUrlSource::DeployConfig => "from config.json",
+                        ServerUrlSource::PageOrigin => "this page's own address",
+                    }),
+                }}
+            </p>
+            {move || match conn.deploy.get() {
+                DeployConfigState::Invalid(e) => Some(view! {
+                    <p class="warning-text">{e.to_string()} " This page's own address is used instead."</p>
+                }),
+                _ => None,
+            }}
+            {move || match status.get() {
+                Some(Some(Ok(info))) => view! {
+                    <p class="ok-text">
+                        {format!("{} — product version {}, build {}.", info.label(), info.product_version, info.build_version)}
+                    </p>
+                }.into_any(),
+                Some(Some(Err(e))) => view! { <ErrorView error=e/> }.into_any(),
+                _ => view! { <p>"Checking…"</p> }.into_any(),
+            }}
+        </section>
+    }
+}

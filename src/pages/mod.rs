@@ -1,0 +1,11 @@
+//! One module per screen.
+
+mod backup;
+mod not_found;
+mod operations;
+mod restore;
+
+pub use backup::BackupPage;
+pub use not_found::NotFoundPage;
+pub use operations::OperationsPage;
+pub use restore::RestorePage;

@@ -1,0 +1,32 @@
+//! The only place that touches localStorage. It holds non-secret
+//! preferences (server address, theme) and remembered operation ids; a
+//! request body, a document or a secret value is never written here.
+
+/// localStorage keys, all under one prefix.
+pub mod keys {
+    pub const SERVER_URL: &str = "raven-backup-studio.server-url";
+    pub const THEME: &str = "raven-backup-studio.theme";
+    pub const OPERATIONS: &str = "raven-backup-studio.operations";
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Reads a value; `None` when absent or when storage is unavailable
+/// (private mode, disabled cookies).
+pub fn get(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok().flatten()
+}
+
+/// Writes a value; returns false when storage is unavailable or full.
+pub fn set(key: &str, value: &str) -> bool {
+    local_storage().is_some_and(|s| s.set_item(key, value).is_ok())
+}
+
+/// Removes a value.
+pub fn remove(key: &str) {
+    if let Some(s) = local_storage() {
+        let _ = s.remove_item(key);
+    }
+}

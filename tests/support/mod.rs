@@ -1,0 +1,188 @@
+//! Browser-test helpers: mount the app, find elements by role and
+//! accessible name (as a person or a screen reader would), and wait for
+//! the asynchronous UI to settle.
+#![allow(dead_code)]
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+/// Mounts the whole app in a fresh container and returns the container.
+pub fn mount_app() -> HtmlElement {
+    let document = document();
+    let container = document
+        .create_element("div")
+        .unwrap()
+        .unchecked_into::<HtmlElement>();
+    document.body().unwrap().append_child(&container).unwrap();
+    let handle = leptos::mount::mount_to(container.clone(), raven_backup_studio::app::App);
+    handle.forget();
+    container
+}
+
+/// Sets the location hash without adding noise to the test page.
+pub fn set_hash(hash: &str) {
+    window().location().set_hash(hash).unwrap();
+}
+
+/// Sleeps for `ms` milliseconds (lets fetches and effects run).
+pub async fn sleep(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}
+
+/// Waits until `cond` holds, for up to `timeout_ms`; panics with `what`.
+pub async fn wait_until(what: &str, timeout_ms: u32, mut cond: impl FnMut() -> bool) {
+    let start = js_sys::Date::now();
+    loop {
+        leptos::task::tick().await;
+        if cond() {
+            return;
+        }
+        if js_sys::Date::now() - start > timeout_ms as f64 {
+            panic!("timed out after {timeout_ms} ms waiting for: {what}");
+        }
+        sleep(25).await;
+    }
+}
+
+fn normalize(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn text_of(el: &Element) -> String {
+    normalize(&el.text_content().unwrap_or_default())
+}
+
+/// The implicit or explicit ARIA role of an element (the subset we use).
+pub fn role_of(el: &Element) -> Option<String> {
+    if let Some(role) = el.get_attribute("role") {
+        return Some(role);
+    }
+    let tag = el.tag_name().to_ascii_lowercase();
+    let input_type = el.get_attribute("type").unwrap_or_else(|| "text".into());
+    Some(
+        match tag.as_str() {
+            "a" if el.has_attribute("href") => "link",
+            "button" => "button",
+            "nav" => "navigation",
+            "main" => "main",
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => "heading",
+            "select" => "combobox",
+            "textarea" => "textbox",
+            "input" => match input_type.as_str() {
+                "checkbox" => "checkbox",
+                "radio" => "radio",
+                "button" | "submit" => "button",
+                "search" => "searchbox",
+                _ => "textbox",
+            },
+            "section" if el.has_attribute("aria-labelledby") || el.has_attribute("aria-label") => "region",
+            "table" => "table",
+            "li" => "listitem",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+/// The accessible name: aria-label, aria-labelledby, a <label>, or the text.
+pub fn accessible_name(el: &Element) -> String {
+    if let Some(label) = el.get_attribute("aria-label") {
+        return normalize(&label);
+    }
+    let doc = document();
+    if let Some(ids) = el.get_attribute("aria-labelledby") {
+        let parts: Vec<String> = ids
+            .split_whitespace()
+            .filter_map(|id| doc.get_element_by_id(id))
+            .map(|e| text_of(&e))
+            .collect();
+        return normalize(&parts.join(" "));
+    }
+    let tag = el.tag_name().to_ascii_lowercase();
+    if matches!(tag.as_str(), "input" | "select" | "textarea") {
+        if !el.id().is_empty() {
+            if let Ok(Some(label)) = doc.query_selector(&format!("label[for=\"{}\"]", el.id())) {
+                return text_of(&label);
+            }
+        }
+        if let Ok(Some(label)) = el.closest("label") {
+            // The label's own text, without the control's option texts.
+            let mut text = String::new();
+            let children = label.child_nodes();
+            for i in 0..children.length() {
+                if let Some(node) = children.item(i) {
+                    let is_control = node
+                        .dyn_ref::<Element>()
+                        .map(|e| matches!(e.tag_name().to_ascii_lowercase().as_str(), "select" | "input" | "textarea"))
+                        .unwrap_or(false);
+                    if !is_control {
+                        text.push_str(&node.text_content().unwrap_or_default());
+                        text.push(' ');
+                    }
+                }
+            }
+            return normalize(&text);
+        }
+        return String::new();
+    }
+    text_of(el)
+}
+
+fn all_elements(root: &Element) -> Vec<Element> {
+    let list = root.query_selector_all("*").unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .collect()
+}
+
+/// All elements under `root` with this role whose accessible name contains `name`.
+pub fn all_by_role(root: &Element, role: &str, name: &str) -> Vec<Element> {
+    all_elements(root)
+        .into_iter()
+        .filter(|e| role_of(e).as_deref() == Some(role))
+        .filter(|e| accessible_name(e).contains(name))
+        .collect()
+}
+
+/// The one element with this role whose accessible name contains `name`.
+pub fn by_role(root: &Element, role: &str, name: &str) -> Element {
+    let found = all_by_role(root, role, name);
+    match found.len() {
+        1 => found.into_iter().next().unwrap(),
+        0 => panic!(
+            "no {role} named {name:?}; {role}s present: {:?}",
+            all_by_role(root, role, "").iter().map(accessible_name).collect::<Vec<_>>()
+        ),
+        n => panic!("{n} elements with role {role} named {name:?}"),
+    }
+}
+
+/// Like [`by_role`] but `None` when absent.
+pub fn query_role(root: &Element, role: &str, name: &str) -> Option<Element> {
+    all_by_role(root, role, name).into_iter().next()
+}
+
+/// Clicks an element.
+pub fn click(el: &Element) {
+    el.unchecked_ref::<HtmlElement>().click();
+}
+
+/// Types into an input or textarea (sets the value, fires `input`).
+pub fn type_into(el: &Element, value: &str) {
+    if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        input.set_value(value);
+    } else if let Some(area) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        area.set_value(value);
+    } else {
+        panic!("not a text field: {}", el.tag_name());
+    }
+    let ev = web_sys::Event::new("input").unwrap();
+    el.dispatch_event(&ev).unwrap();
+}
+
+/// The text of an element, whitespace-normalized.
+pub fn text(el: &Element) -> String {
+    text_of(el)
+}
