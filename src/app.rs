@@ -63,6 +63,11 @@ impl Connection {
         ))
     }
 
+    /// [`Self::server_url`] without subscribing (for event handlers).
+    pub fn server_url_untracked(&self) -> Option<(String, ServerUrlSource)> {
+        untrack(|| self.server_url())
+    }
+
     /// The time limit of one request.
     pub fn timeout_ms(&self) -> u32 {
         match self.deploy.get() {

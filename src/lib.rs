@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod config;
+pub mod forms;
 pub mod route;
 
 #[cfg(target_arch = "wasm32")]

@@ -75,7 +75,7 @@ async fn indicator_says_clearly_when_the_server_is_unreachable() {
     wait_until("settings panel", 2000, || query_role(&root, "region", "Server").is_some()).await;
     let panel = by_role(&root, "region", "Server");
     let words = text(&panel);
-    assert!(words.contains("http://127.0.0.1:9 did not answer"), "{words}");
+    assert!(words.contains("http://127.0.0.1:9/build/version did not answer"), "{words}");
     assert!(words.contains("Check the server address"), "{words}");
     assert!(words.contains("your setting in this browser"), "{words}");
     root.remove();

@@ -1,1 +1,35 @@
-fn main() {}
+use devserver::{app::App, config::Config, config::HELP, server};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let cfg = match Config::parse(&args) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            print!("{HELP}");
+            return;
+        }
+        Err(e) => {
+            eprintln!("devserver: {e}");
+            std::process::exit(2);
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("devserver: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    let result = rt.block_on(async move {
+        let app = App::new(cfg)?;
+        server::run(app).await
+    });
+    if let Err(e) = result {
+        eprintln!("devserver: {e}");
+        std::process::exit(1);
+    }
+}

@@ -92,7 +92,7 @@ fn ServerSettings(
     let initial = conn
         .user_setting
         .get_untracked()
-        .or_else(|| conn.server_url().map(|(u, _)| u))
+        .or_else(|| conn.server_url_untracked().map(|(u, _)| u))
         .unwrap_or_default();
     let draft = RwSignal::new(initial);
     let error = RwSignal::new(None::<String>);
@@ -112,7 +112,7 @@ fn ServerSettings(
     let use_default = move |_| {
         conn.set_user_setting(None);
         error.set(None);
-        if let Some((url, _)) = conn.server_url() {
+        if let Some((url, _)) = conn.server_url_untracked() {
             draft.set(url);
         }
         conn.recheck.update(|n| *n += 1);

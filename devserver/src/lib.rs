@@ -1,0 +1,15 @@
+//! devserver: a faithful reference server for the RavenDB 3.x (3.0 and 3.5)
+//! backup/restore admin HTTP protocol, with real on-disk data, real backup
+//! folders and real restores. A test and demo tool, not a database.
+//!
+//! See `README.md` for flags, control endpoints and on-disk layout.
+
+pub mod app;
+pub mod backup;
+pub mod config;
+pub mod demo;
+pub mod http;
+pub mod ops;
+pub mod server;
+pub mod store;
+pub mod util;
