@@ -7,8 +7,8 @@ use crate::{
         theme::ThemePicker,
     },
     config::{
-        effective_server_url, parse_deploy_config, ConfigError, DeployConfig,
-        ServerUrlSource, DEFAULT_REQUEST_TIMEOUT_MS,
+        effective_server_url, parse_deploy_config, ConfigError, DeployConfig, ServerUrlSource,
+        DEFAULT_REQUEST_TIMEOUT_MS,
     },
     pages::{BackupPage, NotFoundPage, OperationsPage, RestorePage},
     route::{NavItem, Route},
@@ -66,6 +66,18 @@ impl Connection {
     /// [`Self::server_url`] without subscribing (for event handlers).
     pub fn server_url_untracked(&self) -> Option<(String, ServerUrlSource)> {
         untrack(|| self.server_url())
+    }
+
+    /// A client for the server in use (tracked); `None` until known.
+    pub fn client(&self) -> Option<crate::api::client::Client> {
+        let timeout = self.timeout_ms();
+        self.server_url()
+            .map(|(url, _)| crate::api::client::Client::new(url, timeout))
+    }
+
+    /// [`Self::client`] without subscribing (for event handlers).
+    pub fn client_untracked(&self) -> Option<crate::api::client::Client> {
+        untrack(|| self.client())
     }
 
     /// The time limit of one request.
@@ -145,16 +157,16 @@ pub fn App() -> impl IntoView {
     };
     provide_context(connection);
     provide_server_status(connection);
+    provide_context(crate::pages::BackupState::new());
     leptos::task::spawn_local_scoped(async move {
         let state = load_deploy_config().await;
         connection.deploy.set(state);
     });
 
     let (route, set_route) = signal(Route::from_hash(&current_hash()));
-    let hash_listener =
-        window_event_listener(leptos::ev::hashchange, move |_| {
-            set_route.set(Route::from_hash(&current_hash()));
-        });
+    let hash_listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        set_route.set(Route::from_hash(&current_hash()));
+    });
     on_cleanup(move || hash_listener.remove());
 
     view! {

@@ -66,12 +66,11 @@ pub fn parse_deploy_config(text: &str) -> Result<DeployConfig, ConfigError> {
         })?;
     if !value.is_object() {
         return Err(ConfigError::WrongShape(
-            "it must be a JSON object like {\"serverUrl\": \"http://host:8080\"}"
-                .into(),
+            "it must be a JSON object like {\"serverUrl\": \"http://host:8080\"}".into(),
         ));
     }
-    let raw: RawConfig = serde_json::from_value(value)
-        .map_err(|e| ConfigError::WrongShape(e.to_string()))?;
+    let raw: RawConfig =
+        serde_json::from_value(value).map_err(|e| ConfigError::WrongShape(e.to_string()))?;
     let server_url = match raw.server_url {
         Some(url) if url.trim().is_empty() => None,
         Some(url) => Some(normalize_server_url(&url)?),
@@ -170,8 +169,7 @@ mod tests {
 
     #[test]
     fn invalid_json_reports_line_and_column() {
-        let err = parse_deploy_config("{\n  \"serverUrl\": \"http://x\",\n}")
-            .unwrap_err();
+        let err = parse_deploy_config("{\n  \"serverUrl\": \"http://x\",\n}").unwrap_err();
         match err {
             ConfigError::InvalidJson { line, column, .. } => {
                 assert_eq!(line, 3);
@@ -209,17 +207,32 @@ mod tests {
 
     #[test]
     fn url_normalization_rules() {
-        assert_eq!(normalize_server_url(" https://a/b// ").unwrap(), "https://a/b");
+        assert_eq!(
+            normalize_server_url(" https://a/b// ").unwrap(),
+            "https://a/b"
+        );
         assert_eq!(normalize_server_url("HTTP://A:1").unwrap(), "HTTP://A:1");
         assert_eq!(normalize_server_url(""), Err(UrlError::Empty));
-        assert!(matches!(normalize_server_url("http://"), Err(UrlError::NoHost(_))));
-        assert!(matches!(normalize_server_url("http://:80"), Err(UrlError::NoHost(_))));
-        assert!(matches!(normalize_server_url("http://a b"), Err(UrlError::HasSpaces(_))));
+        assert!(matches!(
+            normalize_server_url("http://"),
+            Err(UrlError::NoHost(_))
+        ));
+        assert!(matches!(
+            normalize_server_url("http://:80"),
+            Err(UrlError::NoHost(_))
+        ));
+        assert!(matches!(
+            normalize_server_url("http://a b"),
+            Err(UrlError::HasSpaces(_))
+        ));
         assert!(matches!(
             normalize_server_url("http://a/?x=1"),
             Err(UrlError::HasQueryOrFragment(_))
         ));
-        assert!(matches!(normalize_server_url("ftp://a"), Err(UrlError::NotHttp(_))));
+        assert!(matches!(
+            normalize_server_url("ftp://a"),
+            Err(UrlError::NotHttp(_))
+        ));
     }
 
     #[test]

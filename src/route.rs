@@ -7,7 +7,9 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     /// The Backup screen, optionally preselected on a database.
-    Backup { database: Option<String> },
+    Backup {
+        database: Option<String>,
+    },
     Restore,
     Operations,
     /// A hash that names no screen.
@@ -157,7 +159,9 @@ mod tests {
     #[test]
     fn backup_preselection_round_trips_any_name() {
         for name in ["Northwind", "my db", "a&b=c", "<script>", "שלום", "🦀%"] {
-            let route = Route::Backup { database: Some(name.into()) };
+            let route = Route::Backup {
+                database: Some(name.into()),
+            };
             assert_eq!(Route::from_hash(&route.href()), route, "{name}");
         }
     }
@@ -166,15 +170,21 @@ mod tests {
     fn broken_percent_escapes_do_not_panic() {
         assert_eq!(
             Route::from_hash("#/backup?db=a%2"),
-            Route::Backup { database: Some("a%2".into()) }
+            Route::Backup {
+                database: Some("a%2".into())
+            }
         );
         assert_eq!(
             Route::from_hash("#/backup?db=%zz"),
-            Route::Backup { database: Some("%zz".into()) }
+            Route::Backup {
+                database: Some("%zz".into())
+            }
         );
         assert_eq!(
             Route::from_hash("#/backup?db=%"),
-            Route::Backup { database: Some("%".into()) }
+            Route::Backup {
+                database: Some("%".into())
+            }
         );
     }
 

@@ -76,7 +76,10 @@ impl Resource {
     }
 
     pub fn set_resource_id(&self, id: &str) -> io::Result<()> {
-        store::write_atomic(&self.dir.join("resource.json"), json!({ "Id": id }).to_string().as_bytes())?;
+        store::write_atomic(
+            &self.dir.join("resource.json"),
+            json!({ "Id": id }).to_string().as_bytes(),
+        )?;
         if let Ok(mut g) = self.id.lock() {
             *g = id.to_string();
         }
@@ -162,7 +165,11 @@ impl App {
         let fs_root = data_dir.join("filesystems");
         fs::create_dir_all(&db_root)?;
         fs::create_dir_all(&fs_root)?;
-        let system = Arc::new(Resource::open(SYSTEM, Kind::System, &data_dir.join("system"))?);
+        let system = Arc::new(Resource::open(
+            SYSTEM,
+            Kind::System,
+            &data_dir.join("system"),
+        )?);
         let access_log = match &cfg.access_log {
             Some(p) => Some(Mutex::new(
                 fs::OpenOptions::new().create(true).append(true).open(p)?,
@@ -234,7 +241,9 @@ impl App {
 
     /// The registry document (`Raven/Databases/{name}` / `Raven/FileSystems/{name}`).
     pub fn registry_doc(&self, kind: Kind, name: &str) -> Option<crate::store::Doc> {
-        self.system.store.get(&format!("{}{name}", Self::prefix(kind)))
+        self.system
+            .store
+            .get(&format!("{}{name}", Self::prefix(kind)))
     }
 
     pub fn root_for(&self, kind: Kind) -> &Path {
@@ -300,15 +309,31 @@ impl App {
     }
 
     /// Stores the registry document, protecting SecuredSettings at rest.
-    pub fn register(&self, kind: Kind, name: &str, settings: &Map<String, Value>, secured_plain: &Map<String, Value>, disabled: bool) -> io::Result<crate::store::Doc> {
+    pub fn register(
+        &self,
+        kind: Kind,
+        name: &str,
+        settings: &Map<String, Value>,
+        secured_plain: &Map<String, Value>,
+        disabled: bool,
+    ) -> io::Result<crate::store::Doc> {
         let secured: Map<String, Value> = secured_plain
             .iter()
-            .map(|(k, v)| (k.clone(), json!(util::protect(v.as_str().unwrap_or_default()))))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    json!(util::protect(v.as_str().unwrap_or_default())),
+                )
+            })
             .collect();
         let mut md = Map::new();
         md.insert(
             "Raven-Entity-Name".into(),
-            json!(if kind == Kind::Fs { "FileSystems" } else { "Databases" }),
+            json!(if kind == Kind::Fs {
+                "FileSystems"
+            } else {
+                "Databases"
+            }),
         );
         self.system.store.put(
             &format!("{}{name}", Self::prefix(kind)),
@@ -327,10 +352,17 @@ impl App {
         let mut secured = Map::new();
         if let Some(m) = doc.data["SecuredSettings"].as_object() {
             for (k, v) in m {
-                secured.insert(k.clone(), json!(util::unprotect(v.as_str().unwrap_or_default())));
+                secured.insert(
+                    k.clone(),
+                    json!(util::unprotect(v.as_str().unwrap_or_default())),
+                );
             }
         }
-        let settings = doc.data.get("Settings").cloned().unwrap_or_else(|| json!({}));
+        let settings = doc
+            .data
+            .get("Settings")
+            .cloned()
+            .unwrap_or_else(|| json!({}));
         Some((
             json!({"Id": real_name, "Settings": settings, "SecuredSettings": secured,
                 "Disabled": doc.data["Disabled"].as_bool().unwrap_or(false)}),

@@ -22,8 +22,10 @@ pub const INC_STATE: &str = "IncrementalBackupState.Document";
 const BACKUP_FORMAT: &str = "devserver emulation of RavenDB.Voron.Backup, v1";
 
 const SITE_BACKUP: &str = "Raven.Database.Actions.MaintenanceActions.StartBackup(String backupDestinationDirectory, Boolean incrementalBackup, DatabaseDocument databaseDocument, ResourceBackupState state, CancellationToken token)";
-const SITE_RESTORE: &str = "Raven.Database.Server.Controllers.Admin.AdminController.<Restore>d__0.MoveNext()";
-const SITE_FS_RESTORE: &str = "Raven.Database.FileSystem.Controllers.AdminFileSystemController.<Restore>d__0.MoveNext()";
+const SITE_RESTORE: &str =
+    "Raven.Database.Server.Controllers.Admin.AdminController.<Restore>d__0.MoveNext()";
+const SITE_FS_RESTORE: &str =
+    "Raven.Database.FileSystem.Controllers.AdminFileSystemController.<Restore>d__0.MoveNext()";
 
 /// Case-insensitive member lookup, like JSON.NET's default binding.
 pub fn field<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
@@ -116,7 +118,12 @@ struct Stepper {
 impl Stepper {
     fn new(app: &Arc<App>, kind: &str, cancel: Arc<AtomicBool>) -> Stepper {
         let fail = lock(&app.control).fail_next.remove(kind);
-        Stepper { app: app.clone(), n: 0, fail, cancel }
+        Stepper {
+            app: app.clone(),
+            n: 0,
+            fail,
+            cancel,
+        }
     }
 
     async fn step(&mut self) -> Result<(), Stop> {
@@ -172,14 +179,23 @@ impl BackupStatus {
     }
 
     fn write(&self) {
-        if let Err(e) = self.res.status_store().put_json("Raven/Backup/Status", self.doc()) {
+        if let Err(e) = self
+            .res
+            .status_store()
+            .put_json("Raven/Backup/Status", self.doc())
+        {
             eprintln!("devserver: cannot write backup status: {e}");
         }
     }
 
     fn msg(&mut self, text: &str, error_details: Option<String>) {
-        let sev = if error_details.is_some() { "Error" } else { "Informational" };
-        self.messages.push(json!({"Message": text, "Details": error_details,
+        let sev = if error_details.is_some() {
+            "Error"
+        } else {
+            "Informational"
+        };
+        self.messages
+            .push(json!({"Message": text, "Details": error_details,
             "Timestamp": util::now_iso(), "Severity": sev}));
         self.write();
         if let Some(id) = self.op {
@@ -190,11 +206,21 @@ impl BackupStatus {
 }
 
 /// E1 / E2 / E17. `res` is the database (or system DB, or file system).
-pub fn start_backup(app: &Arc<App>, res: Arc<Resource>, body: &[u8], incremental: bool, url: &str) -> R {
+pub fn start_backup(
+    app: &Arc<App>,
+    res: Arc<Resource>,
+    body: &[u8],
+    incremental: bool,
+    url: &str,
+) -> R {
     let is_fs = res.kind == Kind::Fs;
     let v = parse_body(body, url, SITE_BACKUP)?;
     let location = str_field(&v, "BackupLocation", url)?;
-    let doc_field = if is_fs { "FileSystemDocument" } else { "DatabaseDocument" };
+    let doc_field = if is_fs {
+        "FileSystemDocument"
+    } else {
+        "DatabaseDocument"
+    };
     // Step 3: the document stored as Database.Document / Filesystem.Document.
     let mut document = match field(&v, doc_field) {
         Some(Value::Object(m)) => Value::Object(m.clone()),
@@ -218,7 +244,11 @@ pub fn start_backup(app: &Arc<App>, res: Arc<Resource>, body: &[u8], incremental
             }
         },
     };
-    let storage_key = if is_fs { "Raven/FileSystem/Storage" } else { "Raven/StorageTypeName" };
+    let storage_key = if is_fs {
+        "Raven/FileSystem/Storage"
+    } else {
+        "Raven/StorageTypeName"
+    };
     if !document.get("Settings").is_some_and(|s| s.is_object()) {
         document["Settings"] = json!({});
     }
@@ -228,7 +258,11 @@ pub fn start_backup(app: &Arc<App>, res: Arc<Resource>, body: &[u8], incremental
     // Step 4: already running (the lock is the status document itself).
     if let Some(d) = res.status_store().get("Raven/Backup/Status") {
         if d.data["IsRunning"].as_bool() == Some(true) {
-            return Err(http::invalid_op(url, "Backup is already running", SITE_BACKUP));
+            return Err(http::invalid_op(
+                url,
+                "Backup is already running",
+                SITE_BACKUP,
+            ));
         }
     }
     let is35 = app.cfg.is35();
@@ -259,7 +293,10 @@ pub fn start_backup(app: &Arc<App>, res: Arc<Resource>, body: &[u8], incremental
     if is_fs {
         if let Some(d) = &dest {
             if d.is_dir() && probe_write(d).is_err() {
-                return Err(Reply::json(400, json!({"Message": format!("No permissions for folder - {}", display(d))})));
+                return Err(Reply::json(
+                    400,
+                    json!({"Message": format!("No permissions for folder - {}", display(d))}),
+                ));
             }
         }
     }
@@ -271,7 +308,10 @@ pub fn start_backup(app: &Arc<App>, res: Arc<Resource>, body: &[u8], incremental
     if incremental {
         let storage = own_settings[storage_key].as_str().unwrap_or("voron");
         if storage.eq_ignore_ascii_case("esent") {
-            if !own_settings["Raven/Esent/CircularLog"].as_str().is_some_and(|s| s.eq_ignore_ascii_case("false")) {
+            if !own_settings["Raven/Esent/CircularLog"]
+                .as_str()
+                .is_some_and(|s| s.eq_ignore_ascii_case("false"))
+            {
                 return Err(http::invalid_op(url, "In order to run incremental backups using Esent you must have circular logging disabled", SITE_BACKUP));
             }
         } else if !own_settings["Raven/Voron/AllowIncrementalBackups"]
@@ -305,7 +345,11 @@ pub fn start_backup(app: &Arc<App>, res: Arc<Resource>, body: &[u8], incremental
     };
     let cancel = Arc::new(AtomicBool::new(false));
     if is35 {
-        let tt = if is_fs { TaskType::BackupFilesystem } else { TaskType::BackupDatabase };
+        let tt = if is_fs {
+            TaskType::BackupFilesystem
+        } else {
+            TaskType::BackupDatabase
+        };
         let id = lock(&app.ops).add(
             SYSTEM,
             tt,
@@ -330,21 +374,41 @@ fn probe_write(dir: &Path) -> std::io::Result<()> {
     fs::remove_file(&p)
 }
 
-async fn run_backup(mut st: BackupStatus, mut sp: Stepper, dest: PathBuf, incremental: bool, document: Value) {
+async fn run_backup(
+    mut st: BackupStatus,
+    mut sp: Stepper,
+    dest: PathBuf,
+    incremental: bool,
+    document: Value,
+) {
     let result = backup_steps(&mut st, &mut sp, &dest, incremental, &document).await;
     let is35 = st.app.cfg.is35();
     let (faulted, canceled, error) = match result {
         Ok(()) => (false, false, None),
         Err(Stop::Failed(e)) => {
             let text = format!("Failed to complete backup because: {e}");
-            st.msg(&text, Some(http::exception_text("System.InvalidOperationException", &e, SITE_BACKUP)));
+            st.msg(
+                &text,
+                Some(http::exception_text(
+                    "System.InvalidOperationException",
+                    &e,
+                    SITE_BACKUP,
+                )),
+            );
             if is35 {
                 write_marker(&dest, &text);
             }
             (true, false, Some(text))
         }
         Err(Stop::Canceled) => {
-            st.msg("Backup was canceled", Some(http::exception_text("System.OperationCanceledException", "The operation was canceled.", SITE_BACKUP)));
+            st.msg(
+                "Backup was canceled",
+                Some(http::exception_text(
+                    "System.OperationCanceledException",
+                    "The operation was canceled.",
+                    SITE_BACKUP,
+                )),
+            );
             if is35 {
                 write_marker(&dest, "Backup was canceled");
             }
@@ -396,11 +460,16 @@ fn read_series(dest: &Path) -> Result<(BTreeMap<String, Doc>, Option<String>), S
     if dest.join(DATA_FILE).is_file() {
         parts.push(dest.to_path_buf());
     }
-    parts.extend(inc_dirs(dest).into_iter().filter(|d| d.join(DATA_FILE).is_file()));
+    parts.extend(
+        inc_dirs(dest)
+            .into_iter()
+            .filter(|d| d.join(DATA_FILE).is_file()),
+    );
     for part in parts {
         let f = part.join(DATA_FILE);
         let v = read_json(&f).ok_or_else(|| format!("{} is corrupted", display(&f)))?;
-        let added = store::docs_from_json(&v["Documents"]).ok_or_else(|| format!("{} is corrupted", display(&f)))?;
+        let added = store::docs_from_json(&v["Documents"])
+            .ok_or_else(|| format!("{} is corrupted", display(&f)))?;
         for d in added {
             docs.insert(d.key.to_lowercase(), d);
         }
@@ -416,19 +485,41 @@ fn read_series(dest: &Path) -> Result<(BTreeMap<String, Doc>, Option<String>), S
     Ok((docs, resource_id))
 }
 
-async fn backup_steps(st: &mut BackupStatus, sp: &mut Stepper, dest: &Path, incremental: bool, document: &Value) -> Result<(), Stop> {
+async fn backup_steps(
+    st: &mut BackupStatus,
+    sp: &mut Stepper,
+    dest: &Path,
+    incremental: bool,
+    document: &Value,
+) -> Result<(), Stop> {
     let is35 = st.app.cfg.is35();
     let res = st.res.clone();
-    st.msg(&format!("Started backup process. Backing up data to directory = '{}'", display(dest)), None);
+    st.msg(
+        &format!(
+            "Started backup process. Backing up data to directory = '{}'",
+            display(dest)
+        ),
+        None,
+    );
     sp.step().await?;
     if let Err(e) = fs::create_dir_all(dest) {
-        return Err(Stop::Failed(format!("Could not create directory '{}': {e}", display(dest))));
+        return Err(Stop::Failed(format!(
+            "Could not create directory '{}': {e}",
+            display(dest)
+        )));
     }
     if is35 && probe_write(dest).is_err() {
-        return Err(Stop::Failed(format!("You don't have write access to the path {}", display(dest))));
+        return Err(Stop::Failed(format!(
+            "You don't have write access to the path {}",
+            display(dest)
+        )));
     }
     sp.step().await?;
-    let resource_name = if res.kind == Kind::System { SYSTEM.to_string() } else { res.name.clone() };
+    let resource_name = if res.kind == Kind::System {
+        SYSTEM.to_string()
+    } else {
+        res.name.clone()
+    };
     let target = if incremental {
         let state_file = dest.join(INC_STATE);
         match read_json(&state_file) {
@@ -467,8 +558,18 @@ async fn backup_steps(st: &mut BackupStatus, sp: &mut Stepper, dest: &Path, incr
     if res.kind != Kind::Fs {
         let defs = json!([{"Name": "Raven/DocumentsByEntityName",
             "Map": "from doc in docs \r\nlet Tag = doc[\"@metadata\"][\"Raven-Entity-Name\"]\r\nselect new { Tag, LastModified = (DateTime)doc[\"@metadata\"][\"Last-Modified\"] };"}]);
-        store::write_atomic(&target.join("IndexDefinitions").join("1.index"), defs.to_string().as_bytes()).map_err(io_stop)?;
-        st.msg(&format!("Copying index definitions to {}", display(&target.join("IndexDefinitions"))), None);
+        store::write_atomic(
+            &target.join("IndexDefinitions").join("1.index"),
+            defs.to_string().as_bytes(),
+        )
+        .map_err(io_stop)?;
+        st.msg(
+            &format!(
+                "Copying index definitions to {}",
+                display(&target.join("IndexDefinitions"))
+            ),
+            None,
+        );
     }
     sp.step().await?;
     st.msg("Finished indexes backup. Executing data backup..", None);
@@ -485,8 +586,13 @@ async fn backup_steps(st: &mut BackupStatus, sp: &mut Stepper, dest: &Path, incr
             })
             .cloned()
             .collect();
-        let live: std::collections::HashSet<String> = now.iter().map(|d| d.key.to_lowercase()).collect();
-        let deleted = prev.values().filter(|p| !live.contains(&p.key.to_lowercase())).map(|p| p.key.clone()).collect();
+        let live: std::collections::HashSet<String> =
+            now.iter().map(|d| d.key.to_lowercase()).collect();
+        let deleted = prev
+            .values()
+            .filter(|p| !live.contains(&p.key.to_lowercase()))
+            .map(|p| p.key.clone())
+            .collect();
         (changed, deleted)
     } else {
         (now, Vec::new())
@@ -494,11 +600,23 @@ async fn backup_steps(st: &mut BackupStatus, sp: &mut Stepper, dest: &Path, incr
     let data = json!({"Format": BACKUP_FORMAT, "ResourceId": res.resource_id(), "ResourceName": resource_name,
         "Incremental": incremental, "Documents": store::docs_to_json(&docs), "Deleted": deleted});
     let bytes = serde_json::to_vec(&data).unwrap_or_default();
-    st.msg(&format!("Voron backup: copying {} entries ({} deleted) to {}", docs.len(), deleted.len(), display(&target.join(DATA_FILE))), None);
+    st.msg(
+        &format!(
+            "Voron backup: copying {} entries ({} deleted) to {}",
+            docs.len(),
+            deleted.len(),
+            display(&target.join(DATA_FILE))
+        ),
+        None,
+    );
     store::write_atomic(&target.join(DATA_FILE), &bytes).map_err(io_stop)?;
     st.msg(&format!("Copied {} bytes of data", bytes.len()), None);
     sp.step().await?;
-    let doc_file = if res.kind == Kind::Fs { "Filesystem.Document" } else { "Database.Document" };
+    let doc_file = if res.kind == Kind::Fs {
+        "Filesystem.Document"
+    } else {
+        "Database.Document"
+    };
     let text = serde_json::to_string_pretty(document).unwrap_or_default();
     store::write_atomic(&target.join(doc_file), text.as_bytes()).map_err(io_stop)?;
     sp.last()?;
@@ -542,7 +660,13 @@ fn find_document(backup: &Path, file: &str) -> PathBuf {
 }
 
 /// E4 (kind Db) and E19 (kind Fs).
-pub async fn start_restore(app: &Arc<App>, kind: Kind, body: &[u8], url: &str, defrag_query: Option<bool>) -> R {
+pub async fn start_restore(
+    app: &Arc<App>,
+    kind: Kind,
+    body: &[u8],
+    url: &str,
+    defrag_query: Option<bool>,
+) -> R {
     let is_fs = kind == Kind::Fs;
     let site = if is_fs { SITE_FS_RESTORE } else { SITE_RESTORE };
     let v = parse_body(body, url, site)?;
@@ -550,8 +674,24 @@ pub async fn start_restore(app: &Arc<App>, kind: Kind, body: &[u8], url: &str, d
         Some(l) => Some(l),
         None => str_field(&v, "RestoreLocation", url)?,
     };
-    let req_name = str_field(&v, if is_fs { "FilesystemName" } else { "DatabaseName" }, url)?;
-    let req_location = str_field(&v, if is_fs { "FilesystemLocation" } else { "DatabaseLocation" }, url)?;
+    let req_name = str_field(
+        &v,
+        if is_fs {
+            "FilesystemName"
+        } else {
+            "DatabaseName"
+        },
+        url,
+    )?;
+    let req_location = str_field(
+        &v,
+        if is_fs {
+            "FilesystemLocation"
+        } else {
+            "DatabaseLocation"
+        },
+        url,
+    )?;
     let indexes = str_field(&v, "IndexesLocation", url)?;
     let journals = str_field(&v, "JournalsLocation", url)?;
     let _defrag = defrag_query.unwrap_or(bool_field(&v, "Defrag", url)?);
@@ -567,19 +707,35 @@ pub async fn start_restore(app: &Arc<App>, kind: Kind, body: &[u8], url: &str, d
     };
     // Step 3: locate the backup and its document.
     let Some(loc) = loc else {
-        return Err(http::net_error(url, "System.ArgumentNullException", "Value cannot be null.\r\nParameter name: path", site));
+        return Err(http::net_error(
+            url,
+            "System.ArgumentNullException",
+            "Value cannot be null.\r\nParameter name: path",
+            site,
+        ));
     };
     let Some(backup) = util::confine(&app.backup_root, &loc) else {
         return Err(http::access_denied(url, &loc, site));
     };
     if !backup.is_dir() {
         if is_fs {
-            return Err(Reply::json(400, json!({"Message": format!("Non-existing path : {loc}")})));
+            return Err(Reply::json(
+                400,
+                json!({"Message": format!("Non-existing path : {loc}")}),
+            ));
         }
-        return Err(http::net_error(url, "System.IO.DirectoryNotFoundException",
-            &format!("Could not find a part of the path '{}'.", display(&backup)), site));
+        return Err(http::net_error(
+            url,
+            "System.IO.DirectoryNotFoundException",
+            &format!("Could not find a part of the path '{}'.", display(&backup)),
+            site,
+        ));
     }
-    let doc_file = if is_fs { "Filesystem.Document" } else { "Database.Document" };
+    let doc_file = if is_fs {
+        "Filesystem.Document"
+    } else {
+        "Database.Document"
+    };
     let doc_path = find_document(&backup, doc_file);
     let document = if doc_path.is_file() {
         match fs::read(&doc_path).map(|b| serde_json::from_slice::<Value>(&b)) {
@@ -588,15 +744,23 @@ pub async fn start_restore(app: &Arc<App>, kind: Kind, body: &[u8], url: &str, d
             Err(e) => return Err(http::io_error(url, &e, site)),
         }
     } else if is_fs {
-        return Err(http::net_error(url, "System.IO.FileNotFoundException",
-            &format!("Could not find file '{}'.", display(&doc_path)), site));
+        return Err(http::net_error(
+            url,
+            "System.IO.FileNotFoundException",
+            &format!("Could not find file '{}'.", display(&doc_path)),
+            site,
+        ));
     } else {
         None
     };
     // Step 4: the name.
     let name = req_name
         .filter(|n| !n.trim().is_empty())
-        .or_else(|| document.as_ref().and_then(|d| d["Id"].as_str().map(String::from)))
+        .or_else(|| {
+            document
+                .as_ref()
+                .and_then(|d| d["Id"].as_str().map(String::from))
+        })
         .filter(|n| !n.trim().is_empty());
     let Some(name) = name else {
         if is_fs {
@@ -604,20 +768,28 @@ pub async fn start_restore(app: &Arc<App>, kind: Kind, body: &[u8], url: &str, d
         }
         let text = "Database.Document file is invalid - database name was not found and not supplied in the request (Id property is missing or null). This is probably a bug - should never happen.";
         // Quirk (§6.1): the status is written wrapped, State stays Running.
-        let _ = app.system.store.put_json("Raven/Restore/Status",
-            json!({"restoreStatus": {"State": "Running", "Messages": [text]}}));
+        let _ = app.system.store.put_json(
+            "Raven/Restore/Status",
+            json!({"restoreStatus": {"State": "Running", "Messages": [text]}}),
+        );
         return Err(Reply::text(400, text));
     };
     // Step 5-6.
     if !is_fs && name == SYSTEM {
-        return Err(Reply::text(400, "Cannot do an online restore for the <system> database"));
+        return Err(Reply::text(
+            400,
+            "Cannot do an online restore for the <system> database",
+        ));
     }
     if app.registry_doc(kind, &name).is_some() {
-        return Err(Reply::text(400, if is_fs {
-            format!("Cannot do an online restore for an existing file system, delete the file system {name} and restore again.")
-        } else {
-            format!("Cannot do an online restore for an existing database, delete the database {name} and restore again.")
-        }));
+        return Err(Reply::text(
+            400,
+            if is_fs {
+                format!("Cannot do an online restore for an existing file system, delete the file system {name} and restore again.")
+            } else {
+                format!("Cannot do an online restore for an existing database, delete the database {name} and restore again.")
+            },
+        ));
     }
     // Step 8: data directory (§5.4), confined to the data dir.
     let setting = match req_location.filter(|l| !l.trim().is_empty()) {
@@ -629,7 +801,8 @@ pub async fn start_restore(app: &Arc<App>, kind: Kind, body: &[u8], url: &str, d
         return Err(http::access_denied(url, &setting, site));
     };
     // Step 9: the restore lock.
-    let deadline = timeout.map(|s| std::time::Instant::now() + Duration::from_secs(s.max(0) as u64));
+    let deadline =
+        timeout.map(|s| std::time::Instant::now() + Duration::from_secs(s.max(0) as u64));
     loop {
         {
             let _g = lock(&app.restore_gate);
@@ -644,7 +817,12 @@ pub async fn start_restore(app: &Arc<App>, kind: Kind, body: &[u8], url: &str, d
                 Some(d) => {
                     let other = d.data["Resource"].as_str().unwrap_or("").to_string();
                     match deadline {
-                        None => return Err(Reply::text(503, format!("Another restore is in progress (resource name = {other})"))),
+                        None => {
+                            return Err(Reply::text(
+                                503,
+                                format!("Another restore is in progress (resource name = {other})"),
+                            ))
+                        }
                         Some(dl) if std::time::Instant::now() >= dl => {
                             return Err(Reply::text(503, format!(
                                 "Another restore is still in progress (resource name = {other}). Waited {} seconds for other restore to complete.",
@@ -661,9 +839,15 @@ pub async fn start_restore(app: &Arc<App>, kind: Kind, body: &[u8], url: &str, d
     let _ = app.system.store.delete(&status_key);
     let cancel = Arc::new(AtomicBool::new(false));
     let (tt, desc) = if is_fs {
-        (TaskType::RestoreFilesystem, format!("Restoring filesystem {name} from {loc}"))
+        (
+            TaskType::RestoreFilesystem,
+            format!("Restoring filesystem {name} from {loc}"),
+        )
     } else {
-        (TaskType::RestoreDatabase, format!("Restoring database {name} from {loc}"))
+        (
+            TaskType::RestoreDatabase,
+            format!("Restoring database {name} from {loc}"),
+        )
     };
     let id = lock(&app.ops).add(SYSTEM, tt, desc, cancel.clone());
     let req = RestoreReq {
@@ -681,7 +865,11 @@ pub async fn start_restore(app: &Arc<App>, kind: Kind, body: &[u8], url: &str, d
     let sp = Stepper::new(app, "restore", cancel);
     let h = tokio::spawn(run_restore(app.clone(), req, sp, id, document));
     app.track(h);
-    let status = if app.cfg.protocol == Protocol::V30 { 200 } else { 202 };
+    let status = if app.cfg.protocol == Protocol::V30 {
+        200
+    } else {
+        202
+    };
     Ok(Reply::json(status, json!({ "OperationId": id })))
 }
 
@@ -705,11 +893,29 @@ impl RestoreStatus {
     }
 }
 
-async fn run_restore(app: Arc<App>, req: RestoreReq, mut sp: Stepper, id: u64, document: Option<Value>) {
-    let mut st = RestoreStatus { app: app.clone(), key: restore_status_key(req.kind, &req.name), state: "Running", messages: Vec::new() };
-    let existed_before = req.data_dir.exists() && fs::read_dir(&req.data_dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+async fn run_restore(
+    app: Arc<App>,
+    req: RestoreReq,
+    mut sp: Stepper,
+    id: u64,
+    document: Option<Value>,
+) {
+    let mut st = RestoreStatus {
+        app: app.clone(),
+        key: restore_status_key(req.kind, &req.name),
+        state: "Running",
+        messages: Vec::new(),
+    };
+    let existed_before = req.data_dir.exists()
+        && fs::read_dir(&req.data_dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false);
     let result = restore_steps(&app, &req, &mut sp, &mut st, document, id).await;
-    let what = if req.kind == Kind::Fs { "filesystem" } else { "database" };
+    let what = if req.kind == Kind::Fs {
+        "filesystem"
+    } else {
+        "database"
+    };
     match result {
         Ok(()) => lock(&app.ops).update(SYSTEM, id, |s| s.completed = true),
         Err(stop) => {
@@ -734,46 +940,91 @@ async fn run_restore(app: Arc<App>, req: RestoreReq, mut sp: Stepper, id: u64, d
     let _ = app.system.store.delete("Raven/Restore/InProgress");
 }
 
-async fn restore_steps(app: &Arc<App>, req: &RestoreReq, sp: &mut Stepper, st: &mut RestoreStatus, document: Option<Value>, _id: u64) -> Result<(), Stop> {
+async fn restore_steps(
+    app: &Arc<App>,
+    req: &RestoreReq,
+    sp: &mut Stepper,
+    st: &mut RestoreStatus,
+    document: Option<Value>,
+    _id: u64,
+) -> Result<(), Stop> {
     let is_fs = req.kind == Kind::Fs;
-    let doc_file = if is_fs { "Filesystem.Document" } else { "Database.Document" };
+    let doc_file = if is_fs {
+        "Filesystem.Document"
+    } else {
+        "Database.Document"
+    };
     sp.step().await?;
     if !util::valid_resource_name(&req.name) {
         return Err(Stop::Failed(format!(
-            "Database name can only contain only A-Z, a-z, \"_\", \".\" or \"-\" but was: {}", req.name)));
+            "Database name can only contain only A-Z, a-z, \"_\", \".\" or \"-\" but was: {}",
+            req.name
+        )));
     }
     if app.cfg.is35() && req.backup.join(FAILURE_MARKER).exists() {
-        return Err(Stop::Failed("Backup failure marker was detected. Unable to restore from given directory.".into()));
+        return Err(Stop::Failed(
+            "Backup failure marker was detected. Unable to restore from given directory.".into(),
+        ));
     }
     let Some(document) = document else {
         return Err(Stop::Failed(format!(
-            "Cannot restore when the {doc_file} file is missing in the backup folder: {}", req.location_text)));
+            "Cannot restore when the {doc_file} file is missing in the backup folder: {}",
+            req.location_text
+        )));
     };
-    let has_data = req.backup.join(DATA_FILE).is_file() || inc_dirs(&req.backup).iter().any(|d| d.join(DATA_FILE).is_file());
+    let has_data = req.backup.join(DATA_FILE).is_file()
+        || inc_dirs(&req.backup)
+            .iter()
+            .any(|d| d.join(DATA_FILE).is_file());
     if !has_data {
-        st.msg(format!("Error: {} doesn't look like a valid backup", req.location_text));
+        st.msg(format!(
+            "Error: {} doesn't look like a valid backup",
+            req.location_text
+        ));
         st.msg("Error: Restore Canceled");
-        return Err(Stop::Failed(format!("{} doesn't look like a valid backup", req.location_text)));
+        return Err(Stop::Failed(format!(
+            "{} doesn't look like a valid backup",
+            req.location_text
+        )));
     }
-    if req.data_dir.exists() && fs::read_dir(&req.data_dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+    if req.data_dir.exists()
+        && fs::read_dir(&req.data_dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
         st.msg("Error: Database location directory is not empty. Point to non-existing or empty directory.");
         st.msg("Error: Restore Canceled");
-        return Err(Stop::Failed("Database location directory is not empty. Point to non-existing or empty directory.".into()));
+        return Err(Stop::Failed(
+            "Database location directory is not empty. Point to non-existing or empty directory."
+                .into(),
+        ));
     }
     sp.step().await?;
     // Indexes.
     let idx_src = req.backup.join("Indexes");
     let idx_dst = match &req.indexes {
-        Some(p) => app.resolve_data_dir(req.kind, p).unwrap_or_else(|| req.data_dir.join("Indexes")),
+        Some(p) => app
+            .resolve_data_dir(req.kind, p)
+            .unwrap_or_else(|| req.data_dir.join("Indexes")),
         None => req.data_dir.join("Indexes"),
     };
     if !idx_src.is_dir() {
-        st.msg(format!("Failed to restore index - path '{}' doesn't exists", display(&idx_src)));
+        st.msg(format!(
+            "Failed to restore index - path '{}' doesn't exists",
+            display(&idx_src)
+        ));
     } else {
         fs::create_dir_all(&idx_dst).map_err(io_stop)?;
         for src_dir in [idx_src, req.backup.join("IndexDefinitions")] {
-            let sub = src_dir.file_name().map(|s| s.to_os_string()).unwrap_or_default();
-            let dst_dir = if sub == "Indexes" { idx_dst.clone() } else { req.data_dir.join(&sub) };
+            let sub = src_dir
+                .file_name()
+                .map(|s| s.to_os_string())
+                .unwrap_or_default();
+            let dst_dir = if sub == "Indexes" {
+                idx_dst.clone()
+            } else {
+                req.data_dir.join(&sub)
+            };
             if let Ok(rd) = fs::read_dir(&src_dir) {
                 fs::create_dir_all(&dst_dir).map_err(io_stop)?;
                 for e in rd.filter_map(|e| e.ok()).filter(|e| e.path().is_file()) {
@@ -787,24 +1038,49 @@ async fn restore_steps(app: &Arc<App>, req: &RestoreReq, sp: &mut Stepper, st: &
     sp.step().await?;
     // Data: full backup, then every incremental in order.
     st.msg(format!("Restoring data from {}", req.location_text));
-    for inc in inc_dirs(&req.backup).iter().filter(|d| d.join(DATA_FILE).is_file()) {
-        st.msg(format!("Restoring incremental backup {}", inc.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()));
+    for inc in inc_dirs(&req.backup)
+        .iter()
+        .filter(|d| d.join(DATA_FILE).is_file())
+    {
+        st.msg(format!(
+            "Restoring incremental backup {}",
+            inc.file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ));
     }
     let (docs, source_id) = read_series(&req.backup).map_err(Stop::Failed)?;
     let docs: Vec<Doc> = docs.into_values().collect();
     fs::create_dir_all(&req.data_dir).map_err(io_stop)?;
     if let Some(sid) = &source_id {
-        store::write_atomic(&req.data_dir.join("resource.json"), json!({ "Id": sid }).to_string().as_bytes()).map_err(io_stop)?;
+        store::write_atomic(
+            &req.data_dir.join("resource.json"),
+            json!({ "Id": sid }).to_string().as_bytes(),
+        )
+        .map_err(io_stop)?;
     }
     let target = store::Store::open(&req.data_dir).map_err(io_stop)?;
     target.import(&docs).map_err(io_stop)?;
     drop(target);
-    st.msg(format!("Restored {} {} from backup", docs.len(), if is_fs { "files" } else { "documents" }));
+    st.msg(format!(
+        "Restored {} {} from backup",
+        docs.len(),
+        if is_fs { "files" } else { "documents" }
+    ));
     sp.step().await?;
     // Register the new resource (§5.5 step 2).
-    let mut settings: Map<String, Value> = document["Settings"].as_object().cloned().unwrap_or_default();
-    let secured: Map<String, Value> = document["SecuredSettings"].as_object().cloned().unwrap_or_default();
-    settings.insert(App::data_dir_setting(req.kind).into(), json!(req.data_setting));
+    let mut settings: Map<String, Value> = document["Settings"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let secured: Map<String, Value> = document["SecuredSettings"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    settings.insert(
+        App::data_dir_setting(req.kind).into(),
+        json!(req.data_setting),
+    );
     settings.remove("Raven/IndexStoragePath");
     settings.remove("Raven/TransactionJournalsPath");
     if app.cfg.is35() {
@@ -816,8 +1092,14 @@ async fn restore_steps(app: &Arc<App>, req: &RestoreReq, sp: &mut Stepper, st: &
     if let Some(j) = &req.journals {
         settings.insert("Raven/TransactionJournalsPath".into(), json!(j));
     }
-    app.register(req.kind, &req.name, &settings, &secured, document["Disabled"].as_bool().unwrap_or(false))
-        .map_err(io_stop)?;
+    app.register(
+        req.kind,
+        &req.name,
+        &settings,
+        &secured,
+        document["Disabled"].as_bool().unwrap_or(false),
+    )
+    .map_err(io_stop)?;
     let res = app.resource(req.kind, &req.name);
     if req.disable_replication {
         if let Some(r) = &res {
@@ -826,12 +1108,18 @@ async fn restore_steps(app: &Arc<App>, req: &RestoreReq, sp: &mut Stepper, st: &
                     for dst in arr.iter_mut() {
                         dst["Disabled"] = json!(true);
                     }
-                    let _ = r.store.put("Raven/Replication/Destinations", d.data, d.metadata);
+                    let _ = r
+                        .store
+                        .put("Raven/Replication/Destinations", d.data, d.metadata);
                 }
             }
         }
     }
-    st.msg(if is_fs { "The new filesystem was created" } else { "The new database was created" });
+    st.msg(if is_fs {
+        "The new filesystem was created"
+    } else {
+        "The new database was created"
+    });
     st.state = "Completed";
     st.write();
     // Real-server ordering bug (§5.5 step 4), reproduced: the status document
@@ -851,18 +1139,30 @@ async fn restore_steps(app: &Arc<App>, req: &RestoreReq, sp: &mut Stepper, st: &
 
 pub fn start_compact(app: &Arc<App>, db: Option<&str>) -> R {
     let Some(db) = db.filter(|d| !d.is_empty()) else {
-        return Err(Reply::text(400, "Compact request requires a valid database parameter"));
+        return Err(Reply::text(
+            400,
+            "Compact request requires a valid database parameter",
+        ));
     };
     let Some(res) = app.resource(Kind::Db, db).filter(|r| r.kind == Kind::Db) else {
         return Err(Reply::text(404, format!("No database named: {db}")));
     };
     let key = format!("Raven/Database/Compact/Status/{}", res.name);
     let cancel = Arc::new(AtomicBool::new(false));
-    let id = lock(&app.ops).add(SYSTEM, TaskType::CompactDatabase, format!("Compact database {}", res.name), cancel.clone());
+    let id = lock(&app.ops).add(
+        SYSTEM,
+        TaskType::CompactDatabase,
+        format!("Compact database {}", res.name),
+        cancel.clone(),
+    );
     let sp = Stepper::new(app, "compact", cancel);
     let h = tokio::spawn(run_compact(app.clone(), res, key, sp, id));
     app.track(h);
-    let status = if app.cfg.protocol == Protocol::V30 { 200 } else { 202 };
+    let status = if app.cfg.protocol == Protocol::V30 {
+        200
+    } else {
+        202
+    };
     Ok(Reply::json(status, json!({ "OperationId": id })))
 }
 
@@ -879,10 +1179,18 @@ async fn run_compact(app: Arc<App>, res: Arc<Resource>, key: String, mut sp: Ste
         sp.step().await?;
         let docs = res.store.snapshot();
         let total = docs.len();
-        write("Running", &messages, Some(&format!("Copied 0 of {total} documents")));
+        write(
+            "Running",
+            &messages,
+            Some(&format!("Copied 0 of {total} documents")),
+        );
         sp.step().await?;
         res.store.import(&docs).map_err(io_stop)?;
-        write("Running", &messages, Some(&format!("Copied {total} of {total} documents")));
+        write(
+            "Running",
+            &messages,
+            Some(&format!("Copied {total} of {total} documents")),
+        );
         sp.step().await?;
         sp.last()
     }

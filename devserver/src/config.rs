@@ -128,7 +128,9 @@ impl Config {
                     c.protocol = match value()?.as_str() {
                         "3.0" | "30" => Protocol::V30,
                         "3.5" | "35" => Protocol::V35,
-                        other => return Err(format!("--protocol must be 3.0 or 3.5, not '{other}'")),
+                        other => {
+                            return Err(format!("--protocol must be 3.0 or 3.5, not '{other}'"))
+                        }
                     }
                 }
                 "--data-dir" => c.data_dir = PathBuf::from(value()?),

@@ -10,13 +10,22 @@ pub const DEMO_FILESYSTEMS: [&str; 1] = ["Media"];
 pub const DEMO_ENCRYPTION_KEY: &str = "3w17MIVIBLSWZpzH0YarqRlR2+yHiSBCXT6rKCC6UTk=";
 
 fn settings(pairs: &[(&str, &str)]) -> Map<String, Value> {
-    pairs.iter().map(|(k, v)| (k.to_string(), json!(v))).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect()
 }
 
 fn md(entity: &str) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("Raven-Entity-Name".into(), json!(entity));
-    m.insert("Raven-Clr-Type".into(), json!(format!("Northwind.Models.{}, Northwind", &entity[..entity.len() - 1])));
+    m.insert(
+        "Raven-Clr-Type".into(),
+        json!(format!(
+            "Northwind.Models.{}, Northwind",
+            &entity[..entity.len() - 1]
+        )),
+    );
     m
 }
 
@@ -95,7 +104,12 @@ fn orders2019_docs() -> Vec<(String, Value, Map<String, Value>)> {
 }
 
 /// A demo database definition: (name, settings, secured settings, documents).
-type DemoDb = (&'static str, Map<String, Value>, Map<String, Value>, Vec<(String, Value, Map<String, Value>)>);
+type DemoDb = (
+    &'static str,
+    Map<String, Value>,
+    Map<String, Value>,
+    Vec<(String, Value, Map<String, Value>)>,
+);
 
 fn demo_dbs() -> Vec<DemoDb> {
     vec![
@@ -119,8 +133,14 @@ fn demo_dbs() -> Vec<DemoDb> {
             ]),
             settings(&[
                 ("Raven/Encryption/Key", DEMO_ENCRYPTION_KEY),
-                ("Raven/Encryption/Algorithm", "System.Security.Cryptography.AesManaged, mscorlib"),
-                ("Raven/AWSSecretKey", "demo-aws-secret-wJalrXUtnFEMI-K7MDENG-bPxRfiCY"),
+                (
+                    "Raven/Encryption/Algorithm",
+                    "System.Security.Cryptography.AesManaged, mscorlib",
+                ),
+                (
+                    "Raven/AWSSecretKey",
+                    "demo-aws-secret-wJalrXUtnFEMI-K7MDENG-bPxRfiCY",
+                ),
             ]),
             payroll_docs(),
         ),
@@ -146,7 +166,9 @@ pub fn seed(app: &App, force: bool) -> io::Result<()> {
         }
         app.register(Kind::Db, name, &settings, &secured, false)?;
         let Some(r) = app.resource(Kind::Db, name) else {
-            return Err(io::Error::other(format!("cannot open demo database {name}")));
+            return Err(io::Error::other(format!(
+                "cannot open demo database {name}"
+            )));
         };
         r.store.clear()?;
         for (id, data, m) in docs {
@@ -157,20 +179,32 @@ pub fn seed(app: &App, force: bool) -> io::Result<()> {
         if app.registry_doc(Kind::Fs, name).is_some() && !force {
             continue;
         }
-        let s = settings(&[("Raven/FileSystem/DataDir", "~/Media"), ("Raven/ActiveBundles", "")]);
+        let s = settings(&[
+            ("Raven/FileSystem/DataDir", "~/Media"),
+            ("Raven/ActiveBundles", ""),
+        ]);
         app.register(Kind::Fs, name, &s, &Map::new(), false)?;
         let Some(r) = app.resource(Kind::Fs, name) else {
-            return Err(io::Error::other(format!("cannot open demo file system {name}")));
+            return Err(io::Error::other(format!(
+                "cannot open demo file system {name}"
+            )));
         };
         r.store.clear()?;
         if let Some(c) = &r.config {
             c.clear()?;
         }
         for (file, content) in [
-            ("images/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>"),
-            ("docs/readme.txt", "Media demo file system of the RavenDB 3.x devserver.\n"),
+            (
+                "images/logo.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>",
+            ),
+            (
+                "docs/readme.txt",
+                "Media demo file system of the RavenDB 3.x devserver.\n",
+            ),
         ] {
-            r.store.put(file, file_value(content.as_bytes()), Map::new())?;
+            r.store
+                .put(file, file_value(content.as_bytes()), Map::new())?;
         }
     }
     Ok(())

@@ -15,7 +15,10 @@ pub enum BodyKind {
     /// "string" message: raw text, `text/plain; charset=utf-8`.
     Text(String),
     /// Anything else (static files, fault bodies).
-    Raw { content_type: Option<String>, bytes: Bytes },
+    Raw {
+        content_type: Option<String>,
+        bytes: Bytes,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -27,16 +30,35 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(status: u16, v: Value) -> Reply {
-        Reply { status, body: BodyKind::Json(v), headers: Vec::new() }
+        Reply {
+            status,
+            body: BodyKind::Json(v),
+            headers: Vec::new(),
+        }
     }
     pub fn empty(status: u16) -> Reply {
-        Reply { status, body: BodyKind::Empty, headers: Vec::new() }
+        Reply {
+            status,
+            body: BodyKind::Empty,
+            headers: Vec::new(),
+        }
     }
     pub fn text(status: u16, s: impl Into<String>) -> Reply {
-        Reply { status, body: BodyKind::Text(s.into()), headers: Vec::new() }
+        Reply {
+            status,
+            body: BodyKind::Text(s.into()),
+            headers: Vec::new(),
+        }
     }
     pub fn raw(status: u16, content_type: Option<String>, bytes: impl Into<Bytes>) -> Reply {
-        Reply { status, body: BodyKind::Raw { content_type, bytes: bytes.into() }, headers: Vec::new() }
+        Reply {
+            status,
+            body: BodyKind::Raw {
+                content_type,
+                bytes: bytes.into(),
+            },
+            headers: Vec::new(),
+        }
     }
     pub fn header(mut self, k: &str, v: impl Into<String>) -> Reply {
         self.headers.push((k.to_string(), v.into()));
@@ -61,7 +83,10 @@ pub fn exception_text(ty: &str, msg: &str, site: &str) -> String {
 
 /// 500 `{"Url","Error"}` for an unhandled .NET exception.
 pub fn net_error(url: &str, ty: &str, msg: &str, site: &str) -> Reply {
-    Reply::json(500, json!({"Url": url, "Error": exception_text(ty, msg, site)}))
+    Reply::json(
+        500,
+        json!({"Url": url, "Error": exception_text(ty, msg, site)}),
+    )
 }
 
 pub fn invalid_op(url: &str, msg: &str, site: &str) -> Reply {

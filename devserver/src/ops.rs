@@ -73,7 +73,13 @@ fn exception_json(msg: &str) -> Value {
 
 impl Ops {
     /// Registers a new operation in `scope`'s list and returns its id.
-    pub fn add(&mut self, scope: &str, task_type: TaskType, description: String, cancel: Arc<AtomicBool>) -> u64 {
+    pub fn add(
+        &mut self,
+        scope: &str,
+        task_type: TaskType,
+        description: String,
+        cancel: Arc<AtomicBool>,
+    ) -> u64 {
         let list = self.lists.entry(scope.to_lowercase()).or_default();
         list.last_id += 1;
         let id = list.last_id;
@@ -125,7 +131,11 @@ impl Ops {
     }
 
     pub fn update(&mut self, scope: &str, id: u64, f: impl FnOnce(&mut OpState)) {
-        if let Some(op) = self.lists.get_mut(&scope.to_lowercase()).and_then(|l| l.ops.get_mut(&id)) {
+        if let Some(op) = self
+            .lists
+            .get_mut(&scope.to_lowercase())
+            .and_then(|l| l.ops.get_mut(&id))
+        {
             f(&mut op.state);
             if op.state.completed && op.finished_at.is_none() {
                 op.finished_at = Some(Instant::now());
@@ -148,9 +158,14 @@ impl Op {
         let s = &self.state;
         if self.task_type.is_backup() {
             // 3.5 ResourceBackupState (3.0 backups are not operations).
-            let mut state = json!({"Progress": if s.completed { None } else { s.progress.clone() }});
+            let mut state =
+                json!({"Progress": if s.completed { None } else { s.progress.clone() }});
             if s.faulted || s.canceled {
-                state["Error"] = if s.canceled { Value::Null } else { json!(s.error) };
+                state["Error"] = if s.canceled {
+                    Value::Null
+                } else {
+                    json!(s.error)
+                };
             }
             let exception = if s.faulted {
                 exception_json(s.error.as_deref().unwrap_or(""))

@@ -1,7 +1,7 @@
 //! HTTP layer: accept loop, faults/outages, CORS, auth, routing, documents,
 //! operations, studio files and the test-only control endpoints.
 
-use crate::app::{lock, App, Fault, FailSpec, Kind, LogEntry};
+use crate::app::{lock, App, FailSpec, Fault, Kind, LogEntry};
 use crate::backup::{self, field, parse_bool};
 use crate::config::{Anonymous, Protocol};
 use crate::http::{self, BodyKind, Reply, JSON_CT, R, TEXT_CT};
@@ -36,7 +36,12 @@ pub async fn run(app: App) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     {
         let mut out = std::io::stdout();
-        writeln!(out, "devserver listening on http://{}:{}", addr.ip(), addr.port())?;
+        writeln!(
+            out,
+            "devserver listening on http://{}:{}",
+            addr.ip(),
+            addr.port()
+        )?;
         out.flush()?;
     }
     loop {
@@ -104,9 +109,21 @@ async fn read_body(body: Incoming, max: usize) -> BodyRead {
     loop {
         let next = tokio::time::timeout_at(deadline.into(), body.frame()).await;
         let frame = match next {
-            Err(_) => return if too_large { BodyRead::TooLarge } else { BodyRead::Broken },
+            Err(_) => {
+                return if too_large {
+                    BodyRead::TooLarge
+                } else {
+                    BodyRead::Broken
+                }
+            }
             Ok(None) => break,
-            Ok(Some(Err(_))) => return if too_large { BodyRead::TooLarge } else { BodyRead::Broken },
+            Ok(Some(Err(_))) => {
+                return if too_large {
+                    BodyRead::TooLarge
+                } else {
+                    BodyRead::Broken
+                }
+            }
             Ok(Some(Ok(f))) => f,
         };
         if let Ok(data) = frame.into_data() {
@@ -150,11 +167,19 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Full<B
     let method = parts.method.as_str().to_ascii_uppercase();
     let path = parts.uri.path().to_string();
     let query = parts.uri.query().unwrap_or("").to_string();
-    let url = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
+    let url = if query.is_empty() {
+        path.clone()
+    } else {
+        format!("{path}?{query}")
+    };
     let is_control = lower(&path).starts_with("/__devserver/") || lower(&path) == "/__devserver";
     let log = |status: u16| {
         if let Some(f) = &app.access_log {
-            let _ = writeln!(lock(f), "{method} {url} {status} {}ms", started.elapsed().as_millis());
+            let _ = writeln!(
+                lock(f),
+                "{method} {url} {status} {}ms",
+                started.elapsed().as_millis()
+            );
         }
         if !is_control && app.cfg.enable_control {
             let mut c = lock(&app.control);
@@ -185,7 +210,9 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Full<B
         let lp = lower(&path);
         if let Some(f) = c.faults.iter_mut().find(|f| {
             f.remaining > 0
-                && f.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(&method))
+                && f.method
+                    .as_ref()
+                    .is_none_or(|m| m.eq_ignore_ascii_case(&method))
                 && lp.starts_with(&lower(&f.path_prefix))
         }) {
             f.remaining -= 1;
@@ -204,7 +231,10 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Full<B
             let r = http::net_error(
                 &url,
                 "System.Web.HttpException",
-                &format!("Maximum request length exceeded (the devserver limit is {} bytes).", app.cfg.max_body_bytes),
+                &format!(
+                    "Maximum request length exceeded (the devserver limit is {} bytes).",
+                    app.cfg.max_body_bytes
+                ),
                 "System.Web.HttpRequest.GetEntireRawContent()",
             )
             .header("Connection", "close");
@@ -281,7 +311,10 @@ fn cors_headers(app: &App, h: &HeaderMap, is_options: bool) -> Vec<(String, Stri
                 out.push(("Access-Control-Allow-Origin".into(), o.to_string()));
             }
             out.push(("Access-Control-Max-Age".into(), cfg.cors_max_age.clone()));
-            out.push(("Access-Control-Allow-Methods".into(), cfg.cors_allow_methods.clone()));
+            out.push((
+                "Access-Control-Allow-Methods".into(),
+                cfg.cors_allow_methods.clone(),
+            ));
             match &cfg.cors_request_headers {
                 None => {
                     if let Some(a) = acrh {
@@ -304,7 +337,10 @@ fn cors_headers(app: &App, h: &HeaderMap, is_options: bool) -> Vec<(String, Stri
             if is_options {
                 out.push(("Access-Control-Allow-Credentials".into(), "true".into()));
                 out.push(("Access-Control-Max-Age".into(), cfg.cors_max_age.clone()));
-                out.push(("Access-Control-Allow-Methods".into(), cfg.cors_allow_methods.clone()));
+                out.push((
+                    "Access-Control-Allow-Methods".into(),
+                    cfg.cors_allow_methods.clone(),
+                ));
                 let hdrs = cfg.cors_request_headers.clone().or(acrh);
                 if let Some(a) = hdrs {
                     out.push(("Access-Control-Allow-Headers".into(), a));
@@ -322,16 +358,33 @@ fn build_version(app: &App) -> (&'static str, &'static str) {
     }
 }
 
-fn finish(app: &App, req_headers: &HeaderMap, method: &str, reply: Reply, started: Instant) -> Response<Full<Bytes>> {
+fn finish(
+    app: &App,
+    req_headers: &HeaderMap,
+    method: &str,
+    reply: Reply,
+    started: Instant,
+) -> Response<Full<Bytes>> {
     let (ct, bytes): (Option<String>, Bytes) = match reply.body {
-        BodyKind::Json(v) => (Some(JSON_CT.into()), Bytes::from(serde_json::to_vec(&v).unwrap_or_default())),
+        BodyKind::Json(v) => (
+            Some(JSON_CT.into()),
+            Bytes::from(serde_json::to_vec(&v).unwrap_or_default()),
+        ),
         BodyKind::Empty => (Some(JSON_CT.into()), Bytes::new()),
         BodyKind::Text(s) => (Some(TEXT_CT.into()), Bytes::from(s)),
-        BodyKind::Raw { content_type, bytes } => (content_type, bytes),
+        BodyKind::Raw {
+            content_type,
+            bytes,
+        } => (content_type, bytes),
     };
-    let body = if method == "HEAD" { Bytes::new() } else { bytes };
+    let body = if method == "HEAD" {
+        Bytes::new()
+    } else {
+        bytes
+    };
     let mut resp = Response::new(Full::new(body));
-    *resp.status_mut() = hyper::StatusCode::from_u16(reply.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    *resp.status_mut() = hyper::StatusCode::from_u16(reply.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     let h = resp.headers_mut();
     if let Some(ct) = ct {
         if let Ok(v) = HeaderValue::from_str(&ct) {
@@ -340,10 +393,16 @@ fn finish(app: &App, req_headers: &HeaderMap, method: &str, reply: Reply, starte
     }
     let mut extra = reply.headers;
     extra.push(("Raven-Server-Build".into(), build_version(app).1.into()));
-    extra.push(("Temp-Request-Time".into(), started.elapsed().as_millis().to_string()));
+    extra.push((
+        "Temp-Request-Time".into(),
+        started.elapsed().as_millis().to_string(),
+    ));
     extra.extend(cors_headers(app, req_headers, method == "OPTIONS"));
     for (k, v) in extra {
-        if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(&v)) {
+        if let (Ok(k), Ok(v)) = (
+            HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(&v),
+        ) {
             h.append(k, v);
         }
     }
@@ -403,7 +462,10 @@ async fn route(app: &Arc<App>, ctx: &Ctx, is_control: bool) -> R {
 
     if (r0, r1) == ("build", "version") && is_get {
         let (pv, bv) = build_version(app);
-        return Ok(Reply::json(200, json!({"ProductVersion": pv, "BuildVersion": bv})));
+        return Ok(Reply::json(
+            200,
+            json!({"ProductVersion": pv, "BuildVersion": bv}),
+        ));
     }
     if r0 == "favicon.ico" {
         return Ok(Reply::empty(404));
@@ -412,7 +474,10 @@ async fn route(app: &Arc<App>, ctx: &Ctx, is_control: bool) -> R {
     // Authentication / admin gate (§2.6, §11).
     let is_admin_route = r0 == "admin";
     let is_read = is_get || (m == "POST" && r0 == "queries");
-    let bearer = ctx.header("authorization").and_then(|a| a.strip_prefix("Bearer ")).map(str::trim);
+    let bearer = ctx
+        .header("authorization")
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .map(str::trim);
     let user: Option<String> = match (bearer, &app.cfg.admin_key) {
         (Some(b), Some(k)) if b == k => Some(k.split('/').next().unwrap_or("").to_string()),
         (Some(_), _) if app.cfg.anonymous != Anonymous::Admin => {
@@ -437,27 +502,57 @@ async fn route(app: &Arc<App>, ctx: &Ctx, is_control: bool) -> R {
         }
     }
     // [3.5] 4.x client guard on admin endpoints.
-    if is_admin_route && app.cfg.is35() && ctx.header("raven-client-version").is_some_and(|v| v.starts_with('4')) {
-        return Err(Reply::json(503, json!({"Error": "A 4.x RavenDB client is not compatible with 3.x RavenDB server. The request cannot continue."})));
+    if is_admin_route
+        && app.cfg.is35()
+        && ctx
+            .header("raven-client-version")
+            .is_some_and(|v| v.starts_with('4'))
+    {
+        return Err(Reply::json(
+            503,
+            json!({"Error": "A 4.x RavenDB client is not compatible with 3.x RavenDB server. The request cannot continue."}),
+        ));
     }
 
     // System-only routes.
     if let Scope::System = scope {
         match (m, r0, r1) {
-            ("GET" | "HEAD", "databases", "") if lrest.len() == 1 => return list_databases(app, ctx),
+            ("GET" | "HEAD", "databases", "") if lrest.len() == 1 => {
+                return list_databases(app, ctx)
+            }
             ("POST", "admin", "restore") if lrest.len() == 2 => {
                 let defrag = parse_bool(ctx.qget("defrag"));
                 return backup::start_restore(app, Kind::Db, &ctx.body, &ctx.url, defrag).await;
             }
             ("POST", "admin", "fs-restore") if lrest.len() == 2 && app.cfg.is35() => {
-                return backup::start_restore(app, Kind::Fs, &ctx.body, &ctx.url, parse_bool(ctx.qget("defrag"))).await;
+                return backup::start_restore(
+                    app,
+                    Kind::Fs,
+                    &ctx.body,
+                    &ctx.url,
+                    parse_bool(ctx.qget("defrag")),
+                )
+                .await;
             }
             ("POST", "admin", "fs") if lrest.len() == 3 && lrest[2] == "restore" => {
-                return backup::start_restore(app, Kind::Fs, &ctx.body, &ctx.url, parse_bool(ctx.qget("defrag"))).await;
+                return backup::start_restore(
+                    app,
+                    Kind::Fs,
+                    &ctx.body,
+                    &ctx.url,
+                    parse_bool(ctx.qget("defrag")),
+                )
+                .await;
             }
-            ("POST", "admin", "compact") if lrest.len() == 2 => return backup::start_compact(app, ctx.qget("database")),
-            (_, "admin", "databases") if lrest.len() >= 3 => return admin_resource(app, ctx, Kind::Db, &rest[2..].join("/")),
-            (_, "admin", "fs") if lrest.len() >= 3 => return admin_resource(app, ctx, Kind::Fs, &rest[2..].join("/")),
+            ("POST", "admin", "compact") if lrest.len() == 2 => {
+                return backup::start_compact(app, ctx.qget("database"))
+            }
+            (_, "admin", "databases") if lrest.len() >= 3 => {
+                return admin_resource(app, ctx, Kind::Db, &rest[2..].join("/"))
+            }
+            (_, "admin", "fs") if lrest.len() >= 3 => {
+                return admin_resource(app, ctx, Kind::Fs, &rest[2..].join("/"))
+            }
             _ => {}
         }
     }
@@ -466,20 +561,34 @@ async fn route(app: &Arc<App>, ctx: &Ctx, is_control: bool) -> R {
         Scope::System => app.system.clone(),
         Scope::Db(name) => match app.resource(Kind::Db, name) {
             Some(r) => r,
-            None => return Err(Reply::json(503, json!({"Error": format!("Could not find a database named: {name}")}))),
+            None => {
+                return Err(Reply::json(
+                    503,
+                    json!({"Error": format!("Could not find a database named: {name}")}),
+                ))
+            }
         },
         Scope::Fs(name) => match app.resource(Kind::Fs, name) {
             Some(r) => r,
-            None => return Err(Reply::json(503, json!({"Error": format!("Could not find a file system named: {name}")}))),
+            None => {
+                return Err(Reply::json(
+                    503,
+                    json!({"Error": format!("Could not find a file system named: {name}")}),
+                ))
+            }
         },
     };
     let scope_name = res.name.clone();
 
     if res.kind == Kind::Fs {
         return match (m, r0, r1) {
-            ("POST", "admin", "backup") if lrest.len() == 2 => {
-                backup::start_backup(app, res, &ctx.body, parse_bool(ctx.qget("incremental")).unwrap_or(false), &ctx.url)
-            }
+            ("POST", "admin", "backup") if lrest.len() == 2 => backup::start_backup(
+                app,
+                res,
+                &ctx.body,
+                parse_bool(ctx.qget("incremental")).unwrap_or(false),
+                &ctx.url,
+            ),
             ("GET" | "HEAD", "config", "") => fs_config(&res, ctx),
             (_, "files", _) => fs_files(&res, ctx, &rest[1..].join("/")),
             _ => Ok(Reply::empty(404)),
@@ -489,21 +598,37 @@ async fn route(app: &Arc<App>, ctx: &Ctx, is_control: bool) -> R {
     match (m, r0, r1) {
         ("GET" | "HEAD", "databases", "") if lrest.len() == 1 => Err(Reply::text(
             400,
-            format!("The request '{}' can only be issued on the system database", ctx.url),
+            format!(
+                "The request '{}' can only be issued on the system database",
+                ctx.url
+            ),
         )),
-        ("POST", "admin", "backup") if lrest.len() == 2 => {
-            backup::start_backup(app, res, &ctx.body, parse_bool(ctx.qget("incremental")).unwrap_or(false), &ctx.url)
+        ("POST", "admin", "backup") if lrest.len() == 2 => backup::start_backup(
+            app,
+            res,
+            &ctx.body,
+            parse_bool(ctx.qget("incremental")).unwrap_or(false),
+            &ctx.url,
+        ),
+        ("POST", "admin", "restore") if lrest.len() == 2 => Err(Reply::text(
+            400,
+            "Restore is only possible from the system database",
+        )),
+        ("GET" | "HEAD", "operation", "status" | "kill") if lrest.len() == 2 => {
+            operation(app, ctx, &scope_name, r1 == "kill")
         }
-        ("POST", "admin", "restore") if lrest.len() == 2 => {
-            Err(Reply::text(400, "Restore is only possible from the system database"))
-        }
-        ("GET" | "HEAD", "operation", "status" | "kill") if lrest.len() == 2 => operation(app, ctx, &scope_name, r1 == "kill"),
         ("GET" | "HEAD", "operations", "") if lrest.len() == 1 => {
             let p = app.cfg.protocol;
-            let items: Vec<Value> = lock(&app.ops).list(&scope_name).iter().map(|o| o.list_item(p)).collect();
+            let items: Vec<Value> = lock(&app.ops)
+                .list(&scope_name)
+                .iter()
+                .map(|o| o.list_item(p))
+                .collect();
             Ok(Reply::json(200, Value::Array(items)))
         }
-        ("GET" | "HEAD", "debug", "user-info") if lrest.len() == 2 => Ok(user_info(app, &scope_name, user.as_deref())),
+        ("GET" | "HEAD", "debug", "user-info") if lrest.len() == 2 => {
+            Ok(user_info(app, &scope_name, user.as_deref()))
+        }
         ("POST", "queries", "") if lrest.len() == 1 => queries(&res, ctx),
         (_, "docs", _) => docs(&res, ctx, &rest[1..].join("/")),
         _ => Ok(Reply::empty(404)),
@@ -519,16 +644,26 @@ fn docs(res: &crate::app::Resource, ctx: &Ctx, id: &str) -> R {
             return Ok(Reply::empty(404));
         }
         let start: usize = ctx.qget("start").and_then(|s| s.parse().ok()).unwrap_or(0);
-        let page: usize = ctx.qget("pageSize").and_then(|s| s.parse().ok()).unwrap_or(25).min(1024);
+        let page: usize = ctx
+            .qget("pageSize")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(25)
+            .min(1024);
         let all = res.store.all_by_etag_desc();
-        let items: Vec<Value> = all.iter().skip(start).take(page).map(|d| d.with_metadata()).collect();
+        let items: Vec<Value> = all
+            .iter()
+            .skip(start)
+            .take(page)
+            .map(|d| d.with_metadata())
+            .collect();
         return Ok(Reply::json(200, Value::Array(items)));
     }
     match m {
         "GET" | "HEAD" => match res.store.get(id) {
             None => Err(Reply::empty(404)),
             Some(d) => {
-                let mut r = Reply::json(200, d.data.clone()).header("ETag", format!("\"{}\"", d.etag_text()));
+                let mut r = Reply::json(200, d.data.clone())
+                    .header("ETag", format!("\"{}\"", d.etag_text()));
                 for (k, v) in &d.metadata {
                     if let Some(s) = v.as_str() {
                         r = r.header(k, s);
@@ -540,7 +675,8 @@ fn docs(res: &crate::app::Resource, ctx: &Ctx, id: &str) -> R {
             }
         },
         "PUT" => {
-            let v: Value = serde_json::from_slice(&ctx.body).map_err(|e| http::bad_json(&ctx.url, &e.to_string()))?;
+            let v: Value = serde_json::from_slice(&ctx.body)
+                .map_err(|e| http::bad_json(&ctx.url, &e.to_string()))?;
             let Value::Object(mut obj) = v else {
                 return Err(http::bad_json(&ctx.url, "Error reading RavenJObject from JsonReader. Current JsonReader item is not an object."));
             };
@@ -553,22 +689,34 @@ fn docs(res: &crate::app::Resource, ctx: &Ctx, id: &str) -> R {
                     md.insert(h.into(), json!(v));
                 }
             }
-            for k in ["@id", "@etag", "Last-Modified", "Raven-Last-Modified", "Non-Authoritative-Information"] {
+            for k in [
+                "@id",
+                "@etag",
+                "Last-Modified",
+                "Raven-Last-Modified",
+                "Non-Authoritative-Information",
+            ] {
                 md.remove(k);
             }
             if let Some(expected) = ctx.header("if-none-match").or(ctx.header("if-match")) {
                 let actual = res.store.get(id).map(|d| d.etag_text());
                 let exp = expected.trim_matches('"');
                 if actual.as_deref() != Some(exp) {
-                    return Err(Reply::json(409, json!({"Url": ctx.url, "ActualETag": actual, "ExpectedETag": exp,
-                        "Error": format!("PUT attempted on document '{id}' using a non current etag")})));
+                    return Err(Reply::json(
+                        409,
+                        json!({"Url": ctx.url, "ActualETag": actual, "ExpectedETag": exp,
+                        "Error": format!("PUT attempted on document '{id}' using a non current etag")}),
+                    ));
                 }
             }
             let d = res
                 .store
                 .put(id, Value::Object(obj), md)
                 .map_err(|e| http::io_error(&ctx.url, &e, "Raven.Database.Actions.DocumentActions.Put(String key, Etag etag, RavenJObject document, RavenJObject metadata, TransactionInformation transactionInformation)"))?;
-            Ok(Reply::json(201, json!({"Key": d.key, "ETag": d.etag_text()})))
+            Ok(Reply::json(
+                201,
+                json!({"Key": d.key, "ETag": d.etag_text()}),
+            ))
         }
         "DELETE" => {
             res.store
@@ -581,11 +729,17 @@ fn docs(res: &crate::app::Resource, ctx: &Ctx, id: &str) -> R {
 }
 
 fn queries(res: &crate::app::Resource, ctx: &Ctx) -> R {
-    let v: Value = serde_json::from_slice(&ctx.body).map_err(|e| http::bad_json(&ctx.url, &e.to_string()))?;
+    let v: Value =
+        serde_json::from_slice(&ctx.body).map_err(|e| http::bad_json(&ctx.url, &e.to_string()))?;
     let Some(ids) = v.as_array() else {
-        return Err(http::bad_json(&ctx.url, "Error reading RavenJArray from JsonReader. Current JsonReader item is not an array."));
+        return Err(http::bad_json(
+            &ctx.url,
+            "Error reading RavenJArray from JsonReader. Current JsonReader item is not an array.",
+        ));
     };
-    let v3 = ctx.header("raven-client-version").is_some_and(|v| v.starts_with('3'));
+    let v3 = ctx
+        .header("raven-client-version")
+        .is_some_and(|v| v.starts_with('3'));
     let mut results = Vec::new();
     for id in ids {
         let Some(id) = id.as_str() else {
@@ -597,14 +751,20 @@ fn queries(res: &crate::app::Resource, ctx: &Ctx) -> R {
             None => {}
         }
     }
-    Ok(Reply::json(200, json!({"Results": results, "Includes": []})))
+    Ok(Reply::json(
+        200,
+        json!({"Results": results, "Includes": []}),
+    ))
 }
 
 // ---------------------------------------------------------------- operations
 
 fn operation(app: &App, ctx: &Ctx, scope: &str, kill: bool) -> R {
     let Some(id) = ctx.qget("id").and_then(|s| s.trim().parse::<i64>().ok()) else {
-        return Err(Reply::json(400, json!({"Error": "Query string variable id must be a valid int64"})));
+        return Err(Reply::json(
+            400,
+            json!({"Error": "Query string variable id must be a valid int64"}),
+        ));
     };
     let mut ops = lock(&app.ops);
     let Some(op) = u64::try_from(id).ok().and_then(|id| ops.get_mut(scope, id)) else {
@@ -675,11 +835,17 @@ fn list_databases(app: &App, ctx: &Ctx) -> R {
     if ctx.header("if-none-match") == Some(etag.as_str()) {
         return Ok(Reply::empty(304).header("ETag", etag));
     }
-    Ok(Reply::json(200, body).header("ETag", etag).header("Cache-Control", "no-cache"))
+    Ok(Reply::json(200, body)
+        .header("ETag", etag)
+        .header("Cache-Control", "no-cache"))
 }
 
 fn admin_resource(app: &App, ctx: &Ctx, kind: Kind, name: &str) -> R {
-    let word = if kind == Kind::Fs { "File system" } else { "Database" };
+    let word = if kind == Kind::Fs {
+        "File system"
+    } else {
+        "Database"
+    };
     match ctx.method.as_str() {
         "GET" | "HEAD" => match app.decrypted_document(kind, name) {
             Some((doc, etag)) => Ok(Reply::json(200, doc).header("ETag", format!("\"{etag}\""))),
@@ -693,7 +859,8 @@ fn admin_resource(app: &App, ctx: &Ctx, kind: Kind, name: &str) -> R {
             let v: Value = if ctx.body.iter().all(|b| b.is_ascii_whitespace()) {
                 json!({})
             } else {
-                serde_json::from_slice(&ctx.body).map_err(|e| http::bad_json(&ctx.url, &e.to_string()))?
+                serde_json::from_slice(&ctx.body)
+                    .map_err(|e| http::bad_json(&ctx.url, &e.to_string()))?
             };
             if !v.is_object() {
                 return Err(http::bad_json(&ctx.url, "Error reading RavenJObject from JsonReader. Current JsonReader item is not an object."));
@@ -709,13 +876,22 @@ fn admin_resource(app: &App, ctx: &Ctx, kind: Kind, name: &str) -> R {
             };
             let mut settings = as_map("Settings")?;
             let secured = as_map("SecuredSettings")?;
-            let disabled = field(&v, "Disabled").and_then(|d| d.as_bool()).unwrap_or(false);
+            let disabled = field(&v, "Disabled")
+                .and_then(|d| d.as_bool())
+                .unwrap_or(false);
             let dd_key = App::data_dir_setting(kind);
             let existing = app.registry_doc(kind, name);
             let dd = match &existing {
                 // The data directory of an existing resource never moves.
-                Some(d) => d.data["Settings"][dd_key].as_str().map(String::from).unwrap_or_else(|| format!("~/{name}")),
-                None => settings.get(dd_key).and_then(|x| x.as_str()).map(String::from).unwrap_or_else(|| format!("~/{name}")),
+                Some(d) => d.data["Settings"][dd_key]
+                    .as_str()
+                    .map(String::from)
+                    .unwrap_or_else(|| format!("~/{name}")),
+                None => settings
+                    .get(dd_key)
+                    .and_then(|x| x.as_str())
+                    .map(String::from)
+                    .unwrap_or_else(|| format!("~/{name}")),
             };
             if app.resolve_data_dir(kind, &dd).is_none() {
                 return Err(http::access_denied(&ctx.url, &dd, "Raven.Database.Server.Controllers.Admin.AdminDatabasesController.<Put>d__0.MoveNext()"));
@@ -728,7 +904,10 @@ fn admin_resource(app: &App, ctx: &Ctx, kind: Kind, name: &str) -> R {
                 return Err(http::net_error(&ctx.url, "System.IO.IOException", &format!("Could not open the data directory of {name}"), "Raven.Database.Server.Tenancy.DatabasesLandlord.CreateConfiguration(String tenantId, DatabaseDocument document)"));
             }
             let status = if existing.is_some() { 200 } else { 201 };
-            Ok(Reply::json(status, json!({"Key": d.key, "ETag": d.etag_text()})))
+            Ok(Reply::json(
+                status,
+                json!({"Key": d.key, "ETag": d.etag_text()}),
+            ))
         }
         "DELETE" => {
             let hard = parse_bool(ctx.qget("hard-delete")).unwrap_or(false);
@@ -750,31 +929,47 @@ fn user_info(app: &App, scope: &str, user: Option<&str>) -> Reply {
         .map(|n| json!({"Database": n, "IsAdmin": admin, "IsReadOnly": !admin}))
         .collect();
     let names = app.names(Kind::Db);
-    let remark = if user.is_some() { "Using OAuth" } else { "Using anonymous user" };
-    Reply::json(200, json!({
-        "Remark": remark,
-        "User": user,
-        "IsAdminGlobal": admin,
-        "IsAdminCurrentDb": admin,
-        "Databases": dbs,
-        "AdminDatabases": if admin { names.clone() } else { Vec::new() },
-        "ReadOnlyDatabases": if admin { Vec::new() } else { names.clone() },
-        "ReadWriteDatabases": if admin { names } else { Vec::new() },
-        "IsBackupOperator": admin,
-        "CurrentDatabase": scope,
-    }))
+    let remark = if user.is_some() {
+        "Using OAuth"
+    } else {
+        "Using anonymous user"
+    };
+    Reply::json(
+        200,
+        json!({
+            "Remark": remark,
+            "User": user,
+            "IsAdminGlobal": admin,
+            "IsAdminCurrentDb": admin,
+            "Databases": dbs,
+            "AdminDatabases": if admin { names.clone() } else { Vec::new() },
+            "ReadOnlyDatabases": if admin { Vec::new() } else { names.clone() },
+            "ReadWriteDatabases": if admin { names } else { Vec::new() },
+            "IsBackupOperator": admin,
+            "CurrentDatabase": scope,
+        }),
+    )
 }
 
 // ---------------------------------------------------------------- file systems
 
 fn fs_config(res: &crate::app::Resource, ctx: &Ctx) -> R {
-    let Some(cfg) = &res.config else { return Ok(Reply::empty(404)) };
+    let Some(cfg) = &res.config else {
+        return Ok(Reply::empty(404));
+    };
     match ctx.qget("name") {
         Some(name) => match cfg.get(name) {
             Some(d) => Ok(Reply::json(200, d.data)),
             None => Err(Reply::empty(404)),
         },
-        None => Ok(Reply::json(200, json!(cfg.snapshot().iter().map(|d| d.key.clone()).collect::<Vec<_>>()))),
+        None => Ok(Reply::json(
+            200,
+            json!(cfg
+                .snapshot()
+                .iter()
+                .map(|d| d.key.clone())
+                .collect::<Vec<_>>()),
+        )),
     }
 }
 
@@ -792,7 +987,10 @@ fn fs_files(res: &crate::app::Resource, ctx: &Ctx, name: &str) -> R {
                 let bytes = base64::engine::general_purpose::STANDARD
                     .decode(d.data["Content"].as_str().unwrap_or(""))
                     .unwrap_or_default();
-                Ok(Reply::raw(200, Some("application/octet-stream".into()), bytes).header("ETag", format!("\"{}\"", d.etag_text())))
+                Ok(
+                    Reply::raw(200, Some("application/octet-stream".into()), bytes)
+                        .header("ETag", format!("\"{}\"", d.etag_text())),
+                )
             }
             None => Err(Reply::empty(404)),
         },
@@ -815,13 +1013,19 @@ fn fs_files(res: &crate::app::Resource, ctx: &Ctx, name: &str) -> R {
 
 fn studio(app: &App, ctx: &Ctx) -> R {
     let Some(dir) = &app.cfg.studio_dir else {
-        return Err(Reply::text(404, "No studio directory configured (use --studio-dir)"));
+        return Err(Reply::text(
+            404,
+            "No studio directory configured (use --studio-dir)",
+        ));
     };
     if ctx.method != "GET" && ctx.method != "HEAD" {
         return Ok(Reply::empty(405));
     }
     let rel: Vec<&String> = ctx.segs.iter().skip(1).collect();
-    if rel.iter().any(|s| s.as_str() == ".." || s.contains('\\') || s.contains('\0')) {
+    if rel
+        .iter()
+        .any(|s| s.as_str() == ".." || s.contains('\\') || s.contains('\0'))
+    {
         return Err(Reply::text(404, "Not found"));
     }
     let mut p = dir.clone();
@@ -831,7 +1035,11 @@ fn studio(app: &App, ctx: &Ctx) -> R {
     if rel.is_empty() || p.is_dir() {
         p.push("index.html");
     }
-    let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let ct = match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "js" | "mjs" => "text/javascript",
@@ -856,7 +1064,8 @@ fn control_json(ctx: &Ctx) -> Result<Value, Reply> {
     if ctx.body.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(json!({}));
     }
-    serde_json::from_slice(&ctx.body).map_err(|e| Reply::json(400, json!({"Error": format!("invalid JSON: {e}")})))
+    serde_json::from_slice(&ctx.body)
+        .map_err(|e| Reply::json(400, json!({"Error": format!("invalid JSON: {e}")})))
 }
 
 fn bad(msg: &str) -> Reply {
@@ -869,20 +1078,28 @@ fn control(app: &Arc<App>, ctx: &Ctx) -> R {
     match (ctx.method.as_str(), what.as_str()) {
         ("POST", "fail-next-operation") => {
             let v = control_json(ctx)?;
-            let kind = v["kind"].as_str().map(lower).ok_or_else(|| bad("kind must be \"backup\", \"restore\" or \"compact\""))?;
+            let kind = v["kind"]
+                .as_str()
+                .map(lower)
+                .ok_or_else(|| bad("kind must be \"backup\", \"restore\" or \"compact\""))?;
             if !["backup", "restore", "compact"].contains(&kind.as_str()) {
                 return Err(bad("kind must be \"backup\", \"restore\" or \"compact\""));
             }
             let at_step = match &v["atStep"] {
                 Value::Null => 1,
-                x => x.as_u64().ok_or_else(|| bad("atStep must be a non-negative integer"))? as u32,
+                x => x
+                    .as_u64()
+                    .ok_or_else(|| bad("atStep must be a non-negative integer"))?
+                    as u32,
             };
             let error = match &v["error"] {
                 Value::Null => "Injected failure".to_string(),
                 Value::String(s) => s.clone(),
                 _ => return Err(bad("error must be a string")),
             };
-            lock(&app.control).fail_next.insert(kind, FailSpec { at_step, error });
+            lock(&app.control)
+                .fail_next
+                .insert(kind, FailSpec { at_step, error });
             ok()
         }
         ("POST", "faults") => {
@@ -892,11 +1109,18 @@ fn control(app: &Arc<App>, ctx: &Ctx) -> R {
                 path_prefix: v["pathPrefix"].as_str().unwrap_or("/").to_string(),
                 remaining: match &v["count"] {
                     Value::Null => 1,
-                    x => x.as_u64().ok_or_else(|| bad("count must be a non-negative integer"))?,
+                    x => x
+                        .as_u64()
+                        .ok_or_else(|| bad("count must be a non-negative integer"))?,
                 },
                 status: match &v["status"] {
                     Value::Null => None,
-                    x => Some(x.as_u64().filter(|s| (100..=599).contains(s)).ok_or_else(|| bad("status must be 100..599"))? as u16),
+                    x => Some(
+                        x.as_u64()
+                            .filter(|s| (100..=599).contains(s))
+                            .ok_or_else(|| bad("status must be 100..599"))?
+                            as u16,
+                    ),
                 },
                 body: match &v["body"] {
                     Value::Null => String::new(),
@@ -911,8 +1135,14 @@ fn control(app: &Arc<App>, ctx: &Ctx) -> R {
             ok()
         }
         ("GET", "faults") => {
-            let list: Vec<Value> = lock(&app.control).faults.iter().map(|f| json!({"method": f.method, "pathPrefix": f.path_prefix,
-                "count": f.remaining, "status": f.status, "delayMs": f.delay_ms, "drop": f.drop})).collect();
+            let list: Vec<Value> = lock(&app.control)
+                .faults
+                .iter()
+                .map(|f| {
+                    json!({"method": f.method, "pathPrefix": f.path_prefix,
+                "count": f.remaining, "status": f.status, "delayMs": f.delay_ms, "drop": f.drop})
+                })
+                .collect();
             Ok(Reply::json(200, Value::Array(list)))
         }
         ("DELETE", "faults") => {
@@ -921,7 +1151,9 @@ fn control(app: &Arc<App>, ctx: &Ctx) -> R {
         }
         ("POST", "outage") => {
             let v = control_json(ctx)?;
-            let ms = v["ms"].as_u64().ok_or_else(|| bad("ms must be a non-negative integer"))?;
+            let ms = v["ms"]
+                .as_u64()
+                .ok_or_else(|| bad("ms must be a non-negative integer"))?;
             lock(&app.control).outage_until = Some(Instant::now() + Duration::from_millis(ms));
             ok()
         }
@@ -942,7 +1174,14 @@ fn control(app: &Arc<App>, ctx: &Ctx) -> R {
         ("GET", "received") => {
             let prefix = lower(ctx.qget("pathPrefix").unwrap_or("/"));
             let c = lock(&app.control);
-            let mut v: Vec<Value> = c.received.iter().rev().filter(|(p, _)| lower(p).starts_with(&prefix)).take(20).map(|(_, b)| b.clone()).collect();
+            let mut v: Vec<Value> = c
+                .received
+                .iter()
+                .rev()
+                .filter(|(p, _)| lower(p).starts_with(&prefix))
+                .take(20)
+                .map(|(_, b)| b.clone())
+                .collect();
             v.reverse();
             Ok(Reply::json(200, Value::Array(v)))
         }
@@ -954,8 +1193,22 @@ fn control(app: &Arc<App>, ctx: &Ctx) -> R {
             let v = control_json(ctx)?;
             app.abort_tasks();
             lock(&app.ops).clear();
-            let demo_db: Vec<String> = if app.cfg.demo { crate::demo::DEMO_DATABASES.iter().map(|s| lower(s)).collect() } else { Vec::new() };
-            let demo_fs: Vec<String> = if app.cfg.demo { crate::demo::DEMO_FILESYSTEMS.iter().map(|s| lower(s)).collect() } else { Vec::new() };
+            let demo_db: Vec<String> = if app.cfg.demo {
+                crate::demo::DEMO_DATABASES
+                    .iter()
+                    .map(|s| lower(s))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let demo_fs: Vec<String> = if app.cfg.demo {
+                crate::demo::DEMO_FILESYSTEMS
+                    .iter()
+                    .map(|s| lower(s))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let fail = |e: std::io::Error| Reply::json(500, json!({"Error": e.to_string()}));
             for n in app.names(Kind::Db) {
                 if !demo_db.contains(&lower(&n)) {
@@ -970,7 +1223,10 @@ fn control(app: &Arc<App>, ctx: &Ctx) -> R {
             for k in ["Raven/Restore/Status", "Raven/Restore/InProgress"] {
                 let _ = app.system.store.delete(k);
             }
-            for prefix in ["Raven/FileSystem/Restore/Status/", "Raven/Database/Compact/Status/"] {
+            for prefix in [
+                "Raven/FileSystem/Restore/Status/",
+                "Raven/Database/Compact/Status/",
+            ] {
                 for k in app.system.store.keys_with_prefix(prefix) {
                     let _ = app.system.store.delete(&k);
                 }
@@ -983,7 +1239,11 @@ fn control(app: &Arc<App>, ctx: &Ctx) -> R {
                 if let Ok(rd) = std::fs::read_dir(&app.backup_root) {
                     for e in rd.flatten() {
                         let p = e.path();
-                        let _ = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
+                        let _ = if p.is_dir() {
+                            std::fs::remove_dir_all(&p)
+                        } else {
+                            std::fs::remove_file(&p)
+                        };
                     }
                 }
             }

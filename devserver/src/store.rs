@@ -71,10 +71,7 @@ impl Doc {
 }
 
 pub fn etag_text(n: u64) -> String {
-    format!(
-        "01000000-0000-0001-0000-{:012X}",
-        n & 0xFFFF_FFFF_FFFF
-    )
+    format!("01000000-0000-0001-0000-{:012X}", n & 0xFFFF_FFFF_FFFF)
 }
 
 struct Inner {
@@ -167,7 +164,12 @@ impl Store {
         self.lock().docs.get(&key.to_lowercase()).cloned()
     }
 
-    pub fn put(&self, key: &str, data: Value, metadata: Map<String, Value>) -> std::io::Result<Doc> {
+    pub fn put(
+        &self,
+        key: &str,
+        data: Value,
+        metadata: Map<String, Value>,
+    ) -> std::io::Result<Doc> {
         let mut g = self.lock();
         let etag = g.last_etag + 1;
         let doc = Doc {
@@ -208,7 +210,7 @@ impl Store {
     /// All documents, newest first (like RavenDB's `GET /docs`).
     pub fn all_by_etag_desc(&self) -> Vec<Doc> {
         let mut v: Vec<Doc> = self.lock().docs.values().cloned().collect();
-        v.sort_by(|a, b| b.etag.cmp(&a.etag));
+        v.sort_by_key(|d| std::cmp::Reverse(d.etag));
         v
     }
 

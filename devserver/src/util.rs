@@ -305,7 +305,10 @@ mod tests {
     fn confinement() {
         let r = Path::new("/srv/backups");
         assert_eq!(confine(r, "a\\b"), Some(PathBuf::from("/srv/backups/a/b")));
-        assert_eq!(confine(r, "/srv/backups/x"), Some(PathBuf::from("/srv/backups/x")));
+        assert_eq!(
+            confine(r, "/srv/backups/x"),
+            Some(PathBuf::from("/srv/backups/x"))
+        );
         assert_eq!(confine(r, "../x"), None);
         assert_eq!(confine(r, "a/../../x"), None);
         assert_eq!(confine(r, "/etc"), None);
@@ -323,7 +326,10 @@ mod tests {
 
     #[test]
     fn percent() {
-        assert_eq!(percent_decode("Raven%2FBackup%2fStatus", false), "Raven/Backup/Status");
+        assert_eq!(
+            percent_decode("Raven%2FBackup%2fStatus", false),
+            "Raven/Backup/Status"
+        );
         assert_eq!(percent_decode("a%zz%", false), "a%zz%");
         assert_eq!(file_name_for("raven/backup"), "raven%2Fbackup");
     }

@@ -1,8 +1,28 @@
 //! The one typed client: one async function per server endpoint. Screens
 //! call these and never build URLs or parse bodies themselves.
 
-use super::{error::ApiError, http};
+use super::{
+    error::ApiError,
+    http::{self, RawResponse},
+    poll::{PollRequest, PollResponse},
+    wire3x::{
+        parse_database_list, BackupStatus, DatabaseDocument, DatabaseListEntry,
+        OperationIdResponse, OperationState, OperationsListItem, RestoreInProgress, RestoreStatus,
+        UserInfo,
+    },
+};
+use crate::route::percent_encode;
 use gloo_net::http::Method;
+use serde_json::Value;
+
+/// What the server answered to a request that starts an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Started {
+    /// 3.0 backups answer 201 with no body and no id (§3.5); everything
+    /// else answers `{"OperationId": n}`.
+    pub operation_id: Option<i64>,
+    pub status: u16,
+}
 
 /// What the connection check learned about the server.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,8 +64,160 @@ impl Client {
         format!("{}{}", self.base, path)
     }
 
-    async fn get(&self, path: &str) -> Result<http::RawResponse, ApiError> {
+    /// The full URL of a server path (for the review and copy-as-curl).
+    pub fn url_of(&self, path: &str) -> String {
+        self.url(path)
+    }
+
+    async fn get(&self, path: &str) -> Result<RawResponse, ApiError> {
         http::send(Method::GET, &self.url(path), None, self.timeout_ms).await
+    }
+
+    /// A GET whose 404 means "no such document yet" rather than an error.
+    async fn get_optional(&self, path: &str) -> Result<Option<RawResponse>, ApiError> {
+        match self.get(path).await {
+            Ok(raw) if raw.body.trim().is_empty() => Ok(None),
+            Ok(raw) => Ok(Some(raw)),
+            Err(ApiError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// POSTs a planned request (path with query, JSON body) that starts an
+    /// operation: a backup or a restore.
+    pub async fn start_operation(&self, path: &str, body: &Value) -> Result<Started, ApiError> {
+        let text = serde_json::to_string(body).map_err(|e| ApiError::MalformedBody {
+            detail: format!("the request body could not be written: {e}"),
+        })?;
+        let raw = http::send(Method::POST, &self.url(path), Some(text), self.timeout_ms).await?;
+        let operation_id = if raw.body.trim().is_empty() {
+            None
+        } else {
+            Some(raw.json::<OperationIdResponse>()?.operation_id)
+        };
+        Ok(Started {
+            operation_id,
+            status: raw.status,
+        })
+    }
+
+    /// `GET /databases` (E11): database names (and details where given).
+    pub async fn list_databases(&self) -> Result<Vec<DatabaseListEntry>, ApiError> {
+        let raw = self.get("/databases?pageSize=1024").await?;
+        Ok(parse_database_list(&raw.json::<Value>()?))
+    }
+
+    /// `GET /admin/databases/{db}` (E12): the stored document with its
+    /// secured settings decrypted, and its ETag when the browser may read it.
+    pub async fn database_document(
+        &self,
+        name: &str,
+    ) -> Result<(DatabaseDocument, Option<String>), ApiError> {
+        let raw = self
+            .get(&format!("/admin/databases/{}", percent_encode(name)))
+            .await?;
+        Ok((raw.json()?, raw.etag.clone()))
+    }
+
+    /// `Raven/Backup/Status` of a database (`None` = the system database),
+    /// E3; `None` when there is none yet.
+    pub async fn backup_status(
+        &self,
+        database: Option<&str>,
+    ) -> Result<Option<BackupStatus>, ApiError> {
+        let path = match database {
+            Some(db) => format!("/databases/{}/docs/Raven/Backup/Status", percent_encode(db)),
+            None => "/docs/Raven/Backup/Status".to_string(),
+        };
+        self.get_optional(&path)
+            .await?
+            .map(|r| r.json())
+            .transpose()
+    }
+
+    /// A file system's backup status (E18, a configuration item).
+    pub async fn fs_backup_status(&self, fs: &str) -> Result<Option<BackupStatus>, ApiError> {
+        let path = format!("/fs/{}/config?name=Raven/Backup/Status", percent_encode(fs));
+        self.get_optional(&path)
+            .await?
+            .map(|r| r.json())
+            .transpose()
+    }
+
+    /// `Raven/Restore/Status` (E5), or a file system's restore status (E20).
+    pub async fn restore_status(
+        &self,
+        fs: Option<&str>,
+    ) -> Result<Option<RestoreStatus>, ApiError> {
+        let path = match fs {
+            None => "/docs/Raven/Restore/Status".to_string(),
+            Some(fs) => format!(
+                "/docs/Raven/FileSystem/Restore/Status/{}",
+                percent_encode(fs)
+            ),
+        };
+        match self.get_optional(&path).await? {
+            None => Ok(None),
+            Some(raw) => RestoreStatus::from_value(&raw.json::<Value>()?)
+                .map(Some)
+                .map_err(|detail| ApiError::MalformedBody { detail }),
+        }
+    }
+
+    /// `Raven/Restore/InProgress` (E6): which restore holds the lock.
+    pub async fn restore_in_progress(&self) -> Result<Option<RestoreInProgress>, ApiError> {
+        self.get_optional("/docs/Raven/Restore/InProgress")
+            .await?
+            .map(|r| r.json())
+            .transpose()
+    }
+
+    /// `GET /operation/status?id=` at the server root (E7; backups in 3.5
+    /// and all restores register in the system database, §7.1).
+    pub async fn operation_status(&self, id: i64) -> Result<OperationState, ApiError> {
+        self.get(&format!("/operation/status?id={id}"))
+            .await?
+            .json()
+    }
+
+    /// `GET /operation/kill?id=` (E8; a GET). Returns the state after the kill.
+    pub async fn kill_operation(&self, id: i64) -> Result<OperationState, ApiError> {
+        self.get(&format!("/operation/kill?id={id}")).await?.json()
+    }
+
+    /// `GET /operations` (E9).
+    pub async fn operations(&self) -> Result<Vec<OperationsListItem>, ApiError> {
+        self.get("/operations").await?.json()
+    }
+
+    /// Performs one request of the polling engine.
+    pub async fn poll(&self, request: &PollRequest) -> Result<PollResponse, ApiError> {
+        Ok(match request {
+            PollRequest::OperationStatus { id } => {
+                PollResponse::Operation(self.operation_status(*id).await?)
+            }
+            PollRequest::BackupStatusDoc { database } => self
+                .backup_status(database.as_deref())
+                .await?
+                .map_or(PollResponse::Missing, PollResponse::Backup),
+            PollRequest::FsBackupStatus { fs } => self
+                .fs_backup_status(fs)
+                .await?
+                .map_or(PollResponse::Missing, PollResponse::Backup),
+            PollRequest::RestoreStatusDoc => self
+                .restore_status(None)
+                .await?
+                .map_or(PollResponse::Missing, PollResponse::Restore),
+            PollRequest::FsRestoreStatusDoc { fs } => self
+                .restore_status(Some(fs))
+                .await?
+                .map_or(PollResponse::Missing, PollResponse::Restore),
+        })
+    }
+
+    /// `GET /debug/user-info` (E14).
+    pub async fn user_info(&self) -> Result<UserInfo, ApiError> {
+        self.get("/debug/user-info").await?.json()
     }
 
     /// `GET /build/version` (E13, anonymous): the version, and from it the
@@ -64,12 +236,11 @@ impl Client {
             url: url.clone(),
             detail: "GET /build/version did not return RavenDB's version document".into(),
         })?;
-        let generation = super::version::Generation::detect(&bv).map_err(|detail| {
-            ApiError::NotRavenDb {
+        let generation =
+            super::version::Generation::detect(&bv).map_err(|detail| ApiError::NotRavenDb {
                 url: url.clone(),
                 detail,
-            }
-        })?;
+            })?;
         Ok(ServerInfo {
             product_version: bv.product_version.clone(),
             build_version: bv.build_version.clone(),

@@ -81,8 +81,7 @@ fn server_words(content_type: Option<&str>, body: &str) -> Option<String> {
     if trimmed.is_empty() {
         return None;
     }
-    let looks_json = content_type.is_some_and(|ct| ct.contains("json"))
-        || trimmed.starts_with('{');
+    let looks_json = content_type.is_some_and(|ct| ct.contains("json")) || trimmed.starts_with('{');
     if looks_json {
         if let Ok(parsed) = serde_json::from_str::<ServerErrorBody>(trimmed) {
             // 4.x puts the readable text in Message and the full exception
@@ -132,12 +131,7 @@ pub fn strip_exception_type(line: &str) -> &str {
 }
 
 /// Classifies a non-2xx HTTP answer. `url` is the request URL (for messages).
-pub fn classify_http(
-    status: u16,
-    content_type: Option<&str>,
-    body: &str,
-    url: &str,
-) -> ApiError {
+pub fn classify_http(status: u16, content_type: Option<&str>, body: &str, url: &str) -> ApiError {
     let words = server_words(content_type, body);
     match status {
         401 | 403 => ApiError::NotAdmin {
@@ -149,17 +143,14 @@ pub fn classify_http(
             server_message: words,
         },
         400 => ApiError::BadRequest {
-            message: words
-                .unwrap_or_else(|| "(the server gave no reason)".to_string()),
+            message: words.unwrap_or_else(|| "(the server gave no reason)".to_string()),
         },
         503 => ApiError::Unavailable {
-            message: words
-                .unwrap_or_else(|| "(the server gave no reason)".to_string()),
+            message: words.unwrap_or_else(|| "(the server gave no reason)".to_string()),
         },
         500..=599 => match words {
             Some(text) => {
-                let full = full_exception_text(content_type, body)
-                    .unwrap_or_else(|| text.clone());
+                let full = full_exception_text(content_type, body).unwrap_or_else(|| text.clone());
                 let (first_line, rest) = split_exception_text(&full);
                 let (first_line, details) = if full == text {
                     (first_line, rest)
@@ -188,8 +179,7 @@ pub fn classify_http(
 /// The full exception text (`Error`) of a JSON error body, if it has one.
 fn full_exception_text(content_type: Option<&str>, body: &str) -> Option<String> {
     let trimmed = body.trim();
-    let looks_json = content_type.is_some_and(|ct| ct.contains("json"))
-        || trimmed.starts_with('{');
+    let looks_json = content_type.is_some_and(|ct| ct.contains("json")) || trimmed.starts_with('{');
     if !looks_json {
         return None;
     }
@@ -203,14 +193,9 @@ impl ApiError {
     pub fn server_message(&self) -> Option<&str> {
         match self {
             ApiError::NotAdmin { server_message, .. }
-            | ApiError::NotFound { server_message, .. } => {
-                server_message.as_deref()
-            }
-            ApiError::BadRequest { message }
-            | ApiError::Unavailable { message } => Some(message),
-            ApiError::ServerException { first_line, .. } => {
-                Some(strip_exception_type(first_line))
-            }
+            | ApiError::NotFound { server_message, .. } => server_message.as_deref(),
+            ApiError::BadRequest { message } | ApiError::Unavailable { message } => Some(message),
+            ApiError::ServerException { first_line, .. } => Some(strip_exception_type(first_line)),
             _ => None,
         }
     }
@@ -218,9 +203,7 @@ impl ApiError {
     /// The long text (a stack trace) worth keeping behind a "details" toggle.
     pub fn details(&self) -> Option<&str> {
         match self {
-            ApiError::ServerException { details, .. } if !details.is_empty() => {
-                Some(details)
-            }
+            ApiError::ServerException { details, .. } if !details.is_empty() => Some(details),
             ApiError::Http { body, .. } if !body.is_empty() => Some(body),
             _ => None,
         }
@@ -288,10 +271,20 @@ mod tests {
         let body = r#"{"Url":"/databases/Northwind/admin/backup?incremental=false","Error":"System.InvalidOperationException: Backup is already running\r\n   at Raven.Database.Actions.MaintenanceActions.StartBackup(...)"}"#;
         let err = classify_http(500, JSON, body, "http://x/databases/Northwind/admin/backup");
         match &err {
-            ApiError::ServerException { status, first_line, details } => {
+            ApiError::ServerException {
+                status,
+                first_line,
+                details,
+            } => {
                 assert_eq!(*status, 500);
-                assert_eq!(first_line, "System.InvalidOperationException: Backup is already running");
-                assert!(details.trim_start().starts_with("at Raven.Database"), "{details}");
+                assert_eq!(
+                    first_line,
+                    "System.InvalidOperationException: Backup is already running"
+                );
+                assert!(
+                    details.trim_start().starts_with("at Raven.Database"),
+                    "{details}"
+                );
             }
             other => panic!("wrong class: {other:?}"),
         }
@@ -303,7 +296,12 @@ mod tests {
     fn plain_text_400_is_the_servers_words() {
         let body = "Cannot do an online restore for an existing database, delete the database Northwind2 and restore again.";
         let err = classify_http(400, TEXT, body, "u");
-        assert_eq!(err, ApiError::BadRequest { message: body.to_string() });
+        assert_eq!(
+            err,
+            ApiError::BadRequest {
+                message: body.to_string()
+            }
+        );
         assert_eq!(err.server_message(), Some(body));
     }
 
@@ -311,19 +309,30 @@ mod tests {
     fn plain_text_503_another_restore() {
         let body = "Another restore is in progress (resource name = Northwind2)";
         let err = classify_http(503, TEXT, body, "u");
-        assert_eq!(err, ApiError::Unavailable { message: body.to_string() });
+        assert_eq!(
+            err,
+            ApiError::Unavailable {
+                message: body.to_string()
+            }
+        );
         assert!(err.is_transient());
     }
 
     #[test]
     fn text_that_looks_like_json_but_is_not_stays_text() {
         let err = classify_http(400, None, "{not json", "u");
-        assert_eq!(err, ApiError::BadRequest { message: "{not json".into() });
+        assert_eq!(
+            err,
+            ApiError::BadRequest {
+                message: "{not json".into()
+            }
+        );
     }
 
     #[test]
     fn not_admin_401_json() {
-        let body = r#"{"Error":"The operation '/admin/backup' is only available to administrators"}"#;
+        let body =
+            r#"{"Error":"The operation '/admin/backup' is only available to administrators"}"#;
         let err = classify_http(401, JSON, body, "u");
         assert_eq!(
             err.server_message(),
@@ -338,7 +347,10 @@ mod tests {
         let err = classify_http(404, JSON, "", "http://x/operation/status?id=7");
         assert_eq!(
             err,
-            ApiError::NotFound { url: "http://x/operation/status?id=7".into(), server_message: None }
+            ApiError::NotFound {
+                url: "http://x/operation/status?id=7".into(),
+                server_message: None
+            }
         );
     }
 
@@ -352,7 +364,10 @@ mod tests {
     fn bad_request_json_3x_uses_message() {
         let body = r#"{"Url":"/x","Message":"Query string variable id must be a valid int64","Error":"Query string variable id must be a valid int64"}"#;
         let err = classify_http(400, JSON, body, "u");
-        assert_eq!(err.server_message(), Some("Query string variable id must be a valid int64"));
+        assert_eq!(
+            err.server_message(),
+            Some("Query string variable id must be a valid int64")
+        );
     }
 
     #[test]
@@ -360,8 +375,15 @@ mod tests {
         let body = r#"{"Url":"/admin/restore/database","Type":"System.InvalidOperationException","Message":"Cannot restore data to an existing database named Northwind","Error":"System.InvalidOperationException: Cannot restore data to an existing database named Northwind\n   at Raven.Server..."}"#;
         let err = classify_http(500, JSON, body, "u");
         match &err {
-            ApiError::ServerException { first_line, details, .. } => {
-                assert_eq!(first_line, "Cannot restore data to an existing database named Northwind");
+            ApiError::ServerException {
+                first_line,
+                details,
+                ..
+            } => {
+                assert_eq!(
+                    first_line,
+                    "Cannot restore data to an existing database named Northwind"
+                );
                 assert!(details.contains("at Raven.Server"));
             }
             other => panic!("wrong class: {other:?}"),
@@ -375,7 +397,13 @@ mod tests {
     #[test]
     fn empty_500_is_http() {
         let err = classify_http(500, JSON, "", "u");
-        assert_eq!(err, ApiError::Http { status: 500, body: String::new() });
+        assert_eq!(
+            err,
+            ApiError::Http {
+                status: 500,
+                body: String::new()
+            }
+        );
         assert!(err.is_transient());
     }
 
@@ -390,9 +418,18 @@ mod tests {
 
     #[test]
     fn exception_type_strip_only_strips_type_names() {
-        assert_eq!(strip_exception_type("System.IO.IOException: disk full"), "disk full");
-        assert_eq!(strip_exception_type("Error: Restore Canceled"), "Error: Restore Canceled");
-        assert_eq!(strip_exception_type("plain words: here"), "plain words: here");
+        assert_eq!(
+            strip_exception_type("System.IO.IOException: disk full"),
+            "disk full"
+        );
+        assert_eq!(
+            strip_exception_type("Error: Restore Canceled"),
+            "Error: Restore Canceled"
+        );
+        assert_eq!(
+            strip_exception_type("plain words: here"),
+            "plain words: here"
+        );
     }
 
     #[test]
@@ -400,10 +437,16 @@ mod tests {
         let all = [
             ApiError::Unreachable { url: "u".into() },
             ApiError::CorsRefused { url: "u".into() },
-            ApiError::Timeout { url: "u".into(), after_ms: 1 },
+            ApiError::Timeout {
+                url: "u".into(),
+                after_ms: 1,
+            },
             ApiError::Aborted,
             ApiError::MalformedBody { detail: "d".into() },
-            ApiError::NotRavenDb { url: "u".into(), detail: "d".into() },
+            ApiError::NotRavenDb {
+                url: "u".into(),
+                detail: "d".into(),
+            },
         ];
         for e in all {
             assert!(!e.next_step().is_empty());

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod poll;
+pub mod remembered;
 pub mod version;
 pub mod wire3x;
 
@@ -10,5 +11,7 @@ pub mod wire3x;
 pub mod client;
 #[cfg(target_arch = "wasm32")]
 pub mod http;
+#[cfg(target_arch = "wasm32")]
+pub mod watch;
 
 pub use error::ApiError;

@@ -16,6 +16,15 @@ use leptos::prelude::*;
 /// The result of the last server check; `None` while checking.
 pub type ServerStatus = LocalResource<Option<Result<ServerInfo, ApiError>>>;
 
+/// The protocol generation of the connected server, once known (tracked).
+pub fn connected_generation() -> Option<crate::api::version::Generation> {
+    let status = use_context::<ServerStatus>()?;
+    match status.get() {
+        Some(Some(Ok(info))) => Some(info.generation),
+        _ => None,
+    }
+}
+
 /// Creates the shared server check (re-runs when the address changes or a
 /// re-check is asked for) and provides it as context.
 pub fn provide_server_status(conn: Connection) -> ServerStatus {
@@ -42,9 +51,9 @@ fn short_status(status: &Option<Option<Result<ServerInfo, ApiError>>>) -> (Strin
                 ApiError::CorsRefused { .. } => "Blocked by CORS",
                 ApiError::Timeout { .. } => "Server too slow to answer",
                 ApiError::NotAdmin { .. } => "Not allowed by the server",
-                ApiError::NotRavenDb { .. } | ApiError::MalformedBody { .. } | ApiError::NotFound { .. } => {
-                    "Not a RavenDB server"
-                }
+                ApiError::NotRavenDb { .. }
+                | ApiError::MalformedBody { .. }
+                | ApiError::NotFound { .. } => "Not a RavenDB server",
                 _ => "Server error",
             };
             (text.into(), "error")

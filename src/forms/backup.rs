@@ -198,7 +198,11 @@ pub fn strip_loses_encryption_key(form: &BackupForm, stored: Option<&DatabaseDoc
         DocumentChoice::ServerStored => stored.cloned(),
         _ => parse_document(&form.document_text).ok(),
     };
-    doc.is_some_and(|d| d.secured_settings.get(ENCRYPTION_KEY).is_some_and(|v| !v.is_empty()))
+    doc.is_some_and(|d| {
+        d.secured_settings
+            .get(ENCRYPTION_KEY)
+            .is_some_and(|v| !v.is_empty())
+    })
 }
 
 /// What the form sends: method, path (with query) and JSON body.
@@ -233,7 +237,9 @@ pub fn build_backup_request(
         ));
     }
     let target = match &form.target {
-        Some(BackupTarget::Database(n)) | Some(BackupTarget::FileSystem(n)) if n.trim().is_empty() => {
+        Some(BackupTarget::Database(n)) | Some(BackupTarget::FileSystem(n))
+            if n.trim().is_empty() =>
+        {
             problems.push(Problem::new(BackupField::Target, "Choose what to back up."));
             None
         }
@@ -247,16 +253,18 @@ pub fn build_backup_request(
     // The document that goes into the backup (None = let the server load it).
     let mut document: Option<DatabaseDocument> = match form.choice {
         DocumentChoice::ServerStored => None,
-        DocumentChoice::EditStored | DocumentChoice::WriteNew => match parse_document(&form.document_text) {
-            Ok(doc) => Some(doc),
-            Err(e) => {
-                problems.push(Problem::new(
+        DocumentChoice::EditStored | DocumentChoice::WriteNew => {
+            match parse_document(&form.document_text) {
+                Ok(doc) => Some(doc),
+                Err(e) => {
+                    problems.push(Problem::new(
                     BackupField::Document,
                     format!("The DatabaseDocument is not valid JSON: {e}. Fix it to continue; your text is kept."),
                 ));
-                None
+                    None
+                }
             }
-        },
+        }
     };
     if form.decision == SecretsDecision::Strip {
         if form.choice == DocumentChoice::ServerStored {
@@ -280,7 +288,9 @@ pub fn build_backup_request(
         }
     }
     let carried = secrets_carried(form, stored);
-    if !secrets_settled(form, &carried) && !problems.iter().any(|p| p.field == BackupField::Document) {
+    if !secrets_settled(form, &carried)
+        && !problems.iter().any(|p| p.field == BackupField::Document)
+    {
         let message = match &carried {
             SecretsCarried::Unknown => {
                 "The stored document has not been read yet, so it is not known which secrets it holds.".to_string()
@@ -311,7 +321,10 @@ pub fn build_backup_request(
             }),
         ),
         BackupTarget::Database(name) => (
-            format!("/databases/{}/admin/backup{query}", percent_encode(name.trim())),
+            format!(
+                "/databases/{}/admin/backup{query}",
+                percent_encode(name.trim())
+            ),
             json_of(&DatabaseBackupRequest {
                 backup_location: location.to_string(),
                 database_document: document,
@@ -480,11 +493,20 @@ mod tests {
 
     #[test]
     fn server_stored_without_secrets_sends_null_document() {
-        let f = form(BackupTarget::Database("Northwind".into()), DocumentChoice::ServerStored);
+        let f = form(
+            BackupTarget::Database("Northwind".into()),
+            DocumentChoice::ServerStored,
+        );
         let req = build_backup_request(&f, Some(&northwind())).unwrap();
         assert_eq!(req.method, "POST");
-        assert_eq!(req.path, "/databases/Northwind/admin/backup?incremental=false");
-        assert_eq!(req.body, json!({"BackupLocation": "C:\\Backups\\X", "DatabaseDocument": null}));
+        assert_eq!(
+            req.path,
+            "/databases/Northwind/admin/backup?incremental=false"
+        );
+        assert_eq!(
+            req.body,
+            json!({"BackupLocation": "C:\\Backups\\X", "DatabaseDocument": null})
+        );
     }
 
     #[test]
@@ -498,26 +520,42 @@ mod tests {
 
     #[test]
     fn file_system_uses_its_route_and_field_name() {
-        let f = form(BackupTarget::FileSystem("Media files".into()), DocumentChoice::ServerStored);
+        let f = form(
+            BackupTarget::FileSystem("Media files".into()),
+            DocumentChoice::ServerStored,
+        );
         let req = build_backup_request(&f, Some(&northwind())).unwrap();
         assert_eq!(req.path, "/fs/Media%20files/admin/backup?incremental=false");
-        assert_eq!(req.body, json!({"BackupLocation": "C:\\Backups\\X", "FileSystemDocument": null}));
+        assert_eq!(
+            req.body,
+            json!({"BackupLocation": "C:\\Backups\\X", "FileSystemDocument": null})
+        );
     }
 
     #[test]
     fn server_stored_with_secrets_is_blocked_until_acknowledged() {
-        let mut f = form(BackupTarget::Database("Payroll".into()), DocumentChoice::ServerStored);
+        let mut f = form(
+            BackupTarget::Database("Payroll".into()),
+            DocumentChoice::ServerStored,
+        );
         let stored = payroll();
         let carried = secrets_carried(&f, Some(&stored));
         // Empty values are not secrets; keys are sorted.
         assert_eq!(
             carried,
-            SecretsCarried::Keys(vec!["Raven/AWSSecretKey".into(), "Raven/Encryption/Key".into()])
+            SecretsCarried::Keys(vec![
+                "Raven/AWSSecretKey".into(),
+                "Raven/Encryption/Key".into()
+            ])
         );
         let problems = build_backup_request(&f, Some(&stored)).unwrap_err();
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].field, BackupField::Secrets);
-        assert!(problems[0].message.contains("2 secured settings"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("2 secured settings"),
+            "{}",
+            problems[0].message
+        );
 
         f.decision = SecretsDecision::Acknowledged(carried.keys().to_vec());
         let req = build_backup_request(&f, Some(&stored)).unwrap();
@@ -526,7 +564,10 @@ mod tests {
 
     #[test]
     fn unknown_stored_document_blocks_a_null_send() {
-        let f = form(BackupTarget::Database("Payroll".into()), DocumentChoice::ServerStored);
+        let f = form(
+            BackupTarget::Database("Payroll".into()),
+            DocumentChoice::ServerStored,
+        );
         assert_eq!(secrets_carried(&f, None), SecretsCarried::Unknown);
         let problems = build_backup_request(&f, None).unwrap_err();
         assert_eq!(problems[0].field, BackupField::Secrets);
@@ -534,14 +575,18 @@ mod tests {
 
     #[test]
     fn acknowledgment_is_for_exactly_the_keys_seen() {
-        let mut f = form(BackupTarget::Database("Payroll".into()), DocumentChoice::EditStored);
+        let mut f = form(
+            BackupTarget::Database("Payroll".into()),
+            DocumentChoice::EditStored,
+        );
         let mut doc = payroll();
         f.document_text = document_text(&doc);
         let keys = secrets_carried(&f, None).keys().to_vec();
         f.decision = SecretsDecision::Acknowledged(keys);
         assert!(build_backup_request(&f, None).is_ok());
         // A secret added after the acknowledgment asks again.
-        doc.secured_settings.insert("Raven/AzureStorageKey".into(), "azure".into());
+        doc.secured_settings
+            .insert("Raven/AzureStorageKey".into(), "azure".into());
         f.document_text = document_text(&doc);
         assert!(!secrets_settled(&f, &secrets_carried(&f, None)));
         assert!(build_backup_request(&f, None).is_err());
@@ -549,7 +594,10 @@ mod tests {
 
     #[test]
     fn strip_sends_the_stored_document_with_empty_secured_settings() {
-        let mut f = form(BackupTarget::Database("Payroll".into()), DocumentChoice::ServerStored);
+        let mut f = form(
+            BackupTarget::Database("Payroll".into()),
+            DocumentChoice::ServerStored,
+        );
         f.decision = SecretsDecision::Strip;
         let stored = payroll();
         assert_eq!(secrets_carried(&f, Some(&stored)), SecretsCarried::None);
@@ -557,14 +605,20 @@ mod tests {
         let req = build_backup_request(&f, Some(&stored)).unwrap();
         assert_eq!(req.body["DatabaseDocument"]["SecuredSettings"], json!({}));
         assert_eq!(req.body["DatabaseDocument"]["Id"], json!("Payroll"));
-        assert_eq!(req.body["DatabaseDocument"]["Settings"]["Raven/ActiveBundles"], json!("Encryption"));
+        assert_eq!(
+            req.body["DatabaseDocument"]["Settings"]["Raven/ActiveBundles"],
+            json!("Encryption")
+        );
         // Without the stored document there is nothing to strip.
         assert!(build_backup_request(&f, None).is_err());
     }
 
     #[test]
     fn strip_applies_to_an_edited_document_too() {
-        let mut f = form(BackupTarget::Database("Payroll".into()), DocumentChoice::EditStored);
+        let mut f = form(
+            BackupTarget::Database("Payroll".into()),
+            DocumentChoice::EditStored,
+        );
         f.document_text = document_text(&payroll());
         f.decision = SecretsDecision::Strip;
         let req = build_backup_request(&f, None).unwrap();
@@ -573,7 +627,10 @@ mod tests {
 
     #[test]
     fn edited_document_is_sent_verbatim_with_unknown_fields() {
-        let mut f = form(BackupTarget::Database("Northwind".into()), DocumentChoice::WriteNew);
+        let mut f = form(
+            BackupTarget::Database("Northwind".into()),
+            DocumentChoice::WriteNew,
+        );
         f.document_text = r#"{"Id": null, "Settings": {"A": "1"}, "SecuredSettings": {}, "Disabled": true, "Custom": [1]}"#.into();
         let req = build_backup_request(&f, None).unwrap();
         assert_eq!(
@@ -584,12 +641,19 @@ mod tests {
 
     #[test]
     fn invalid_json_blocks_and_reports_line_and_column() {
-        let mut f = form(BackupTarget::Database("Northwind".into()), DocumentChoice::WriteNew);
+        let mut f = form(
+            BackupTarget::Database("Northwind".into()),
+            DocumentChoice::WriteNew,
+        );
         f.document_text = "{\n  \"Id\": \"x\",\n  \"Settings\": {,}\n}".into();
         let problems = build_backup_request(&f, None).unwrap_err();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].field, BackupField::Document);
-        assert!(problems[0].message.contains("line 3, column 16"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("line 3, column 16"),
+            "{}",
+            problems[0].message
+        );
         // The text is untouched.
         assert!(f.document_text.contains("{,}"));
         let err = parse_document(&f.document_text).unwrap_err();
@@ -626,10 +690,19 @@ mod tests {
 
     #[test]
     fn database_names_are_escaped_in_the_path() {
-        let f = form(BackupTarget::Database("a/b?c#d e".into()), DocumentChoice::WriteNew);
-        let f = BackupForm { document_text: "{}".into(), ..f };
+        let f = form(
+            BackupTarget::Database("a/b?c#d e".into()),
+            DocumentChoice::WriteNew,
+        );
+        let f = BackupForm {
+            document_text: "{}".into(),
+            ..f
+        };
         let req = build_backup_request(&f, None).unwrap();
-        assert_eq!(req.path, "/databases/a%2Fb%3Fc%23d%20e/admin/backup?incremental=false");
+        assert_eq!(
+            req.path,
+            "/databases/a%2Fb%3Fc%23d%20e/admin/backup?incremental=false"
+        );
     }
 
     #[test]
@@ -639,15 +712,29 @@ mod tests {
         let text = masked.to_string();
         assert!(!text.contains("c2VjcmV0LWtleQ=="));
         assert!(!text.contains("aws-xyz"));
-        assert_eq!(masked["DatabaseDocument"]["SecuredSettings"]["Raven/AWSSecretKey"], json!(MASK));
-        assert_eq!(masked["DatabaseDocument"]["SecuredSettings"]["Raven/Empty"], json!(""));
-        assert_eq!(masked["DatabaseDocument"]["Settings"], body["DatabaseDocument"]["Settings"]);
+        assert_eq!(
+            masked["DatabaseDocument"]["SecuredSettings"]["Raven/AWSSecretKey"],
+            json!(MASK)
+        );
+        assert_eq!(
+            masked["DatabaseDocument"]["SecuredSettings"]["Raven/Empty"],
+            json!("")
+        );
+        assert_eq!(
+            masked["DatabaseDocument"]["Settings"],
+            body["DatabaseDocument"]["Settings"]
+        );
         assert_eq!(masked["BackupLocation"], json!("x"));
     }
 
     #[test]
     fn curl_quotes_safely() {
-        let cmd = curl_command("http://h:8080/", "POST", "/admin/backup?incremental=false", &json!({"BackupLocation": "it's"}));
+        let cmd = curl_command(
+            "http://h:8080/",
+            "POST",
+            "/admin/backup?incremental=false",
+            &json!({"BackupLocation": "it's"}),
+        );
         assert_eq!(
             cmd,
             "curl -X POST 'http://h:8080/admin/backup?incremental=false' -H 'Content-Type: application/json; charset=utf-8' --data-binary '{\"BackupLocation\":\"it'\\''s\"}'"
@@ -656,13 +743,27 @@ mod tests {
 
     #[test]
     fn incremental_requirements_by_engine() {
-        assert_eq!(incremental_support(Some(&northwind())), IncrementalSupport::Allowed);
-        assert!(matches!(incremental_support(Some(&payroll())), IncrementalSupport::NotAllowed(s) if s.contains("AllowIncrementalBackups")));
+        assert_eq!(
+            incremental_support(Some(&northwind())),
+            IncrementalSupport::Allowed
+        );
+        assert!(
+            matches!(incremental_support(Some(&payroll())), IncrementalSupport::NotAllowed(s) if s.contains("AllowIncrementalBackups"))
+        );
         let mut esent = DatabaseDocument::default();
-        esent.settings.insert("Raven/StorageTypeName".into(), "esent".into());
-        assert!(matches!(incremental_support(Some(&esent)), IncrementalSupport::NotAllowed(s) if s.contains("CircularLog")));
-        esent.settings.insert("Raven/Esent/CircularLog".into(), "False".into());
-        assert_eq!(incremental_support(Some(&esent)), IncrementalSupport::Allowed);
+        esent
+            .settings
+            .insert("Raven/StorageTypeName".into(), "esent".into());
+        assert!(
+            matches!(incremental_support(Some(&esent)), IncrementalSupport::NotAllowed(s) if s.contains("CircularLog"))
+        );
+        esent
+            .settings
+            .insert("Raven/Esent/CircularLog".into(), "False".into());
+        assert_eq!(
+            incremental_support(Some(&esent)),
+            IncrementalSupport::Allowed
+        );
         assert_eq!(incremental_support(None), IncrementalSupport::Unknown);
     }
 

@@ -76,7 +76,9 @@ pub fn role_of(el: &Element) -> Option<String> {
                 "search" => "searchbox",
                 _ => "textbox",
             },
-            "section" if el.has_attribute("aria-labelledby") || el.has_attribute("aria-label") => "region",
+            "section" if el.has_attribute("aria-labelledby") || el.has_attribute("aria-label") => {
+                "region"
+            }
             "table" => "table",
             "li" => "listitem",
             _ => return None,
@@ -114,7 +116,12 @@ pub fn accessible_name(el: &Element) -> String {
                 if let Some(node) = children.item(i) {
                     let is_control = node
                         .dyn_ref::<Element>()
-                        .map(|e| matches!(e.tag_name().to_ascii_lowercase().as_str(), "select" | "input" | "textarea"))
+                        .map(|e| {
+                            matches!(
+                                e.tag_name().to_ascii_lowercase().as_str(),
+                                "select" | "input" | "textarea"
+                            )
+                        })
                         .unwrap_or(false);
                     if !is_control {
                         text.push_str(&node.text_content().unwrap_or_default());
@@ -153,7 +160,10 @@ pub fn by_role(root: &Element, role: &str, name: &str) -> Element {
         1 => found.into_iter().next().unwrap(),
         0 => panic!(
             "no {role} named {name:?}; {role}s present: {:?}",
-            all_by_role(root, role, "").iter().map(accessible_name).collect::<Vec<_>>()
+            all_by_role(root, role, "")
+                .iter()
+                .map(accessible_name)
+                .collect::<Vec<_>>()
         ),
         n => panic!("{n} elements with role {role} named {name:?}"),
     }

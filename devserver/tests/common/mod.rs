@@ -62,7 +62,12 @@ impl Server {
         let prefix = "devserver listening on http://127.0.0.1:";
         assert!(line.starts_with(prefix), "unexpected first line: {line:?}");
         let port = line[prefix.len()..].trim().parse().unwrap();
-        Server { child, port, dir: dir.to_path_buf(), args: all }
+        Server {
+            child,
+            port,
+            dir: dir.to_path_buf(),
+            args: all,
+        }
     }
 
     pub fn backups(&self) -> PathBuf {
@@ -82,7 +87,13 @@ impl Server {
         request(self.port, method, path, body.map(|b| b.as_bytes()), &[])
     }
 
-    pub fn req_h(&self, method: &str, path: &str, body: Option<&str>, headers: &[(&str, &str)]) -> Resp {
+    pub fn req_h(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
         request(self.port, method, path, body.map(|b| b.as_bytes()), headers)
     }
 
@@ -109,19 +120,28 @@ impl Server {
                     return v;
                 }
             }
-            assert!(Instant::now() < deadline, "timed out waiting on {path}: last {} {}", r.status, r.text());
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting on {path}: last {} {}",
+                r.status,
+                r.text()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
 
     /// Waits until the backup status document of `db_prefix` says IsRunning:false.
     pub fn wait_backup(&self, db_prefix: &str) -> Value {
-        self.wait_json(&format!("{db_prefix}/docs/Raven/Backup/Status"), |v| v["IsRunning"] == false)
+        self.wait_json(&format!("{db_prefix}/docs/Raven/Backup/Status"), |v| {
+            v["IsRunning"] == false
+        })
     }
 
     /// Waits until the system operation `id` is completed.
     pub fn wait_op(&self, id: u64) -> Value {
-        self.wait_json(&format!("/operation/status?id={id}"), |v| v["Completed"] == true)
+        self.wait_json(&format!("/operation/status?id={id}"), |v| {
+            v["Completed"] == true
+        })
     }
 
     pub fn wait_restore(&self) -> Value {
@@ -159,8 +179,9 @@ impl Resp {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?} (status {})", self.text(), self.status))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!("not JSON ({e}): {:?} (status {})", self.text(), self.status)
+        })
     }
     /// Asserts the "object" body kind.
     pub fn assert_json(&self, status: u16) -> Value {
@@ -172,7 +193,11 @@ impl Resp {
     pub fn assert_empty(&self, status: u16) {
         assert_eq!(self.status, status, "body: {}", self.text());
         assert_eq!(self.content_type(), "application/json; charset=utf-8");
-        assert!(self.body.is_empty(), "expected empty body, got {:?}", self.text());
+        assert!(
+            self.body.is_empty(),
+            "expected empty body, got {:?}",
+            self.text()
+        );
     }
     /// Asserts the "string" body kind.
     pub fn assert_text(&self, status: u16, text: &str) {
@@ -185,7 +210,10 @@ impl Resp {
         let v = self.assert_json(status);
         assert!(v["Url"].is_string(), "{v}");
         let e = v["Error"].as_str().unwrap();
-        assert!(e.starts_with(prefix), "Error {e:?} does not start with {prefix:?}");
+        assert!(
+            e.starts_with(prefix),
+            "Error {e:?} does not start with {prefix:?}"
+        );
         assert!(e.contains("\r\n   at "), "no stack trace in {e:?}");
         v
     }
@@ -193,15 +221,25 @@ impl Resp {
 
 /// Sends one HTTP/1.1 request (Connection: close). Status 0 = connection
 /// dropped without a response.
-pub fn request(port: u16, method: &str, path: &str, body: Option<&[u8]>, headers: &[(&str, &str)]) -> Resp {
+pub fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<&[u8]>,
+    headers: &[(&str, &str)],
+) -> Resp {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    let mut head =
+        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
     if let Some(b) = body {
-        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
             head.push_str("Content-Type: application/json; charset=utf-8\r\n");
         }
         head.push_str(&format!("Content-Length: {}\r\n", b.len()));
@@ -219,22 +257,34 @@ pub fn request(port: u16, method: &str, path: &str, body: Option<&[u8]>, headers
 
 pub fn parse_response(buf: &[u8]) -> Resp {
     let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
-        return Resp { status: 0, headers: Vec::new(), body: Vec::new() };
+        return Resp {
+            status: 0,
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
     };
     let head = String::from_utf8_lossy(&buf[..end]).into_owned();
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or("");
-    let status = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         .collect();
     let mut body = buf[end + 4..].to_vec();
-    if headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked")) {
+    if headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"))
+    {
         let mut out = Vec::new();
         let mut rest = &body[..];
         while let Some(p) = rest.windows(2).position(|w| w == b"\r\n") {
-            let n = usize::from_str_radix(String::from_utf8_lossy(&rest[..p]).trim(), 16).unwrap_or(0);
+            let n =
+                usize::from_str_radix(String::from_utf8_lossy(&rest[..p]).trim(), 16).unwrap_or(0);
             if n == 0 {
                 break;
             }
@@ -243,7 +293,11 @@ pub fn parse_response(buf: &[u8]) -> Resp {
         }
         body = out;
     }
-    Resp { status, headers, body }
+    Resp {
+        status,
+        headers,
+        body,
+    }
 }
 
 /// All non-`Raven/` documents of a database as id -> document (with @metadata @id only).
@@ -251,7 +305,9 @@ pub fn user_docs(s: &Server, db: &str) -> std::collections::BTreeMap<String, Val
     let mut out = std::collections::BTreeMap::new();
     let mut start = 0;
     loop {
-        let v = s.get(&format!("/databases/{db}/docs?start={start}&pageSize=1024")).assert_json(200);
+        let v = s
+            .get(&format!("/databases/{db}/docs?start={start}&pageSize=1024"))
+            .assert_json(200);
         let arr = v.as_array().unwrap().clone();
         if arr.is_empty() {
             break;

@@ -1,0 +1,92 @@
+//! The polling driver: runs the pure [`Tracker`] against the server with at
+//! most one request in flight, publishes each snapshot in a signal, and can
+//! be paused, resumed or stopped (stopping only stops watching: it never
+//! kills the operation on the server).
+
+use super::{
+    client::Client,
+    poll::{PollConfig, Snapshot, Tracker, WatchTarget},
+};
+use leptos::prelude::*;
+
+/// A running watch, shared by the views that show it.
+#[derive(Clone, Copy)]
+pub struct OperationWatch {
+    /// The latest snapshot (log, phase, outcome).
+    pub snapshot: RwSignal<Snapshot>,
+    /// While true, no request is sent.
+    pub paused: RwSignal<bool>,
+    /// Set to stop watching for good.
+    pub stopped: RwSignal<bool>,
+    /// What is watched.
+    pub target: StoredValue<WatchTarget>,
+}
+
+impl OperationWatch {
+    /// True once the tracker reached its outcome or the watch was stopped.
+    pub fn is_over(&self) -> bool {
+        self.stopped.get()
+            || self
+                .snapshot
+                .with(|s| matches!(s.phase, super::poll::Phase::Finished(_)))
+    }
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+async fn sleep(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}
+
+/// Starts following `target`. The signals belong to the current reactive
+/// owner; the loop ends when the outcome is known, when `stopped` is set,
+/// or when that owner is disposed.
+pub fn watch_operation(client: Client, target: WatchTarget, config: PollConfig) -> OperationWatch {
+    let tracker = Tracker::new(target.clone(), config, now_ms());
+    let watch = OperationWatch {
+        snapshot: RwSignal::new(tracker.snapshot().clone()),
+        paused: RwSignal::new(false),
+        stopped: RwSignal::new(false),
+        target: StoredValue::new(target),
+    };
+    leptos::task::spawn_local(run(client, tracker, watch));
+    watch
+}
+
+async fn run(client: Client, mut tracker: Tracker, watch: OperationWatch) {
+    let mut was_paused = false;
+    loop {
+        match (
+            watch.stopped.try_get_untracked(),
+            watch.paused.try_get_untracked(),
+        ) {
+            (Some(false), Some(true)) => {
+                was_paused = true;
+                sleep(200).await;
+                continue;
+            }
+            (Some(false), Some(false)) => {}
+            // Stopped, or the owner is gone.
+            _ => return,
+        }
+        if was_paused {
+            tracker.resume(now_ms());
+            was_paused = false;
+        }
+        let Some(request) = tracker.next_request() else {
+            return;
+        };
+        // One request at a time: the next is sent only after this answer.
+        let result = client.poll(&request).await;
+        tracker.observe(now_ms(), &request, result);
+        if watch.snapshot.try_set(tracker.snapshot().clone()).is_some() {
+            return; // disposed
+        }
+        if tracker.outcome().is_some() {
+            return;
+        }
+        sleep(tracker.next_delay_ms()).await;
+    }
+}
