@@ -32,7 +32,6 @@ async fn navigation_renders_the_three_screens() {
     by_role(&root, "heading", "Backup");
     // A skip link leads past the header for keyboard users.
     by_role(&root, "link", "Skip to content");
-    root.remove();
 }
 
 #[wasm_bindgen_test]
@@ -83,7 +82,6 @@ async fn switching_screens_follows_the_links() {
     })
     .await;
     set_hash("");
-    root.remove();
 }
 
 #[wasm_bindgen_test]
@@ -114,7 +112,6 @@ async fn indicator_says_clearly_when_the_server_is_unreachable() {
     );
     assert!(words.contains("Check the server address"), "{words}");
     assert!(words.contains("your setting in this browser"), "{words}");
-    root.remove();
 }
 
 #[wasm_bindgen_test]
@@ -127,7 +124,6 @@ async fn indicator_says_when_the_address_is_not_a_ravendb_server() {
         text(&status).contains("Not a RavenDB server")
     })
     .await;
-    root.remove();
 }
 
 #[wasm_bindgen_test]
@@ -158,7 +154,6 @@ async fn a_bad_server_address_is_refused_with_the_reason_and_kept() {
         "raven.example:8080"
     );
     assert_eq!(storage().get_item(SERVER_URL_KEY).unwrap(), None);
-    root.remove();
 }
 
 use wasm_bindgen::JsCast;

@@ -143,6 +143,9 @@ pub struct App {
     pub access_log: Option<Mutex<fs::File>>,
     /// Serialises the check-and-take of the `Raven/Restore/InProgress` lock.
     pub restore_gate: Mutex<()>,
+    /// Sleep per background step; starts at `--op-step-ms`, changeable by
+    /// the test-only control endpoint `op-step`.
+    pub op_step_ms: AtomicU64,
 }
 
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -176,7 +179,9 @@ impl App {
             )),
             None => None,
         };
+        let op_step_ms = AtomicU64::new(cfg.op_step_ms);
         let app = App {
+            op_step_ms,
             cfg,
             data_dir,
             db_root,

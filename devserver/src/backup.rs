@@ -128,7 +128,12 @@ impl Stepper {
 
     async fn step(&mut self) -> Result<(), Stop> {
         self.n += 1;
-        tokio::time::sleep(Duration::from_millis(self.app.cfg.op_step_ms)).await;
+        tokio::time::sleep(Duration::from_millis(
+            self.app
+                .op_step_ms
+                .load(std::sync::atomic::Ordering::Relaxed),
+        ))
+        .await;
         if self.cancel.load(Ordering::SeqCst) {
             return Err(Stop::Canceled);
         }

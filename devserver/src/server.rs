@@ -1068,6 +1068,21 @@ fn control_json(ctx: &Ctx) -> Result<Value, Reply> {
         .map_err(|e| Reply::json(400, json!({"Error": format!("invalid JSON: {e}")})))
 }
 
+/// Every file under `dir`, as paths relative to `root` with `/` separators.
+fn list_files(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            list_files(root, &path, out);
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+}
+
 fn bad(msg: &str) -> Reply {
     Reply::json(400, json!({ "Error": msg }))
 }
@@ -1185,12 +1200,32 @@ fn control(app: &Arc<App>, ctx: &Ctx) -> R {
             v.reverse();
             Ok(Reply::json(200, Value::Array(v)))
         }
+        ("POST", "op-step") => {
+            // Test-only: slow down (or speed up) background steps at run time.
+            let v = control_json(ctx)?;
+            let ms = v["ms"]
+                .as_u64()
+                .ok_or_else(|| bad("ms must be a non-negative integer"))?;
+            app.op_step_ms
+                .store(ms, std::sync::atomic::Ordering::Relaxed);
+            ok()
+        }
+        ("GET", "backup-files") => {
+            // Test-only: the files under the backup root (relative paths,
+            // sorted), so browser tests can check a backup folder's content.
+            let mut files = Vec::new();
+            list_files(&app.backup_root, &app.backup_root, &mut files);
+            files.sort();
+            Ok(Reply::json(200, json!(files)))
+        }
         ("DELETE", "received") => {
             lock(&app.control).received.clear();
             ok()
         }
         ("POST", "reset") => {
             let v = control_json(ctx)?;
+            app.op_step_ms
+                .store(app.cfg.op_step_ms, std::sync::atomic::Ordering::Relaxed);
             app.abort_tasks();
             lock(&app.ops).clear();
             let demo_db: Vec<String> = if app.cfg.demo {

@@ -51,7 +51,9 @@ pub fn watch_operation(client: Client, target: WatchTarget, config: PollConfig) 
         stopped: RwSignal::new(false),
         target: StoredValue::new(target),
     };
-    leptos::task::spawn_local(run(client, tracker, watch));
+    // Plain wasm-bindgen spawning: the loop needs no reactive owner and
+    // works before (or without) a mounted app.
+    wasm_bindgen_futures::spawn_local(run(client, tracker, watch));
     watch
 }
 

@@ -176,6 +176,14 @@ pub fn OperationProgress(
             let _ = kill_pending.try_set(false);
         });
     };
+    // Keep the newest message in view as the log grows.
+    let log_ref = NodeRef::<leptos::html::Ol>::new();
+    Effect::new(move |_| {
+        snapshot.with(|s| s.log.len());
+        if let Some(ol) = log_ref.get() {
+            ol.set_scroll_top(ol.scroll_height());
+        }
+    });
     let file_name = format!("{}-log.txt", noun.to_ascii_lowercase());
     let noun_lower = noun.to_ascii_lowercase();
 
@@ -245,7 +253,7 @@ pub fn OperationProgress(
                     <p class="hint">{format!("{hidden} older messages are not shown here; download the whole log to see them.")}</p>
                 })
             })}
-            <ol class="log" aria-label="Messages from the server">
+            <ol class="log" aria-label="Messages from the server" node_ref=log_ref tabindex="0">
                 {move || snapshot.with(|s| {
                     let start = s.log.len().saturating_sub(VISIBLE_LINES);
                     s.log[start..].iter().map(|line| {

@@ -2,6 +2,7 @@
 //! rule is unit-tested on the host and the screens only render and edit.
 
 pub mod backup;
+pub mod restore;
 
 use std::fmt;
 

@@ -57,6 +57,9 @@ pub struct BackupState {
     pub starting: RwSignal<bool>,
     /// Set after the first attempt to start: problems are shown from then on.
     pub tried: RwSignal<bool>,
+    /// The app-level owner: watches belong to it, so they outlive the
+    /// screen (navigation) and the progress panel that shows them.
+    owner: StoredValue<Owner>,
 }
 
 impl BackupState {
@@ -69,6 +72,7 @@ impl BackupState {
             start_error: RwSignal::new(None),
             starting: RwSignal::new(false),
             tried: RwSignal::new(false),
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
         }
     }
 
@@ -245,7 +249,10 @@ pub fn BackupPage(
                         .operation_id
                         .filter(|_| generation.supports_kill())
                         .map(|id| (client.clone(), id));
-                    let watch = watch_operation(client, watch_target, PollConfig::default());
+                    let watch = state
+                        .owner
+                        .get_value()
+                        .with(|| watch_operation(client, watch_target, PollConfig::default()));
                     let _ = state.running.try_set(Some(RunningBackup {
                         watch,
                         subject: describe(&target),
@@ -280,7 +287,10 @@ pub fn BackupPage(
         let mut watch_target = WatchTarget::new(watched, None, generation);
         // The running backup began before now: accept its status document.
         watch_target.started_after_ms = Some(0.0);
-        let watch = watch_operation(client, watch_target, PollConfig::default());
+        let watch = state
+            .owner
+            .get_value()
+            .with(|| watch_operation(client, watch_target, PollConfig::default()));
         state.start_error.set(None);
         state.running.set(Some(RunningBackup {
             watch,

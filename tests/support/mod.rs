@@ -7,8 +7,29 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
-/// Mounts the whole app in a fresh container and returns the container.
-pub fn mount_app() -> HtmlElement {
+/// A mounted app; dropping it unmounts the app (its polling stops) and
+/// removes its container.
+pub struct Mounted {
+    pub root: HtmlElement,
+    handle: Option<Box<dyn std::any::Any>>,
+}
+
+impl std::ops::Deref for Mounted {
+    type Target = HtmlElement;
+    fn deref(&self) -> &HtmlElement {
+        &self.root
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        drop(self.handle.take());
+        self.root.remove();
+    }
+}
+
+/// Mounts the whole app in a fresh container.
+pub fn mount_app() -> Mounted {
     let document = document();
     let container = document
         .create_element("div")
@@ -16,8 +37,10 @@ pub fn mount_app() -> HtmlElement {
         .unchecked_into::<HtmlElement>();
     document.body().unwrap().append_child(&container).unwrap();
     let handle = leptos::mount::mount_to(container.clone(), raven_backup_studio::app::App);
-    handle.forget();
-    container
+    Mounted {
+        root: container,
+        handle: Some(Box::new(handle)),
+    }
 }
 
 /// Sets the location hash without adding noise to the test page.
@@ -40,6 +63,29 @@ pub async fn wait_until(what: &str, timeout_ms: u32, mut cond: impl FnMut() -> b
         }
         if js_sys::Date::now() - start > timeout_ms as f64 {
             panic!("timed out after {timeout_ms} ms waiting for: {what}");
+        }
+        sleep(25).await;
+    }
+}
+
+/// Like [`wait_until`], but a timeout shows what the page says.
+pub async fn wait_for_page(
+    root: &Element,
+    what: &str,
+    timeout_ms: u32,
+    mut cond: impl FnMut() -> bool,
+) {
+    let start = js_sys::Date::now();
+    loop {
+        leptos::task::tick().await;
+        if cond() {
+            return;
+        }
+        if js_sys::Date::now() - start > timeout_ms as f64 {
+            panic!(
+                "timed out after {timeout_ms} ms waiting for: {what}\nThe page says: {}",
+                text_of(root)
+            );
         }
         sleep(25).await;
     }
@@ -195,4 +241,120 @@ pub fn type_into(el: &Element, value: &str) {
 /// The text of an element, whitespace-normalized.
 pub fn text(el: &Element) -> String {
     text_of(el)
+}
+
+/// Checks or unchecks a checkbox or radio the way a click does.
+pub fn set_checked(el: &Element, on: bool) {
+    let input = el
+        .dyn_ref::<web_sys::HtmlInputElement>()
+        .expect("not an input");
+    if input.checked() != on {
+        input.click();
+    }
+}
+
+/// The value of a text field.
+pub fn value_of(el: &Element) -> String {
+    if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        i.value()
+    } else if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        t.value()
+    } else {
+        panic!("not a text field")
+    }
+}
+
+/// The devserver the browser tests talk to (3.5 unless `v30`).
+pub fn devserver_url(v30: bool) -> String {
+    let url = if v30 {
+        option_env!("DEVSERVER_30_URL")
+    } else {
+        option_env!("DEVSERVER_35_URL")
+    };
+    url.expect("DEVSERVER_35_URL / DEVSERVER_30_URL are not set at build time: run the browser tests with `make test`, which starts the devservers")
+        .to_string()
+}
+
+/// Test-only control calls to the devserver (`--enable-control`).
+pub mod control {
+    use gloo_net::http::Request;
+    use serde_json::Value;
+
+    async fn post(base: &str, what: &str, body: Value) -> Value {
+        let resp = Request::post(&format!("{base}/__devserver/{what}"))
+            .header("Content-Type", "application/json")
+            .body(body.to_string())
+            .unwrap()
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.ok(), "control {what} answered {}", resp.status());
+        resp.json().await.unwrap()
+    }
+
+    pub async fn get(base: &str, path: &str) -> Value {
+        let resp = Request::get(&format!("{base}{path}")).send().await.unwrap();
+        let text = resp.text().await.unwrap();
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    }
+
+    /// Fresh demo data, no operations, empty logs and backup folder.
+    pub async fn reset(base: &str) {
+        post(base, "reset", serde_json::json!({"backups": true})).await;
+    }
+
+    pub async fn fail_next(base: &str, kind: &str, at_step: u32, error: &str) {
+        post(
+            base,
+            "fail-next-operation",
+            serde_json::json!({"kind": kind, "atStep": at_step, "error": error}),
+        )
+        .await;
+    }
+
+    pub async fn fault(base: &str, spec: Value) {
+        post(base, "faults", spec).await;
+    }
+
+    /// Sets the devserver's sleep per background step.
+    pub async fn op_step(base: &str, ms: u32) {
+        post(base, "op-step", serde_json::json!({"ms": ms})).await;
+    }
+
+    pub async fn restart(base: &str) {
+        post(base, "restart", serde_json::json!({})).await;
+    }
+
+    pub async fn requests(base: &str) -> Vec<Value> {
+        get(base, "/__devserver/requests")
+            .await
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub async fn received(base: &str, prefix: &str) -> Vec<Value> {
+        get(base, &format!("/__devserver/received?pathPrefix={prefix}"))
+            .await
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub async fn backup_files(base: &str) -> Vec<String> {
+        get(base, "/__devserver/backup-files")
+            .await
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Starts Leptos' task executor for tests that run without a mounted app.
+pub fn init_executor() {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
 }

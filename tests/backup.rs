@@ -1,0 +1,382 @@
+//! Browser tests of the Backup screen against a real devserver (3.5),
+//! in headless Chromium. Elements are found by role and accessible name.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use serde_json::{json, Value};
+use support::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SERVER_URL_KEY: &str = "raven-backup-studio.server-url";
+
+fn storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+/// A fresh devserver state and the app mounted on the Backup screen,
+/// connected to it.
+async fn backup_screen() -> (Mounted, String) {
+    let server = devserver_url(false);
+    control::reset(&server).await;
+    storage().set_item(SERVER_URL_KEY, &server).unwrap();
+    set_hash("#/backup");
+    let app = mount_app();
+    let status = by_role(&app, "status", "");
+    wait_until("connected", 10_000, || {
+        text(&status).contains("Connected: RavenDB 3.5")
+    })
+    .await;
+    (app, server)
+}
+
+async fn choose_database(app: &Mounted, name: &str) {
+    type_into(&by_role(app, "textbox", "Database"), name);
+    // The list of databases arrives, then the stored document is read.
+    wait_until("database list", 5000, || {
+        text(app).contains("databases on the server")
+    })
+    .await;
+}
+
+fn set_location(app: &Mounted, location: &str) {
+    type_into(
+        &by_role(app, "textbox", "Backup folder on the server"),
+        location,
+    );
+}
+
+async fn wait_for_review(app: &Mounted) {
+    wait_until("review of the request", 5000, || {
+        query_role(app, "region", "Review the request").is_some()
+    })
+    .await;
+}
+
+fn progress(app: &Mounted) -> Option<web_sys::Element> {
+    all_by_role(app, "region", "")
+        .into_iter()
+        .find(|r| accessible_name(r).starts_with("Backup of "))
+}
+
+async fn wait_for_outcome(app: &Mounted, outcome: &str) -> String {
+    wait_for_page(app, outcome, 30_000, || {
+        progress(app).is_some_and(|p| text(&p).contains(outcome))
+    })
+    .await;
+    text(&progress(app).unwrap())
+}
+
+#[wasm_bindgen_test]
+async fn full_then_incremental_backup_of_northwind_succeed_with_database_document() {
+    let (app, server) = backup_screen().await;
+    choose_database(&app, "Northwind").await;
+    set_location(&app, "ui/northwind");
+    wait_for_review(&app).await;
+    // No secrets in Northwind: no warning.
+    assert!(query_role(&app, "alert", "secret").is_none());
+    click(&by_role(&app, "button", "Start backup"));
+    let done = wait_for_outcome(&app, "Backup succeeded").await;
+    assert!(
+        done.contains("The backup is in ui/northwind on the server"),
+        "{done}"
+    );
+    assert!(
+        done.contains("Backing up indexes"),
+        "the live log shows the server's messages: {done}"
+    );
+    let files = control::backup_files(&server).await;
+    assert!(
+        files.contains(&"ui/northwind/Database.Document".to_string()),
+        "{files:?}"
+    );
+
+    // Then an incremental backup into the same folder.
+    set_checked(&by_role(&app, "radio", "Incremental backup"), true);
+    wait_until("review says incremental", 3000, || {
+        query_role(&app, "region", "Review the request")
+            .is_some_and(|r| text(&r).contains("incremental=true"))
+    })
+    .await;
+    click(&by_role(&app, "button", "Start backup"));
+    // The panel now follows the incremental run, whose log names its Inc folder.
+    wait_for_page(&app, "incremental run finished", 30_000, || {
+        progress(&app)
+            .is_some_and(|p| text(&p).contains("/Inc 20") && text(&p).contains("Backup succeeded"))
+    })
+    .await;
+    let files = control::backup_files(&server).await;
+    assert!(
+        files
+            .iter()
+            .any(|f| f.starts_with("ui/northwind/Inc ") && f.ends_with("/Database.Document")),
+        "an Inc folder with its Database.Document: {files:?}"
+    );
+    // Two POSTs reached the server, each with a null DatabaseDocument.
+    let bodies = control::received(&server, "/databases/Northwind/admin/backup").await;
+    assert_eq!(bodies.len(), 2, "{bodies:?}");
+    assert!(bodies.iter().all(|b| b["DatabaseDocument"].is_null()));
+}
+
+#[wasm_bindgen_test]
+async fn secrets_warning_blocks_until_acknowledged_and_names_every_key() {
+    let (app, server) = backup_screen().await;
+    choose_database(&app, "Payroll").await;
+    set_location(&app, "ui/payroll");
+    wait_until("warning", 5000, || {
+        query_role(
+            &app,
+            "alert",
+            "This backup will contain 3 secrets in plain text",
+        )
+        .is_some()
+    })
+    .await;
+    let warning = by_role(&app, "alert", "This backup will contain 3 secrets");
+    let words = text(&warning);
+    for key in [
+        "Raven/Encryption/Key",
+        "Raven/AWSSecretKey",
+        "Raven/Encryption/Algorithm",
+    ] {
+        assert!(words.contains(key), "{key} is named: {words}");
+    }
+    assert!(
+        words.contains("the backup can be read without knowing the key"),
+        "{words}"
+    );
+
+    // Blocked: pressing Start sends nothing and says why.
+    click(&by_role(&app, "button", "Start backup"));
+    wait_until("blocked message", 3000, || {
+        text(&app).contains("The backup cannot start yet")
+    })
+    .await;
+    sleep(300).await;
+    assert!(
+        control::received(&server, "/databases/Payroll/admin/backup")
+            .await
+            .is_empty()
+    );
+
+    set_checked(
+        &by_role(
+            &app,
+            "checkbox",
+            "I understand: 3 secrets will be written in plain text into this backup",
+        ),
+        true,
+    );
+    click(&by_role(&app, "button", "Start backup"));
+    wait_for_outcome(&app, "Backup succeeded").await;
+    let bodies = control::received(&server, "/databases/Payroll/admin/backup").await;
+    assert_eq!(bodies.len(), 1);
+    assert!(bodies[0]["DatabaseDocument"].is_null());
+
+    // No secret value reached storage or the URL.
+    let (doc, _) = raven_backup_studio::api::client::Client::new(server.clone(), 10_000)
+        .database_document("Payroll")
+        .await
+        .unwrap();
+    assert_no_secret_stored(&doc.secured_settings.values().cloned().collect::<Vec<_>>());
+}
+
+fn assert_no_secret_stored(secrets: &[String]) {
+    let window = web_sys::window().unwrap();
+    let mut places = vec![window.location().href().unwrap()];
+    for store in [
+        window.local_storage().unwrap().unwrap(),
+        window.session_storage().unwrap().unwrap(),
+    ] {
+        for i in 0..store.length().unwrap() {
+            let key = store.key(i).unwrap().unwrap();
+            places.push(format!(
+                "{key}={}",
+                store.get_item(&key).unwrap().unwrap_or_default()
+            ));
+        }
+    }
+    for secret in secrets.iter().filter(|s| s.len() > 3) {
+        for place in &places {
+            assert!(
+                !place.contains(secret.as_str()),
+                "a secret value was found in {place}"
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn no_warning_for_a_database_without_secrets() {
+    let (app, _server) = backup_screen().await;
+    choose_database(&app, "Northwind").await;
+    set_location(&app, "ui/quiet");
+    wait_for_review(&app).await;
+    assert!(
+        query_role(&app, "alert", "").is_none(),
+        "no alert at all: {}",
+        text(&app)
+    );
+    assert!(!text(&app).contains("in plain text into this backup"));
+}
+
+#[wasm_bindgen_test]
+async fn strip_sends_an_empty_secured_settings() {
+    let (app, server) = backup_screen().await;
+    choose_database(&app, "Payroll").await;
+    set_location(&app, "ui/stripped");
+    wait_until("warning", 5000, || {
+        query_role(&app, "alert", "secrets in plain text").is_some()
+    })
+    .await;
+    click(&by_role(
+        &app,
+        "button",
+        "Strip secured settings from this backup",
+    ));
+    wait_until("strip note", 3000, || {
+        query_role(&app, "region", "Secured settings will be stripped").is_some()
+    })
+    .await;
+    // Stripping an encrypted database's key warns in turn.
+    let note = by_role(&app, "region", "Secured settings will be stripped");
+    assert!(
+        text(&note).contains("Without Raven/Encryption/Key the backup cannot be restored"),
+        "{}",
+        text(&note)
+    );
+    wait_for_review(&app).await;
+    click(&by_role(&app, "button", "Start backup"));
+    wait_for_outcome(&app, "Backup succeeded").await;
+    let bodies = control::received(&server, "/databases/Payroll/admin/backup").await;
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    let doc = &bodies[0]["DatabaseDocument"];
+    assert_eq!(doc["SecuredSettings"], json!({}));
+    assert_eq!(doc["Settings"]["Raven/ActiveBundles"], json!("Encryption"));
+}
+
+#[wasm_bindgen_test]
+async fn invalid_json_blocks_sending_shows_line_and_column_and_keeps_the_text() {
+    let (app, server) = backup_screen().await;
+    choose_database(&app, "Northwind").await;
+    set_location(&app, "ui/json");
+    set_checked(&by_role(&app, "radio", "Write a document as JSON"), true);
+    wait_until("editor", 3000, || {
+        query_role(&app, "radio", "Raw JSON").is_some()
+    })
+    .await;
+    set_checked(&by_role(&app, "radio", "Raw JSON"), true);
+    wait_until("raw editor", 3000, || {
+        query_role(&app, "textbox", "DatabaseDocument (JSON)").is_some()
+    })
+    .await;
+    let area = by_role(&app, "textbox", "DatabaseDocument (JSON)");
+    let broken = "{\n  \"Id\": \"Northwind\",\n  \"Settings\": {,}\n}";
+    type_into(&area, broken);
+    wait_until("json error", 3000, || {
+        text(&app).contains("Invalid JSON at line 3, column 16")
+    })
+    .await;
+    click(&by_role(&app, "button", "Start backup"));
+    wait_until("aria-invalid", 3000, || {
+        area.get_attribute("aria-invalid").as_deref() == Some("true")
+    })
+    .await;
+    sleep(300).await;
+    assert!(
+        control::received(&server, "/databases/Northwind/admin/backup")
+            .await
+            .is_empty()
+    );
+    assert_eq!(value_of(&area), broken, "the text is kept");
+    // The description points at the error message.
+    assert_eq!(
+        area.get_attribute("aria-describedby").as_deref(),
+        Some("doc-json-error")
+    );
+
+    // Fixed, it goes.
+    type_into(
+        &area,
+        "{\n  \"Id\": \"Northwind\",\n  \"Settings\": {\"Raven/X\": \"1\"}\n}",
+    );
+    wait_until("error gone", 3000, || !text(&app).contains("Invalid JSON")).await;
+    click(&by_role(&app, "button", "Start backup"));
+    wait_for_outcome(&app, "Backup succeeded").await;
+    let bodies = control::received(&server, "/databases/Northwind/admin/backup").await;
+    assert_eq!(
+        bodies[0]["DatabaseDocument"]["Settings"],
+        json!({"Raven/X": "1"})
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_double_click_starts_one_backup() {
+    let (app, server) = backup_screen().await;
+    choose_database(&app, "Northwind").await;
+    set_location(&app, "ui/double");
+    wait_for_review(&app).await;
+    let start = by_role(&app, "button", "Start backup");
+    click(&start);
+    click(&start);
+    wait_for_outcome(&app, "Backup succeeded").await;
+    let posts: Vec<Value> = control::requests(&server)
+        .await
+        .into_iter()
+        .filter(|r| {
+            r["method"] == "POST"
+                && r["path"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with("/admin/backup"))
+        })
+        .collect();
+    assert_eq!(posts.len(), 1, "{posts:?}");
+}
+
+#[wasm_bindgen_test]
+async fn an_injected_failure_ends_failed_in_the_servers_words() {
+    let (app, server) = backup_screen().await;
+    control::fail_next(&server, "backup", 2, "The disk is full (injected)").await;
+    choose_database(&app, "Northwind").await;
+    set_location(&app, "ui/failing");
+    wait_for_review(&app).await;
+    click(&by_role(&app, "button", "Start backup"));
+    let done = wait_for_outcome(&app, "Backup failed").await;
+    assert!(done.contains("The disk is full (injected)"), "{done}");
+    assert!(!done.contains("Backup succeeded"));
+    let alert = by_role(&app, "alert", "Failed");
+    assert!(text(&alert).contains("The disk is full (injected)"));
+}
+
+#[wasm_bindgen_test]
+async fn backup_already_running_is_said_plainly_and_can_be_attached() {
+    let (app, server) = backup_screen().await;
+    choose_database(&app, "Northwind").await;
+    set_location(&app, "ui/busy");
+    wait_for_review(&app).await;
+    // Another client starts a backup of the same database first.
+    let first = gloo_net::http::Request::post(&format!(
+        "{server}/databases/Northwind/admin/backup?incremental=false"
+    ))
+    .header("Content-Type", "application/json")
+    .body(r#"{"BackupLocation":"ui/other","DatabaseDocument":null}"#)
+    .unwrap()
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(first.status(), 202);
+    click(&by_role(&app, "button", "Start backup"));
+    wait_until("already running", 5000, || {
+        text(&app).contains("A backup of this database is already running")
+    })
+    .await;
+    let words = text(&app);
+    assert!(
+        words.contains("Backup is already running"),
+        "the server's words: {words}"
+    );
+    click(&by_role(&app, "button", "Attach to the running backup"));
+    wait_for_outcome(&app, "Backup succeeded").await;
+}
