@@ -61,9 +61,9 @@ check "cargo fmt --check" cargo fmt --all --check
 check "clippy (host, workspace)" cargo clippy --workspace --all-targets --quiet -- -D warnings
 check "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
 
-cargo_tests host-unit cargo test --lib
+cargo_tests host-unit cargo test --no-fail-fast --lib
 if [ -f devserver/Cargo.toml ] && [ -d devserver/tests ]; then
-  cargo_tests devserver cargo test -p devserver
+  cargo_tests devserver cargo test --no-fail-fast -p devserver
 fi
 
 # Browser tests (wasm-bindgen-test in headless Chromium) against a real
@@ -95,7 +95,7 @@ if [ -f devserver/src/main.rs ] && grep -q "listening on" devserver/src/*.rs 2>/
   export DEVSERVER_30_URL=$(start_devserver 3.0)
   echo "    devserver 3.5 at $DEVSERVER_35_URL, 3.0 at $DEVSERVER_30_URL"
 fi
-cargo_tests browser cargo test --target wasm32-unknown-unknown --tests
+cargo_tests browser cargo test --no-fail-fast --target wasm32-unknown-unknown --tests
 
 step "trunk build --release"
 if trunk build --release 2>&1 | tail -5; then

@@ -15,13 +15,13 @@ use crate::{
     app::Connection,
     components::{
         connection::connected_generation, document_editor::DocumentEditor, error_view::ErrorView,
-        operation_progress::OperationProgress,
+        focus_first_invalid, operation_progress::OperationProgress, request_review::RequestReview,
     },
     forms::backup::{
-        blank_document, build_backup_request, curl_command, document_text, incremental_support,
-        mask_secrets, same_drive_warning, secrets_carried, strip_loses_encryption_key, BackupField,
-        BackupForm, BackupTarget, DocumentChoice, IncrementalSupport, SecretsCarried,
-        SecretsDecision, ENCRYPTION_KEY,
+        blank_document, build_backup_request, document_text, incremental_support,
+        same_drive_warning, secrets_carried, strip_loses_encryption_key, BackupField, BackupForm,
+        BackupTarget, DocumentChoice, IncrementalSupport, SecretsCarried, SecretsDecision,
+        ENCRYPTION_KEY,
     },
     operations_store,
 };
@@ -418,7 +418,7 @@ pub fn BackupPage(
 
             <SecretsWarning state carried stored/>
 
-            <ReviewPanel plan/>
+            <RequestReview request=Signal::derive(move || plan.get().ok())/>
 
             {move || (state.tried.get() && plan.with(|p| p.is_err())).then(|| view! {
                 <div class="error-box" role="alert">
@@ -471,20 +471,6 @@ fn describe(target: &BackupTarget) -> String {
         BackupTarget::Database(n) => format!("database {n}"),
         BackupTarget::FileSystem(n) => format!("file system {n}"),
     }
-}
-
-/// Moves keyboard focus to the first field marked invalid.
-fn focus_first_invalid() {
-    use wasm_bindgen::JsCast;
-    // Let the view mark the fields first.
-    leptos::task::spawn_local(async {
-        leptos::task::tick().await;
-        if let Ok(Some(el)) = document().query_selector("main [aria-invalid=\"true\"]") {
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
-    });
 }
 
 /// Which DatabaseDocument goes into the backup, and its editor.
@@ -663,49 +649,5 @@ fn SecretsWarning(
                 </button>
             </section>
         </Show>
-    }
-}
-
-/// The exact request, before it is sent: method, URL, JSON (secrets
-/// masked), and copy-as-curl.
-#[component]
-fn ReviewPanel(
-    plan: Memo<
-        Result<crate::forms::backup::PlannedRequest, Vec<crate::forms::Problem<BackupField>>>,
-    >,
-) -> impl IntoView {
-    let conn = expect_context::<Connection>();
-    let copied = RwSignal::new(None::<&'static str>);
-    view! {
-        {move || plan.get().ok().map(|req| {
-            let url = conn.server_url().map(|(u, _)| u).unwrap_or_default();
-            let masked = mask_secrets(&req.body);
-            let had_secrets = masked != req.body;
-            let json = serde_json::to_string_pretty(&masked).unwrap_or_default();
-            let curl = curl_command(&url, req.method, &req.path, &masked);
-            let curl_for_copy = curl.clone();
-            view! {
-                <section class="panel review" aria-labelledby="review-title">
-                    <h2 id="review-title">"Review the request"</h2>
-                    <p><code class="method">{req.method}</code> " " <code>{format!("{url}{}", req.path)}</code></p>
-                    <pre class="code" aria-label="Request body">{json}</pre>
-                    <h3>"Copy as curl"</h3>
-                    <pre class="code" aria-label="curl command">{curl}</pre>
-                    {had_secrets.then(|| view! {
-                        <p class="hint">"Secret values are masked (••••••••) here and in the curl command: fill them in before running it."</p>
-                    })}
-                    <div class="actions">
-                        <button type="button" class="secondary" on:click=move |_| {
-                            let text = curl_for_copy.clone();
-                            if let Some(w) = web_sys::window() {
-                                let _ = w.navigator().clipboard().write_text(&text);
-                                copied.set(Some("The curl command was copied."));
-                            }
-                        }>"Copy curl command"</button>
-                        <span role="status">{move || copied.get()}</span>
-                    </div>
-                </section>
-            }
-        })}
     }
 }

@@ -8,4 +8,4 @@ mod restore;
 pub use backup::{BackupPage, BackupState};
 pub use not_found::NotFoundPage;
 pub use operations::OperationsPage;
-pub use restore::RestorePage;
+pub use restore::{RestorePage, RestoreState};

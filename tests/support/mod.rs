@@ -31,10 +31,19 @@ impl Drop for Mounted {
 /// Mounts the whole app in a fresh container.
 pub fn mount_app() -> Mounted {
     let document = document();
+    // A test that panicked (wasm aborts: no Drop) leaves its app behind;
+    // remove it so ids and roles stay unique on the page.
+    let stale = document.query_selector_all("[data-test-app]").unwrap();
+    for i in 0..stale.length() {
+        if let Some(el) = stale.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            el.remove();
+        }
+    }
     let container = document
         .create_element("div")
         .unwrap()
         .unchecked_into::<HtmlElement>();
+    container.set_attribute("data-test-app", "").unwrap();
     document.body().unwrap().append_child(&container).unwrap();
     let handle = leptos::mount::mount_to(container.clone(), raven_backup_studio::app::App);
     Mounted {

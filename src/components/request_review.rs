@@ -1,0 +1,50 @@
+//! The review of a request before it is sent: method, full URL and JSON
+//! body with every secret value masked, and the same as a curl command.
+
+use crate::{
+    app::Connection,
+    forms::backup::{curl_command, mask_secrets, PlannedRequest},
+};
+use leptos::prelude::*;
+
+/// Shows `request` (when there is one to send).
+#[component]
+pub fn RequestReview(
+    /// The request the form would send, if it is complete and valid.
+    #[prop(into)]
+    request: Signal<Option<PlannedRequest>>,
+) -> impl IntoView {
+    let conn = expect_context::<Connection>();
+    let copied = RwSignal::new(None::<&'static str>);
+    view! {
+        {move || request.get().map(|req| {
+            let url = conn.server_url().map(|(u, _)| u).unwrap_or_default();
+            let masked = mask_secrets(&req.body);
+            let had_secrets = masked != req.body;
+            let json = serde_json::to_string_pretty(&masked).unwrap_or_default();
+            let curl = curl_command(&url, req.method, &req.path, &masked);
+            let curl_for_copy = curl.clone();
+            view! {
+                <section class="panel review" aria-labelledby="review-title">
+                    <h2 id="review-title">"Review the request"</h2>
+                    <p><code class="method">{req.method}</code> " " <code>{format!("{url}{}", req.path)}</code></p>
+                    <pre class="code" aria-label="Request body">{json}</pre>
+                    <h3>"Copy as curl"</h3>
+                    <pre class="code" aria-label="curl command">{curl}</pre>
+                    {had_secrets.then(|| view! {
+                        <p class="hint">"Secret values are masked (••••••••) here and in the curl command: fill them in before running it."</p>
+                    })}
+                    <div class="actions">
+                        <button type="button" class="secondary" on:click=move |_| {
+                            if let Some(w) = web_sys::window() {
+                                let _ = w.navigator().clipboard().write_text(&curl_for_copy);
+                                copied.set(Some("The curl command was copied."));
+                            }
+                        }>"Copy curl command"</button>
+                        <span role="status">{move || copied.get()}</span>
+                    </div>
+                </section>
+            }
+        })}
+    }
+}
