@@ -12,3 +12,7 @@ test:
 
 setup:
 	bash scripts/setup.sh
+
+# Host benchmarks of the hot paths and the size of the release build.
+bench:
+	bash scripts/bench.sh

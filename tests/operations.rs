@@ -87,7 +87,7 @@ async fn wait_for_backup(client: &Client, id: Option<i64>) {
         if done {
             return;
         }
-        assert!(js_sys::Date::now() - start < 30_000, "backup never ended");
+        assert!(js_sys::Date::now() - start < 30_000.0, "backup never ended");
         sleep(100).await;
     }
 }
@@ -127,10 +127,16 @@ async fn the_list_shows_a_backup_and_a_restore_with_kind_and_description() {
     assert!(backup[0].starts_with(&backup_id.to_string()), "{backup:?}");
     assert!(backup[0].contains("Backup to: ops/list"), "{backup:?}");
     assert!(backup[0].contains("Succeeded"), "{backup:?}");
-    assert!(backup[0].contains(" s ago)"), "start time and age: {backup:?}");
+    assert!(
+        backup[0].contains(" s ago)"),
+        "start time and age: {backup:?}"
+    );
     let restore = rows_with(&table, "Database restore");
     assert_eq!(restore.len(), 1, "{restore:?}");
-    assert!(restore[0].starts_with(&restore_id.to_string()), "{restore:?}");
+    assert!(
+        restore[0].starts_with(&restore_id.to_string()),
+        "{restore:?}"
+    );
     assert!(
         restore[0].contains("Restoring database NorthwindCopy from ops/list"),
         "{restore:?}"
@@ -138,11 +144,7 @@ async fn the_list_shows_a_backup_and_a_restore_with_kind_and_description() {
     // A restore cannot be canceled, and the finished backup no longer can.
     assert!(query_role(&app, "button", "Cancel operation").is_none());
     let status = by_role(&app, "status", "Updated ");
-    assert!(
-        text(&status).contains("2 operations"),
-        "{}",
-        text(&status)
-    );
+    assert!(text(&status).contains("2 operations"), "{}", text(&status));
     // The manual refresh works too.
     click(&by_role(&app, "button", "Refresh now"));
     wait_for_page(&app, "the restore finished", 15_000, || {
@@ -203,19 +205,17 @@ async fn a_remembered_backup_can_be_followed_to_its_end() {
         })
     })
     .await;
-    assert!(
-        control::backup_files(&server)
-            .await
-            .contains(&"ops/remembered/Database.Document".to_string())
-    );
+    assert!(control::backup_files(&server)
+        .await
+        .contains(&"ops/remembered/Database.Document".to_string()));
 }
 
 #[wasm_bindgen_test]
 async fn a_running_backup_can_be_canceled_on_35_and_the_server_says_so() {
     let (server, client) = fresh_server(false).await;
     control::op_step(&server, 500).await;
-    let app = operations_screen("3.5").await;
     let id = start_backup(&client, "ops/kill").await.unwrap();
+    let app = operations_screen("3.5").await;
     let name = format!("Cancel operation {id}");
     wait_for_page(&app, &name, 8000, || {
         query_role(&app, "button", &name).is_some()

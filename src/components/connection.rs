@@ -5,6 +5,7 @@
 use crate::{
     api::{
         client::{Client, ServerInfo},
+        wire3x::DatabaseListEntry,
         ApiError,
     },
     app::{Connection, DeployConfigState},
@@ -23,6 +24,23 @@ pub fn connected_generation() -> Option<crate::api::version::Generation> {
         Some(Some(Ok(info))) => Some(info.generation),
         _ => None,
     }
+}
+
+/// The server's databases (`GET /databases`), re-read when the server
+/// address changes; `None` inside until the address is known.
+pub type DatabaseList = LocalResource<Option<Result<Vec<DatabaseListEntry>, ApiError>>>;
+
+/// Reads the list of databases of the server in use.
+pub fn database_list(conn: Connection) -> DatabaseList {
+    LocalResource::new(move || {
+        let client = conn.client();
+        async move {
+            match client {
+                Some(c) => Some(c.list_databases().await),
+                None => None,
+            }
+        }
+    })
 }
 
 /// Creates the shared server check (re-runs when the address changes or a

@@ -3,7 +3,7 @@
 
 use crate::{
     app::Connection,
-    forms::backup::{curl_command, mask_secrets, PlannedRequest},
+    forms::{curl_command, mask_secrets, PlannedRequest},
 };
 use leptos::prelude::*;
 

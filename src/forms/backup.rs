@@ -2,7 +2,7 @@
 //! the exact request, tell which secrets the backup would carry, and mask
 //! them for the review. The screen only renders and edits this state.
 
-use super::{parse_json_at, JsonError, Problem};
+use super::{json_of, parse_json_at, JsonError, PlannedRequest, Problem};
 use crate::api::wire3x::{DatabaseBackupRequest, DatabaseDocument, FilesystemBackupRequest};
 use crate::route::percent_encode;
 use serde_json::Value;
@@ -205,14 +205,6 @@ pub fn strip_loses_encryption_key(form: &BackupForm, stored: Option<&DatabaseDoc
     })
 }
 
-/// What the form sends: method, path (with query) and JSON body.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlannedRequest {
-    pub method: &'static str,
-    pub path: String,
-    pub body: Value,
-}
-
 /// Form fields that can be wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BackupField {
@@ -338,70 +330,7 @@ pub fn build_backup_request(
             }),
         ),
     };
-    Ok(PlannedRequest {
-        method: "POST",
-        path,
-        body,
-    })
-}
-
-fn json_of<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
-}
-
-/// The mask shown instead of a secret value.
-pub const MASK: &str = "••••••••";
-
-/// A copy of a request body with every SecuredSettings value masked.
-pub fn mask_secrets(body: &Value) -> Value {
-    match body {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let v = if k == "SecuredSettings" {
-                        match v {
-                            Value::Object(secrets) => Value::Object(
-                                secrets
-                                    .iter()
-                                    .map(|(sk, sv)| {
-                                        let masked = match sv {
-                                            Value::String(s) if s.is_empty() => sv.clone(),
-                                            Value::Null => Value::Null,
-                                            _ => Value::String(MASK.into()),
-                                        };
-                                        (sk.clone(), masked)
-                                    })
-                                    .collect(),
-                            ),
-                            other => mask_secrets(other),
-                        }
-                    } else {
-                        mask_secrets(v)
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(mask_secrets).collect()),
-        other => other.clone(),
-    }
-}
-
-/// A shell command that sends the same request (with the body given; pass
-/// the masked body and say so next to it).
-pub fn curl_command(base_url: &str, method: &str, path: &str, body: &Value) -> String {
-    let body_text = serde_json::to_string(body).unwrap_or_default();
-    format!(
-        "curl -X {method} {} -H {} --data-binary {}",
-        shell_quote(&format!("{}{}", base_url.trim_end_matches('/'), path)),
-        shell_quote("Content-Type: application/json; charset=utf-8"),
-        shell_quote(&body_text)
-    )
-}
-
-/// Single-quotes a word for a POSIX shell.
-pub fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
+    Ok(PlannedRequest::post(path, body))
 }
 
 /// Whether an incremental backup is allowed by the database's settings
@@ -458,6 +387,7 @@ pub fn same_drive_warning(location: &str, doc: Option<&DatabaseDocument>) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::forms::{curl_command, mask_secrets, MASK};
     use serde_json::json;
 
     fn payroll() -> DatabaseDocument {

@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod restore;
 
+use serde_json::Value;
 use std::fmt;
 
 /// A JSON syntax or type error with its position (1-based).
@@ -59,6 +60,85 @@ impl<F> Problem<F> {
             message: message.into(),
         }
     }
+}
+
+/// What the form sends: method, path (with query) and JSON body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedRequest {
+    pub method: &'static str,
+    pub path: String,
+    pub body: Value,
+}
+
+impl PlannedRequest {
+    /// A POST of `body` to `path`.
+    pub fn post(path: String, body: Value) -> Self {
+        PlannedRequest {
+            method: "POST",
+            path,
+            body,
+        }
+    }
+}
+
+/// A wire type as a JSON value (the types here always serialize).
+pub(crate) fn json_of<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// The mask shown instead of a secret value.
+pub const MASK: &str = "••••••••";
+
+/// A copy of a request body with every SecuredSettings value masked.
+pub fn mask_secrets(body: &Value) -> Value {
+    match body {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let v = if k == "SecuredSettings" {
+                        match v {
+                            Value::Object(secrets) => Value::Object(
+                                secrets
+                                    .iter()
+                                    .map(|(sk, sv)| {
+                                        let masked = match sv {
+                                            Value::String(s) if s.is_empty() => sv.clone(),
+                                            Value::Null => Value::Null,
+                                            _ => Value::String(MASK.into()),
+                                        };
+                                        (sk.clone(), masked)
+                                    })
+                                    .collect(),
+                            ),
+                            other => mask_secrets(other),
+                        }
+                    } else {
+                        mask_secrets(v)
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(mask_secrets).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A shell command that sends the same request (with the body given; pass
+/// the masked body and say so next to it).
+pub fn curl_command(base_url: &str, method: &str, path: &str, body: &Value) -> String {
+    let body_text = serde_json::to_string(body).unwrap_or_default();
+    format!(
+        "curl -X {method} {} -H {} --data-binary {}",
+        shell_quote(&format!("{}{}", base_url.trim_end_matches('/'), path)),
+        shell_quote("Content-Type: application/json; charset=utf-8"),
+        shell_quote(&body_text)
+    )
+}
+
+/// Single-quotes a word for a POSIX shell.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 #[cfg(test)]

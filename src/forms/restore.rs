@@ -24,11 +24,9 @@
 //! is allowed, as in 3.x: the name is only ever one folder level
 //! (`~/{name}`), and a leading dot is refused anyway.
 
-use super::backup::PlannedRequest;
-use super::Problem;
+use super::{json_of, PlannedRequest, Problem};
 use crate::api::version::Generation;
 use crate::api::wire3x::{DatabaseRestoreRequest, FilesystemRestoreRequest};
-use serde_json::Value;
 
 /// What is restored: a database (`POST /admin/restore`) or a RavenFS file
 /// system (`POST /admin/fs/restore` or `/admin/fs-restore`).
@@ -506,15 +504,7 @@ pub fn build_restore_request(
             }),
         ),
     };
-    Ok(PlannedRequest {
-        method: "POST",
-        path,
-        body,
-    })
-}
-
-fn json_of<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
+    Ok(PlannedRequest::post(path, body))
 }
 
 /// The sentence the admin confirms:
@@ -542,6 +532,7 @@ pub fn confirmation_sentence(form: &RestoreForm) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+    use serde_json::Value;
 
     fn db_form() -> RestoreForm {
         RestoreForm {

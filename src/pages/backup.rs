@@ -14,8 +14,12 @@ use crate::{
     },
     app::Connection,
     components::{
-        connection::connected_generation, document_editor::DocumentEditor, error_view::ErrorView,
-        focus_first_invalid, operation_progress::OperationProgress, request_review::RequestReview,
+        connection::{connected_generation, database_list},
+        document_editor::DocumentEditor,
+        error_view::ErrorView,
+        focus_first_invalid,
+        operation_progress::OperationProgress,
+        request_review::RequestReview,
     },
     forms::backup::{
         blank_document, build_backup_request, document_text, incremental_support,
@@ -116,15 +120,7 @@ pub fn BackupPage(
         state.name.set(db);
     }
 
-    let databases = LocalResource::new(move || {
-        let client = conn.client();
-        async move {
-            match client {
-                Some(c) => Some(c.list_databases().await),
-                None => None,
-            }
-        }
-    });
+    let databases = database_list(conn);
     let database_names = Memo::new(move |_| match databases.get() {
         Some(Some(Ok(list))) => Some(list.into_iter().map(|d| d.name).collect::<Vec<_>>()),
         _ => None,

@@ -13,8 +13,11 @@ use crate::{
     },
     app::Connection,
     components::{
-        connection::connected_generation, error_view::ErrorView, focus_first_invalid,
-        operation_progress::OperationProgress, request_review::RequestReview,
+        connection::{connected_generation, database_list},
+        error_view::ErrorView,
+        focus_first_invalid,
+        operation_progress::OperationProgress,
+        request_review::RequestReview,
     },
     forms::restore::{
         advanced_field_help, build_restore_request, confirmation_sentence, fields_for,
@@ -104,15 +107,7 @@ pub fn RestorePage() -> impl IntoView {
     let conn = expect_context::<Connection>();
     let state = expect_context::<RestoreState>();
 
-    let databases = LocalResource::new(move || {
-        let client = conn.client();
-        async move {
-            match client {
-                Some(c) => Some(c.list_databases().await),
-                None => None,
-            }
-        }
-    });
+    let databases = database_list(conn);
     let existing = Memo::new(move |_| match databases.get() {
         Some(Some(Ok(list))) => Some(list.into_iter().map(|d| d.name).collect::<Vec<_>>()),
         _ => None,
