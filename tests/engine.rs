@@ -85,6 +85,8 @@ async fn a_backup_is_followed_to_success_one_request_at_a_time() {
     let _owner = Owner::new();
     _owner.set();
     let (client, server, generation) = fresh(false).await;
+    // The demo's pace (make run): 300 ms per server step.
+    control::op_step(&server, 300).await;
     let id = start_backup(&client, "Northwind", "engine/ok").await;
     assert!(id.is_some(), "3.5 answers an OperationId");
     let t0 = js_sys::Date::now();
