@@ -412,7 +412,8 @@ pub fn BackupPage(
                 <DocumentPanel state stored=stored/>
             </Show>
 
-            <SecretsWarning state carried stored/>
+            <SecretsWarning state carried stored
+                checking=Signal::derive(move || matched_database.get().is_some() && stored.get().flatten().is_none())/>
 
             <RequestReview request=Signal::derive(move || plan.get().ok())/>
 
@@ -577,6 +578,8 @@ fn SecretsWarning(
     state: BackupState,
     carried: Memo<SecretsCarried>,
     stored: StoredResource,
+    /// True while the chosen database's stored document is being read.
+    checking: Signal<bool>,
 ) -> impl IntoView {
     let stripping = move || state.form.get().decision == SecretsDecision::Strip;
     view! {
@@ -623,8 +626,7 @@ fn SecretsWarning(
                     </section>
                 }.into_any())
             }
-            SecretsCarried::Unknown if state.form.get().choice == DocumentChoice::ServerStored
-                && state.kind.get() == TargetKind::Database && !state.name.get().trim().is_empty() => Some(view! {
+            SecretsCarried::Unknown if state.form.get().choice == DocumentChoice::ServerStored && checking.get() => Some(view! {
                 <p class="hint">"Checking the stored document for secured settings before anything can be sent…"</p>
             }.into_any()),
             _ => None,
