@@ -92,7 +92,7 @@ pub enum Watched {
 }
 
 impl Watched {
-    fn is_backup(&self) -> bool {
+    pub fn is_backup(&self) -> bool {
         matches!(
             self,
             Watched::DatabaseBackup { .. } | Watched::FileSystemBackup { .. }
@@ -100,7 +100,7 @@ impl Watched {
     }
 
     /// `backup` / `restore`.
-    fn noun(&self) -> &'static str {
+    pub fn noun(&self) -> &'static str {
         if self.is_backup() {
             "backup"
         } else {
@@ -109,7 +109,7 @@ impl Watched {
     }
 
     /// `database Northwind`, `the system database`, `file system Files`.
-    fn subject(&self) -> String {
+    pub fn subject(&self) -> String {
         match self {
             Watched::DatabaseBackup { database: None } => "the system database".into(),
             Watched::DatabaseBackup { database: Some(db) } => format!("database {db}"),

@@ -212,13 +212,7 @@ pub fn BackupPage(
         state.starting.set(true);
         state.start_error.set(None);
         leptos::task::spawn_local(async move {
-            let watched = match &target {
-                BackupTarget::System => Watched::DatabaseBackup { database: None },
-                BackupTarget::Database(n) => Watched::DatabaseBackup {
-                    database: Some(n.clone()),
-                },
-                BackupTarget::FileSystem(n) => Watched::FileSystemBackup { fs: n.clone() },
-            };
+            let watched = watched_of(&target);
             // The previous run's status, so it is never taken for this one.
             let previous = match &target {
                 BackupTarget::System => client.backup_status(None).await,
@@ -251,7 +245,7 @@ pub fn BackupPage(
                         .with(|| watch_operation(client, watch_target, PollConfig::default()));
                     let _ = state.running.try_set(Some(RunningBackup {
                         watch,
-                        subject: describe(&target),
+                        subject: watched_of(&target).subject(),
                         location: form.location.trim().to_string(),
                         kill,
                     }));
@@ -273,13 +267,7 @@ pub fn BackupPage(
         let Some(target) = full_form.get_untracked().target else {
             return;
         };
-        let watched = match &target {
-            BackupTarget::System => Watched::DatabaseBackup { database: None },
-            BackupTarget::Database(n) => Watched::DatabaseBackup {
-                database: Some(n.clone()),
-            },
-            BackupTarget::FileSystem(n) => Watched::FileSystemBackup { fs: n.clone() },
-        };
+        let watched = watched_of(&target);
         let mut watch_target = WatchTarget::new(watched, None, generation);
         // The running backup began before now: accept its status document.
         watch_target.started_after_ms = Some(0.0);
@@ -290,7 +278,7 @@ pub fn BackupPage(
         state.start_error.set(None);
         state.running.set(Some(RunningBackup {
             watch,
-            subject: describe(&target),
+            subject: watched_of(&target).subject(),
             location: state.form.get_untracked().location.trim().to_string(),
             kill: None,
         }));
@@ -462,14 +450,6 @@ pub fn BackupPage(
     }
 }
 
-fn describe(target: &BackupTarget) -> String {
-    match target {
-        BackupTarget::System => "the system database".into(),
-        BackupTarget::Database(n) => format!("database {n}"),
-        BackupTarget::FileSystem(n) => format!("file system {n}"),
-    }
-}
-
 /// Which DatabaseDocument goes into the backup, and its editor.
 #[component]
 fn DocumentPanel(state: BackupState, stored: StoredResource) -> impl IntoView {
@@ -563,6 +543,17 @@ fn load_stored_into_editor(state: BackupState, stored: &StoredResource) {
             doc.id = Some(name);
         }
         state.form.update(|f| f.document_text = document_text(&doc));
+    }
+}
+
+/// What the polling engine follows for a backup of `target`.
+fn watched_of(target: &BackupTarget) -> Watched {
+    match target {
+        BackupTarget::System => Watched::DatabaseBackup { database: None },
+        BackupTarget::Database(n) => Watched::DatabaseBackup {
+            database: Some(n.clone()),
+        },
+        BackupTarget::FileSystem(n) => Watched::FileSystemBackup { fs: n.clone() },
     }
 }
 

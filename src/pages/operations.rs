@@ -6,7 +6,7 @@
 use crate::{
     api::{
         client::Client,
-        poll::{Outcome, Phase, PollConfig, WatchTarget, Watched},
+        poll::{Outcome, Phase, PollConfig, WatchTarget},
         remembered::RememberedOperation,
         watch::{watch_operation, OperationWatch},
         wire3x::{parse_iso_ms, OperationRunState, OperationState, OperationsListItem},
@@ -108,25 +108,6 @@ fn name_words(op: &RememberedOperation) -> String {
         (None, _) => "(no name)".into(),
         (Some(n), _) => n.clone(),
     }
-}
-
-/// What a followed operation is about, e.g. "database Northwind".
-fn subject(what: &Watched) -> String {
-    match what {
-        Watched::DatabaseBackup { database: None } => "the system database".into(),
-        Watched::DatabaseBackup { database: Some(db) } => format!("database {db}"),
-        Watched::DatabaseRestore { database } => format!("database {database}"),
-        Watched::FileSystemBackup { fs } | Watched::FileSystemRestore { fs } => {
-            format!("file system {fs}")
-        }
-    }
-}
-
-fn is_backup(what: &Watched) -> bool {
-    matches!(
-        what,
-        Watched::DatabaseBackup { .. } | Watched::FileSystemBackup { .. }
-    )
 }
 
 /// How an outcome is remembered.
@@ -403,7 +384,7 @@ pub fn OperationsPage() -> impl IntoView {
         target.started_after_ms = Some(entry.started_ms);
         let kill = entry
             .operation_id
-            .filter(|_| generation.supports_kill() && is_backup(&what))
+            .filter(|_| generation.supports_kill() && what.is_backup())
             .map(|id| (client.clone(), id));
         let (watch, recorded) = owner.get_value().with(|| {
             (
@@ -412,12 +393,12 @@ pub fn OperationsPage() -> impl IntoView {
             )
         });
         following.set(Some(Followed {
-            noun: if is_backup(&what) {
+            noun: if what.is_backup() {
                 "Backup"
             } else {
                 "Restore"
             },
-            subject: subject(&what),
+            subject: what.subject(),
             entry,
             watch,
             kill,
