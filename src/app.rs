@@ -158,7 +158,9 @@ pub fn App() -> impl IntoView {
     provide_context(connection);
     provide_server_status(connection);
     provide_context(crate::pages::BackupState::new());
+    provide_context(crate::pages::Backup4State::new());
     provide_context(crate::pages::RestoreState::new());
+    provide_context(crate::pages::Restore4State::new());
     leptos::task::spawn_local_scoped(async move {
         let state = load_deploy_config().await;
         connection.deploy.set(state);

@@ -1,6 +1,7 @@
 //! The one typed client: one async function per server endpoint. Screens
 //! call these and never build URLs or parse bodies themselves.
 
+use super::wire4x;
 use super::{
     error::ApiError,
     http::{self, RawResponse},
@@ -196,6 +197,9 @@ impl Client {
             PollRequest::OperationStatus { id } => {
                 PollResponse::Operation(self.operation_status(*id).await?)
             }
+            PollRequest::Operation4 { database, id } => {
+                PollResponse::Operation4(self.operation_state4(database.as_deref(), *id).await?)
+            }
             PollRequest::BackupStatusDoc { database } => self
                 .backup_status(database.as_deref())
                 .await?
@@ -213,6 +217,106 @@ impl Client {
                 .await?
                 .map_or(PollResponse::Missing, PollResponse::Restore),
         })
+    }
+
+    // ---- RavenDB 4.x and later -------------------------------------------
+
+    async fn send4<T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<T, ApiError> {
+        http::send(method, &self.url(path), body, self.timeout_ms)
+            .await?
+            .json()
+    }
+
+    /// `GET /databases/{db}/tasks`: the database's ongoing tasks (backups
+    /// among them, with their last and next runs).
+    pub async fn tasks4(&self, database: &str) -> Result<wire4x::OngoingTasks, ApiError> {
+        self.send4(
+            Method::GET,
+            &format!("/databases/{}/tasks", percent_encode(database)),
+            None,
+        )
+        .await
+    }
+
+    /// `GET /periodic-backup/status?name=&taskId=` (server-level in 4.1).
+    pub async fn backup_status4(
+        &self,
+        database: &str,
+        task_id: i64,
+    ) -> Result<wire4x::PeriodicBackupStatusResponse, ApiError> {
+        let path = format!(
+            "/periodic-backup/status?name={}&taskId={task_id}",
+            percent_encode(database)
+        );
+        self.send4(Method::GET, &path, None).await
+    }
+
+    /// `POST /databases/{db}/admin/periodic-backup`: creates a backup task.
+    pub async fn create_backup_task4(
+        &self,
+        database: &str,
+        config: &wire4x::PeriodicBackupConfiguration,
+    ) -> Result<wire4x::TaskCreated, ApiError> {
+        let path = format!(
+            "/databases/{}/admin/periodic-backup",
+            percent_encode(database)
+        );
+        self.send4(Method::POST, &path, Some(json_text(config)?))
+            .await
+    }
+
+    /// `DELETE /databases/{db}/admin/tasks?id=&type=Backup`: removes a task.
+    pub async fn delete_backup_task4(&self, database: &str, task_id: i64) -> Result<(), ApiError> {
+        let path = format!(
+            "/databases/{}/admin/tasks?id={task_id}&type=Backup",
+            percent_encode(database)
+        );
+        http::send(Method::DELETE, &self.url(&path), None, self.timeout_ms).await?;
+        Ok(())
+    }
+
+    /// `POST /databases/{db}/admin/backup/database?taskId=&isFullBackup=`:
+    /// runs a backup task now. The body must be empty but present
+    /// (Content-Length: 0), or Kestrel answers 411.
+    pub async fn backup_now4(
+        &self,
+        database: &str,
+        task_id: i64,
+        full: bool,
+    ) -> Result<i64, ApiError> {
+        let path = format!(
+            "/databases/{}/admin/backup/database?taskId={task_id}&isFullBackup={full}",
+            percent_encode(database)
+        );
+        let id: wire4x::OperationIdResponse =
+            self.send4(Method::POST, &path, Some(String::new())).await?;
+        Ok(id.operation_id)
+    }
+
+    /// `GET /databases/{db}/operations/state?id=` (database-level) or
+    /// `GET /operations/state?id=` (server-level, `database: None`).
+    pub async fn operation_state4(
+        &self,
+        database: Option<&str>,
+        id: i64,
+    ) -> Result<wire4x::OperationState, ApiError> {
+        let path = match database {
+            Some(db) => format!("/databases/{}/operations/state?id={id}", percent_encode(db)),
+            None => format!("/operations/state?id={id}"),
+        };
+        self.send4(Method::GET, &path, None).await
+    }
+
+    /// `POST /admin/restore/points` `{"Path"}`: the restore points of a folder.
+    pub async fn restore_points4(&self, folder: &str) -> Result<wire4x::RestorePoints, ApiError> {
+        let body = serde_json::json!({ "Path": folder }).to_string();
+        self.send4(Method::POST, "/admin/restore/points", Some(body))
+            .await
     }
 
     /// `GET /debug/user-info` (E14).
@@ -247,4 +351,11 @@ impl Client {
             generation,
         })
     }
+}
+
+/// A request body as JSON text.
+fn json_text<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(|e| ApiError::MalformedBody {
+        detail: format!("the request body could not be written: {e}"),
+    })
 }

@@ -6,6 +6,7 @@ pub mod poll;
 pub mod remembered;
 pub mod version;
 pub mod wire3x;
+pub mod wire4x;
 
 #[cfg(target_arch = "wasm32")]
 pub mod client;

@@ -204,6 +204,24 @@ pub enum PollRequest {
         /// File system.
         fs: String,
     },
+    /// RavenDB 4.x and later: `GET /databases/{db}/operations/state?id=`
+    /// (database-level operations: backups) or `GET /operations/state?id=`
+    /// (`database: None`, server-level: restores). Answer:
+    /// [`PollResponse::Operation4`], or `Missing` on 404.
+    Operation4 {
+        /// The database of a database-level operation.
+        database: Option<String>,
+        /// Operation id.
+        id: i64,
+    },
+}
+
+/// (Placed here so the enum above stays the 3.x list.)
+impl PollRequest {
+    /// True for the 4.x operation-state request.
+    pub fn is_v4(&self) -> bool {
+        matches!(self, PollRequest::Operation4 { .. })
+    }
 }
 
 /// A successful answer to a [`PollRequest`].
@@ -215,6 +233,8 @@ pub enum PollResponse {
     Backup(BackupStatus),
     /// A restore status document (§6.1).
     Restore(RestoreStatus),
+    /// A 4.x operation state.
+    Operation4(crate::api::wire4x::OperationState),
     /// 404, or `Results` empty / `[null]` (§4.3).
     Missing,
 }
@@ -600,11 +620,20 @@ impl Tracker {
             target,
             config,
         };
-        if !tracker.target.generation.is_supported() {
-            let label = tracker.target.generation.label();
+        let generation = tracker.target.generation;
+        if tracker.is_v4() {
+            if tracker.target.operation_id.is_none() {
+                tracker.finish(Outcome::Lost {
+                    reason:
+                        "RavenDB 4.x and later are followed by operation id, and this one has none."
+                            .into(),
+                });
+            }
+        } else if !generation.is_supported() {
             tracker.finish(Outcome::Lost {
                 reason: format!(
-                    "This dashboard follows RavenDB 3.0 and 3.5 operations; the server is {label}."
+                    "This dashboard follows RavenDB 3.0, 3.5 and 4.x operations; the server is {}.",
+                    generation.label()
                 ),
             });
         }
@@ -615,6 +644,17 @@ impl Tracker {
     pub fn next_request(&self) -> Option<PollRequest> {
         if self.outcome().is_some() {
             return None;
+        }
+        if self.is_v4() {
+            // 4.x: the operation state carries the log and the outcome.
+            let database = match &self.target.what {
+                Watched::DatabaseBackup { database } => database.clone(),
+                _ => None,
+            };
+            return self
+                .target
+                .operation_id
+                .map(|id| PollRequest::Operation4 { database, id });
         }
         let op_live = self.op_live();
         let doc_needed = !matches!(self.doc.state, DocState::Final(..));
@@ -707,6 +747,32 @@ impl Tracker {
             Err(ApiError::NotFound { .. }) => PollResponse::Missing,
             Err(err) => return self.on_error(now_ms, err),
         };
+        if req.is_v4() {
+            let changed = match response {
+                PollResponse::Operation4(state) => self.on_operation4(&state),
+                PollResponse::Missing => {
+                    self.finish(Outcome::Lost {
+                        reason: "The server no longer knows this operation (it may have restarted). Check the database before relying on it.".into(),
+                    });
+                    true
+                }
+                other => {
+                    let detail = format!("unexpected answer {other:?} to {req:?}");
+                    return self.on_error(now_ms, ApiError::MalformedBody { detail });
+                }
+            };
+            if !matches!(self.snap.phase, Phase::Finished(_)) {
+                self.snap.phase = Phase::Running;
+            }
+            if changed {
+                self.last_change_ms = now_ms;
+                self.delay_ms = self.config.first_delay_ms;
+            } else {
+                self.grow_delay();
+                self.check_running_limit(now_ms);
+            }
+            return;
+        }
         let changed = match (is_op, response) {
             (true, PollResponse::Operation(state)) => self.on_operation(now_ms, state),
             (true, PollResponse::Missing) => self.on_operation_missing(now_ms),
@@ -737,6 +803,88 @@ impl Tracker {
     }
 
     // -- helpers ----------------------------------------------------------
+
+    fn is_v4(&self) -> bool {
+        matches!(self.target.generation, Generation::V4Plus { .. })
+    }
+
+    /// A 4.x operation state: the progress line while running, the result's
+    /// log and the outcome at the end. Returns whether anything changed.
+    fn on_operation4(&mut self, state: &crate::api::wire4x::OperationState) -> bool {
+        use crate::api::wire4x::OperationStatus;
+        let mut changed = false;
+        let mut add = |tracker: &mut Self, text: &str, severity: LogSeverity| {
+            let text = text.trim();
+            if !text.is_empty() && !tracker.snap.log.iter().any(|l| l.text == text) {
+                tracker.push_line(LogLine {
+                    at: None,
+                    severity,
+                    text: text.to_string(),
+                    details: None,
+                });
+                changed = true;
+            }
+        };
+        if let Some(line) = state.progress_message() {
+            add(self, line, LogSeverity::Info);
+        }
+        for line in state.messages() {
+            add(self, line, LogSeverity::Info);
+        }
+        changed |= self.set_progress(state.progress_message());
+        let what = &self.target.what;
+        match &state.status {
+            OperationStatus::InProgress | OperationStatus::Other(_) => {}
+            OperationStatus::Completed => {
+                let summary = format!(
+                    "{} of {} completed.",
+                    if what.is_backup() {
+                        "Backup"
+                    } else {
+                        "Restore"
+                    },
+                    what.subject()
+                );
+                self.finish(Outcome::Succeeded { summary });
+                changed = true;
+            }
+            OperationStatus::Faulted => {
+                let reason = state.failure_message().unwrap_or_else(|| {
+                    "The server reports the operation as faulted and gives no reason.".into()
+                });
+                let details = state.result.as_ref().and_then(|r| r.error.clone());
+                self.push_line(LogLine {
+                    at: None,
+                    severity: LogSeverity::Error,
+                    text: reason.clone(),
+                    details: details.clone(),
+                });
+                self.finish(Outcome::Failed { reason, details });
+                changed = true;
+            }
+            OperationStatus::Canceled => {
+                self.finish(Outcome::Canceled {
+                    reason: "The server reports the operation as canceled.".into(),
+                });
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    /// Running with no change for longer than the limit: lost.
+    fn check_running_limit(&mut self, now_ms: f64) {
+        if let Some(limit) = self.config.running_limit_ms {
+            if now_ms - self.last_change_ms > f64::from(limit) {
+                self.finish(Outcome::Lost {
+                    reason: format!(
+                        "The server reported no change for {} minutes; the operation may be stuck.",
+                        limit / 60_000
+                    ),
+                });
+            }
+        }
+    }
 
     fn op_live(&self) -> bool {
         self.target.operation_id.is_some() && self.op.end.is_none() && self.op.gone.is_none()
@@ -2134,17 +2282,96 @@ mod tests {
         assert!(matches!(s.t.snapshot().phase, Phase::Reconnecting { .. }));
     }
 
+    fn op4(value: serde_json::Value) -> Result<PollResponse, ApiError> {
+        Ok(PollResponse::Operation4(
+            serde_json::from_value(value).unwrap(),
+        ))
+    }
+
+    const V41: Generation = Generation::V4Plus { major: 4, minor: 1 };
+
     #[test]
-    fn ravendb_4_targets_end_at_once() {
-        let s = Sim::new(
-            northwind_backup(),
-            Some(1),
-            Generation::V4Plus { major: 4, minor: 1 },
+    fn ravendb_4_backup_is_followed_by_its_operation_state_to_success() {
+        let mut s = Sim::new(northwind_backup(), Some(1), V41);
+        assert_eq!(
+            s.t.next_request(),
+            Some(PollRequest::Operation4 {
+                database: Some("Northwind".into()),
+                id: 1
+            })
         );
+        s.step(op4(json!({"Status": "InProgress", "Progress": {"Message": "[17:45:41 INFO] Started task: 'e2e-backup'"}, "Result": null})));
+        assert!(s.outcome().is_none());
+        assert_eq!(s.t.snapshot().log.len(), 1);
+        s.step(op4(json!({"Status": "Completed", "Progress": null, "Result": {
+            "Messages": ["[17:45:41 INFO] Started task: 'e2e-backup'", "[17:45:41 INFO] Saving backup status"]}})));
         assert!(
-            matches!(s.outcome(), Some(Outcome::Lost { reason }) if reason.contains("RavenDB 4.1"))
+            matches!(s.outcome(), Some(Outcome::Succeeded { summary }) if summary.contains("database Northwind"))
+        );
+        // Each line once, in order.
+        let texts: Vec<_> = s.t.snapshot().log.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "[17:45:41 INFO] Started task: 'e2e-backup'",
+                "[17:45:41 INFO] Saving backup status"
+            ]
         );
         assert_eq!(s.t.next_request(), None);
+    }
+
+    #[test]
+    fn ravendb_4_restore_polls_the_server_level_state_and_fails_with_the_message() {
+        let target = WatchTarget::new(
+            Watched::DatabaseRestore {
+                database: "Copy".into(),
+            },
+            Some(4),
+            V41,
+        );
+        let mut s = Sim::with(target, PollConfig::default());
+        assert_eq!(
+            s.t.next_request(),
+            Some(PollRequest::Operation4 {
+                database: None,
+                id: 4
+            })
+        );
+        s.step(op4(json!({"Status": "Faulted", "Result": {
+            "$type": "Raven.Client.Documents.Operations.OperationExceptionResult, Raven.Client",
+            "Type": "System.ArgumentException", "Message": "Backup location doesn't exist, path: /x",
+            "Error": "System.ArgumentException: Backup location doesn't exist, path: /x\n   at Raven.Server...", "StatusCode": 500}})));
+        match s.outcome() {
+            Some(Outcome::Failed { reason, details }) => {
+                assert_eq!(reason, "Backup location doesn't exist, path: /x");
+                assert!(details
+                    .as_deref()
+                    .is_some_and(|d| d.contains("at Raven.Server")));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn ravendb_4_unknown_operation_or_missing_id_is_lost() {
+        let mut s = Sim::new(northwind_backup(), Some(9), V41);
+        s.step(Err(ApiError::NotFound {
+            url: "u".into(),
+            server_message: None,
+        }));
+        assert!(matches!(s.outcome(), Some(Outcome::Lost { .. })));
+        let s = Sim::new(northwind_backup(), None, V41);
+        assert!(matches!(s.outcome(), Some(Outcome::Lost { .. })));
+        assert_eq!(s.t.next_request(), None);
+    }
+
+    #[test]
+    fn ravendb_4_transient_errors_reconnect_and_cancel_is_canceled() {
+        let mut s = Sim::new(northwind_backup(), Some(2), V41);
+        s.step(Err(ApiError::Unreachable { url: "u".into() }));
+        assert!(matches!(s.t.snapshot().phase, Phase::Reconnecting { .. }));
+        s.step(op4(json!({"Status": "Canceled"})));
+        assert!(matches!(s.outcome(), Some(Outcome::Canceled { .. })));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod restore;
+pub mod restore4;
 
 use serde_json::Value;
 use std::fmt;
@@ -95,26 +96,30 @@ pub fn mask_secrets(body: &Value) -> Value {
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| {
-                    let v = if k == "SecuredSettings" {
-                        match v {
-                            Value::Object(secrets) => Value::Object(
-                                secrets
-                                    .iter()
-                                    .map(|(sk, sv)| {
-                                        let masked = match sv {
-                                            Value::String(s) if s.is_empty() => sv.clone(),
-                                            Value::Null => Value::Null,
-                                            _ => Value::String(MASK.into()),
-                                        };
-                                        (sk.clone(), masked)
-                                    })
-                                    .collect(),
-                            ),
-                            other => mask_secrets(other),
-                        }
-                    } else {
-                        mask_secrets(v)
-                    };
+                    // A 4.x restore's encryption key is one secret value.
+                    let v =
+                        if k == "EncryptionKey" && matches!(v, Value::String(s) if !s.is_empty()) {
+                            Value::String(MASK.into())
+                        } else if k == "SecuredSettings" {
+                            match v {
+                                Value::Object(secrets) => Value::Object(
+                                    secrets
+                                        .iter()
+                                        .map(|(sk, sv)| {
+                                            let masked = match sv {
+                                                Value::String(s) if s.is_empty() => sv.clone(),
+                                                Value::Null => Value::Null,
+                                                _ => Value::String(MASK.into()),
+                                            };
+                                            (sk.clone(), masked)
+                                        })
+                                        .collect(),
+                                ),
+                                other => mask_secrets(other),
+                            }
+                        } else {
+                            mask_secrets(v)
+                        };
                     (k.clone(), v)
                 })
                 .collect(),

@@ -108,8 +108,31 @@ fn stored_doc(stored: &StoredResource) -> Option<DatabaseDocument> {
     }
 }
 
+/// The Backup screen for the connected server's protocol generation.
 #[component]
 pub fn BackupPage(
+    /// A database to preselect (from `#/backup?db=`).
+    preselect: Option<String>,
+) -> impl IntoView {
+    let is_v4 = Memo::new(move |_| {
+        matches!(
+            connected_generation(),
+            Some(crate::api::version::Generation::V4Plus { .. })
+        )
+    });
+    move || {
+        let preselect = preselect.clone();
+        if is_v4.get() {
+            view! { <super::backup4::Backup4Page preselect/> }.into_any()
+        } else {
+            view! { <Backup3Page preselect/> }.into_any()
+        }
+    }
+}
+
+/// The RavenDB 3.x Backup screen.
+#[component]
+fn Backup3Page(
     /// A database to preselect (from `#/backup?db=`).
     preselect: Option<String>,
 ) -> impl IntoView {

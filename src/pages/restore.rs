@@ -102,8 +102,27 @@ fn other_restore_name(message: &str) -> Option<String> {
     Some(rest[..end].to_string()).filter(|n| !n.is_empty())
 }
 
+/// The Restore screen for the connected server's protocol generation.
 #[component]
 pub fn RestorePage() -> impl IntoView {
+    let is_v4 = Memo::new(move |_| {
+        matches!(
+            connected_generation(),
+            Some(crate::api::version::Generation::V4Plus { .. })
+        )
+    });
+    move || {
+        if is_v4.get() {
+            view! { <super::restore4::Restore4Page/> }.into_any()
+        } else {
+            view! { <Restore3Page/> }.into_any()
+        }
+    }
+}
+
+/// The RavenDB 3.x Restore screen.
+#[component]
+fn Restore3Page() -> impl IntoView {
     let conn = expect_context::<Connection>();
     let state = expect_context::<RestoreState>();
 
