@@ -86,7 +86,7 @@ pub fn build_restore4_request(
 }
 
 fn is_base64(text: &str) -> bool {
-    text.len() % 4 == 0
+    text.len().is_multiple_of(4)
         && text
             .trim_end_matches('=')
             .chars()
