@@ -241,6 +241,14 @@ pub fn OperationsPage() -> impl IntoView {
                 let Some(client) = conn.client_untracked() else {
                     break;
                 };
+                // RavenDB 4.x and later keep operations per database: the
+                // server-wide 3.x list does not exist there.
+                if matches!(
+                    untrack(connected_generation),
+                    Some(crate::api::version::Generation::V4Plus { .. })
+                ) {
+                    break;
+                }
                 let result = client.operations().await;
                 if in_flight.try_get_value().is_none() {
                     return; // the screen is gone
@@ -438,6 +446,10 @@ pub fn OperationsPage() -> impl IntoView {
         <h1>"Operations"</h1>
         <p class="lead">"Backups and restores running on the server, and the ones started from this browser."</p>
 
+        <Show when=move || matches!(generation.get(), Some(crate::api::version::Generation::V4Plus { .. }))>
+            <p class="hint">"RavenDB 4.x and later keep operations per database; the operations started from this browser are below, and each database's backup tasks are on the Backup screen."</p>
+        </Show>
+        <Show when=move || !matches!(generation.get(), Some(crate::api::version::Generation::V4Plus { .. }))>
         <section class="panel" aria-labelledby="ops-server-title">
             <h2 id="ops-server-title">"Operations on the server"</h2>
             <p class="hint">
@@ -460,6 +472,7 @@ pub fn OperationsPage() -> impl IntoView {
             </div>
             <ServerTable part base/>
         </section>
+        </Show>
 
         <section class="panel" aria-labelledby="ops-local-title">
             <h2 id="ops-local-title">"Started from this browser"</h2>
