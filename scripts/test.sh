@@ -98,7 +98,7 @@ fi
 cargo_tests browser cargo test --no-fail-fast --target wasm32-unknown-unknown --tests
 
 step "trunk build --release"
-if trunk build --release 2>&1 | tail -5; then
+if trunk build --release 2>&1 | tail -3; then
   wasm=$(ls dist/*.wasm 2>/dev/null | head -1)
   if [ -n "$wasm" ]; then
     raw=$(stat -c %s "$wasm"); gz=$(gzip -9 -c "$wasm" | wc -c)
@@ -109,6 +109,31 @@ if trunk build --release 2>&1 | tail -5; then
 else
   failed=$((failed + 1)); failures+=("trunk build --release")
 fi
+
+# Adds node's "# pass N" / "# fail N" from a node:test log.
+count_node() {
+  local log=$1 p f
+  p=$(awk '/^# pass /{print $3}' "$log" | tail -1); f=$(awk '/^# fail /{print $3}' "$log" | tail -1)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  echo "    ($(basename "$log"): ${p:-0} passed, ${f:-0} failed)"
+  LAST_FAILED=${f:-0}
+}
+
+# End-to-end suites in headless chromium through nginx (release dist/).
+node_suite() {
+  local name=$1 script=$2 log="$LOGS/$1.log"
+  [ -f "$script" ] || return 0
+  step "$name"
+  if bash "$script" 2>&1 | tee "$log"; then
+    count_node "$log"
+  else
+    count_node "$log"
+    [ "$LAST_FAILED" -gt 0 ] || failed=$((failed + 1))
+    failures+=("$name")
+  fi
+}
+node_suite e2e scripts/e2e.sh
+node_suite e2e-ravendb4 scripts/e2e_ravendb4.sh
 
 echo
 echo "make test took $(( $(date +%s) - t0 )) s"

@@ -21,7 +21,11 @@ pub fn RequestReview(
             let url = conn.server_url().map(|(u, _)| u).unwrap_or_default();
             let masked = mask_secrets(&req.body);
             let had_secrets = masked != req.body;
-            let json = serde_json::to_string_pretty(&masked).unwrap_or_default();
+            let json = if masked.is_null() {
+                "(no body: Content-Length: 0)".to_string()
+            } else {
+                serde_json::to_string_pretty(&masked).unwrap_or_default()
+            };
             let curl = curl_command(&url, req.method, &req.path, &masked);
             let curl_for_copy = curl.clone();
             view! {

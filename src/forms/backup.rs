@@ -658,6 +658,14 @@ mod tests {
     }
 
     #[test]
+    fn curl_for_an_empty_body_sends_none() {
+        assert_eq!(
+            curl_command("http://h", "POST", "/databases/D/admin/backup/database?taskId=3&isFullBackup=true", &Value::Null),
+            "curl -X POST 'http://h/databases/D/admin/backup/database?taskId=3&isFullBackup=true' -H 'Content-Length: 0'"
+        );
+    }
+
+    #[test]
     fn curl_quotes_safely() {
         let cmd = curl_command(
             "http://h:8080/",

@@ -63,7 +63,8 @@ impl<F> Problem<F> {
     }
 }
 
-/// What the form sends: method, path (with query) and JSON body.
+/// What the form sends: method, path (with query) and JSON body
+/// (`Value::Null` = an empty body).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedRequest {
     pub method: &'static str,
@@ -132,10 +133,14 @@ pub fn mask_secrets(body: &Value) -> Value {
 /// A shell command that sends the same request (with the body given; pass
 /// the masked body and say so next to it).
 pub fn curl_command(base_url: &str, method: &str, path: &str, body: &Value) -> String {
+    let url = shell_quote(&format!("{}{}", base_url.trim_end_matches('/'), path));
+    if body.is_null() {
+        // No body at all (4.x "back up now" needs an explicit empty one).
+        return format!("curl -X {method} {url} -H 'Content-Length: 0'");
+    }
     let body_text = serde_json::to_string(body).unwrap_or_default();
     format!(
-        "curl -X {method} {} -H {} --data-binary {}",
-        shell_quote(&format!("{}{}", base_url.trim_end_matches('/'), path)),
+        "curl -X {method} {url} -H {} --data-binary {}",
         shell_quote("Content-Type: application/json; charset=utf-8"),
         shell_quote(&body_text)
     )

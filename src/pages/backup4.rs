@@ -202,8 +202,9 @@ pub fn Backup4Page(
     let tasks = LocalResource::new(move || {
         let client = conn.client();
         let db = matched.get();
-        // Re-read after each run, so the last backup times are current.
-        state.running.track();
+        // Re-read when a run starts and when it has ended (and a temporary
+        // task was removed), so the list and the last backup times are current.
+        state.after.track();
         async move {
             let (client, db) = (client?, db?);
             Some(client.tasks4(&db).await)
