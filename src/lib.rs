@@ -9,6 +9,7 @@ pub mod api;
 pub mod config;
 pub mod forms;
 pub mod route;
+pub mod text;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

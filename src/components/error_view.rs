@@ -1,7 +1,7 @@
 //! Shows an [`ApiError`] the same way everywhere: what happened, the
 //! server's own words, what to do next, and the details behind a toggle.
 
-use crate::api::ApiError;
+use crate::{api::ApiError, components::clipped};
 use leptos::prelude::*;
 
 /// An error box. Server text is rendered as text, never as HTML.
@@ -10,9 +10,10 @@ pub fn ErrorView(
     /// The error to show.
     error: ApiError,
 ) -> impl IntoView {
-    let headline = error.user_message();
-    let words = error.server_message().map(str::to_string);
-    let details = error.details().map(str::to_string);
+    // Server text can be huge (a 5 MB message): show a bounded part.
+    let headline = clipped(&error.user_message());
+    let words = error.server_message().map(clipped);
+    let details = error.details().map(clipped);
     let next = error.next_step();
     view! {
         <div class="error-box">

@@ -22,3 +22,5 @@ pub fn focus_first_invalid() {
         }
     });
 }
+
+pub use crate::text::clipped;

@@ -10,7 +10,7 @@ use crate::{
         watch::OperationWatch,
         ApiError,
     },
-    components::error_view::ErrorView,
+    components::{clipped, error_view::ErrorView},
 };
 use leptos::prelude::*;
 
@@ -143,7 +143,7 @@ pub fn OperationProgress(
                 "{noun} of {subject_for_summary}: reconnecting to the server… ({time}). The last known state is shown."
             ),
             Phase::Finished(Outcome::Succeeded { .. }) => format!("{noun} succeeded in {time}."),
-            Phase::Finished(Outcome::Failed { reason, .. }) => format!("{noun} failed: {reason}"),
+            Phase::Finished(Outcome::Failed { reason, .. }) => format!("{noun} failed: {}", clipped(reason)),
             Phase::Finished(Outcome::Canceled { .. }) => format!("{noun} was canceled."),
             Phase::Finished(Outcome::Lost { .. }) => format!("{noun}: outcome unknown (lost)."),
         }
@@ -262,7 +262,7 @@ pub fn OperationProgress(
                             <li class:log-error=error>
                                 <span class="log-time">{short_time(&line.at)}</span>
                                 <span class="log-severity">{if error { "Error" } else { "Info" }}</span>
-                                <span class="log-text">{line.text.clone()}</span>
+                                <span class="log-text">{clipped(&line.text)}</span>
                             </li>
                         }
                     }).collect_view()
@@ -289,9 +289,9 @@ fn outcome_view(outcome: &Outcome, success_note: Option<String>, duration: Strin
         Outcome::Failed { reason, details } => view! {
             <div class="outcome outcome-failed" role="alert">
                 <p class="outcome-title">"Failed"</p>
-                <p><span class="label">"The server said: "</span><q>{reason}</q></p>
+                <p><span class="label">"The server said: "</span><q>{clipped(&reason)}</q></p>
                 {details.map(|d| view! {
-                    <details><summary>"Details from the server"</summary><pre class="details">{d}</pre></details>
+                    <details><summary>"Details from the server"</summary><pre class="details">{clipped(&d)}</pre></details>
                 })}
                 <p>"Fix the cause the server names, then start again."</p>
             </div>

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# End-to-end suite against the RavenDB 3.5 reference server, deployed as users
+# deploy it: Debian nginx serves a copy of dist/ under the sub-path
+# /ops/raven/backup/ with the strict CSP and reverse-proxies every other path
+# to a devserver (same origin, no CORS). A second devserver without CORS is
+# started for the CORS-refusal flow. Then tools/e2e/*.test.mjs run
+# (node:test + playwright-core driving Debian's chromium).
+# Prints node's "# pass N" / "# fail N"; exits with node's status.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export PATH="$ROOT/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}
+WORK="$ROOT/target/e2e"
+SUB=ops/raven/backup
+T0=$(date +%s)
+
+PIDS=()
+cleanup() {
+  [ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ ! -f dist/index.html ]; then
+  echo "dist/ is missing: trunk build --release"
+  trunk build --release || exit 1
+fi
+[ -x target/debug/devserver ] || cargo build -p devserver --quiet || exit 1
+[ -d tools/node_modules/playwright-core ] || npm ci --prefix tools --no-audit --no-fund --loglevel=error || exit 1
+
+rm -rf "$WORK"
+mkdir -p "$WORK/nginx/logs" "$WORK/www/$SUB" "$WORK/screenshots"
+# nginx serves a copy: tests may write a config.json next to index.html there.
+cp -r dist/. "$WORK/www/$SUB/"
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# Starts a devserver (no CORS) in $WORK/$1; sets DEV_URL.
+start_devserver() {
+  local dir="$WORK/$1"
+  mkdir -p "$dir"
+  "$ROOT/target/debug/devserver" --port 0 --protocol 3.5 --demo --enable-control \
+    --op-step-ms 60 --data-dir "$dir/data" --backup-root "$dir/backups" \
+    --access-log "$dir/access.log" >"$dir/stdout" 2>"$dir/stderr" &
+  PIDS+=($!)
+  DEV_URL=
+  for _ in $(seq 1 100); do
+    DEV_URL=$(head -1 "$dir/stdout" | grep -oE 'http://127\.0\.0\.1:[0-9]+')
+    [ -n "$DEV_URL" ] && return 0
+    sleep 0.1
+  done
+  echo "devserver $1 did not start:"; cat "$dir/stderr"; exit 1
+}
+start_devserver devserver
+API_UPSTREAM=$DEV_URL
+start_devserver direct
+DIRECT_URL=$DEV_URL
+
+NGINX_PORT=$(free_port)
+# connect-src also names the second devserver, as a deployment using the CORS
+# alternative must (README, Deploy); without it the CSP, not CORS, would block.
+CSP="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' $DIRECT_URL"
+cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log;
+$( [ "$(id -u)" = 0 ] && echo 'user root;' )
+events {}
+http {
+  access_log $WORK/nginx/logs/access.log;
+  client_body_temp_path $WORK/nginx/cb; proxy_temp_path $WORK/nginx/px;
+  fastcgi_temp_path $WORK/nginx/fc; uwsgi_temp_path $WORK/nginx/uw; scgi_temp_path $WORK/nginx/sc;
+  types { text/html html; text/css css; text/javascript js; application/wasm wasm; application/json json; }
+  gzip on;
+  gzip_types text/css text/javascript application/wasm application/json;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location /$SUB/ {
+      root $WORK/www;
+      add_header Content-Security-Policy "$CSP" always;
+      add_header X-Content-Type-Options nosniff always;
+      location ~* "-[0-9a-f]{12,16}(_bg)?\.(js|wasm|css)\$" {
+        add_header Cache-Control "public, max-age=31536000, immutable" always;
+        add_header Content-Security-Policy "$CSP" always;
+      }
+      location ~ (/|index\.html|config\.json)\$ {
+        log_not_found off;
+        add_header Cache-Control "no-cache" always;
+        add_header Content-Security-Policy "$CSP" always;
+      }
+    }
+    location / {
+      proxy_pass $API_UPSTREAM;
+      proxy_http_version 1.1;
+      client_max_body_size 50m;
+      proxy_read_timeout 300s;
+    }
+  }
+}
+CONF
+/usr/sbin/nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' \
+  >"$WORK/nginx/logs/stdout" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 50); do
+  curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/$SUB/" && break
+  sleep 0.1
+done
+
+export E2E_BASE_URL="http://127.0.0.1:$NGINX_PORT/$SUB/"
+export E2E_SERVER_URL="http://127.0.0.1:$NGINX_PORT"
+export E2E_DIRECT_DEVSERVER="$DIRECT_URL"
+export E2E_ACCESS_LOG="$WORK/devserver/access.log"
+export E2E_NGINX_ACCESS_LOG="$WORK/nginx/logs/access.log"
+export E2E_WWW_DIR="$WORK/www/$SUB"
+export E2E_SCREENSHOTS="$WORK/screenshots"
+echo "devserver at $API_UPSTREAM (through nginx at $E2E_SERVER_URL), direct devserver at $DIRECT_URL"
+echo "dashboard at $E2E_BASE_URL"
+node --test --test-concurrency=1 ${E2E_FILES:-tools/e2e/}
+rc=$?
+echo "screenshots: $E2E_SCREENSHOTS"
+echo "e2e suite took $(( $(date +%s) - T0 )) s"
+exit $rc

@@ -1,0 +1,121 @@
+// Accessibility: axe-core on every screen and state, light and dark, with
+// screenshots; one backup and one restore done with the keyboard only.
+import { test, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  setup, reset, control, open, progress, fillBackup, apiBackup, axe, shot, until, api,
+} from './lib.mjs';
+
+setup();
+beforeEach(async () => { await reset(); });
+
+for (const theme of ['light', 'dark']) {
+  test(`axe: every screen and state, ${theme} theme (zero serious/critical), with screenshots`, async () => {
+    const dark = theme === 'dark';
+    const { page } = await open('#/backup', { dark });
+    if (dark) {
+      assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-theme')), 'dark');
+    }
+    const found = [];
+    const check = async (state, name) => {
+      try { await axe(page, `${state}, ${theme}`); } catch (e) { found.push(e.message); }
+      await shot(page, `${name}-${theme}`);
+    };
+
+    // Backup form, reviewed.
+    await fillBackup(page, 'Northwind', `e2e/a11y-${theme}`);
+    await page.getByRole('region', { name: 'Review the request' }).waitFor();
+    await check('Backup form and review', 'backup-review');
+
+    // The secrets warning.
+    await page.getByRole('combobox', { name: 'Database', exact: true }).fill('Payroll');
+    await page.getByRole('alert').filter({ hasText: 'secrets in plain text' }).waitFor();
+    await check('Backup: secrets warning', 'backup-warning');
+
+    // Progress, then the finished result.
+    await page.getByRole('combobox', { name: 'Database', exact: true }).fill('Northwind');
+    await control('op-step', { ms: 400 });
+    await page.getByRole('button', { name: 'Start backup' }).click();
+    await progress(page).getByText(/running, [1-9][0-9]* messages?/).waitFor();
+    await check('Backup in progress', 'backup-running');
+    await control('op-step', { ms: 30 });
+    await progress(page).getByText('Backup succeeded').waitFor({ timeout: 30000 });
+    await check('Backup finished', 'backup-done');
+
+    // Restore with a validation error.
+    await page.getByRole('link', { name: 'Restore' }).click();
+    await page.getByRole('button', { name: 'Restore…' }).click();
+    await page.getByText('Enter the backup folder').first().waitFor();
+    await check('Restore form with a validation error', 'restore-invalid');
+
+    // A running restore, then the finished one.
+    await control('op-step', { ms: 400 });
+    await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill(`e2e/a11y-${theme}`);
+    await page.getByRole('textbox', { name: 'New database name' }).fill(`A11y${theme}`);
+    await page.getByRole('button', { name: 'Restore…' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Confirm the restore' });
+    await confirm.waitFor();
+    await check('Restore confirmation', 'restore-confirm');
+    await confirm.getByRole('button', { name: 'Yes, restore' }).click();
+    await progress(page, 'Restore').getByText(/running, [1-9][0-9]* messages?/).waitFor();
+    await check('Restore in progress', 'restore-running');
+    await control('op-step', { ms: 30 });
+    await progress(page, 'Restore').getByText('Restore succeeded').waitFor({ timeout: 30000 });
+    await check('Restore finished', 'restore-done');
+
+    // Operations.
+    await page.getByRole('link', { name: 'Operations' }).click();
+    await page.getByRole('region', { name: 'Operations on the server' }).getByText(/Backup to: /).first().waitFor();
+    await check('Operations', 'operations');
+
+    // Server settings panel open.
+    await page.getByRole('button', { name: 'Server settings' }).click();
+    await page.getByRole('region', { name: 'Server', exact: true }).waitFor();
+    await check('Server settings', 'server-settings');
+
+    assert.deepEqual(found, []);
+  });
+}
+
+/** Presses Tab (or Shift+Tab) until the element with this role and name has focus. */
+async function tabTo(page, role, name, { back = false, max = 80 } = {}) {
+  const target = page.getByRole(role, { name, exact: true });
+  for (let i = 0; i < max; i++) {
+    if (await target.count() === 1 && await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`could not reach ${role} "${name}" with the keyboard`);
+}
+
+test('one backup and one restore with the keyboard only', async () => {
+  const { page } = await open('#/backup');
+  await tabTo(page, 'combobox', 'Database');
+  await page.keyboard.type('Northwind');
+  await page.keyboard.press('Escape'); // close the datalist suggestions
+  await page.getByText(/databases on the server/).waitFor();
+  await tabTo(page, 'textbox', 'Backup folder on the server');
+  await page.keyboard.type('e2e/keyboard');
+  await page.getByRole('region', { name: 'Review the request' }).waitFor();
+  await tabTo(page, 'button', 'Start backup');
+  await page.keyboard.press('Enter');
+  await progress(page).getByText('Backup succeeded').waitFor({ timeout: 30000 });
+  const files = await control('backup-files');
+  assert.ok(files.includes('e2e/keyboard/Database.Document'), JSON.stringify(files));
+
+  // To the Restore screen through the navigation, backwards.
+  await tabTo(page, 'link', 'Restore', { back: true, max: 120 });
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Restore', level: 1 }).waitFor();
+  await tabTo(page, 'textbox', 'Backup folder on the server');
+  await page.keyboard.type('e2e/keyboard');
+  await tabTo(page, 'textbox', 'New database name');
+  await page.keyboard.type('KeyboardCopy');
+  await tabTo(page, 'button', 'Restore…');
+  await page.keyboard.press('Space');
+  await page.getByRole('alertdialog', { name: 'Confirm the restore' }).waitFor();
+  await tabTo(page, 'button', 'Yes, restore');
+  await page.keyboard.press('Enter');
+  await progress(page, 'Restore').getByText('Restore succeeded').waitFor({ timeout: 30000 });
+  const dbs = await api('GET', '/databases');
+  assert.ok(dbs.json.includes('KeyboardCopy'), dbs.text);
+});
