@@ -2,6 +2,7 @@
 //! generation, the one typed client, its error type and the polling engine.
 
 pub mod error;
+mod lenient;
 pub mod poll;
 pub mod remembered;
 pub mod version;

@@ -8,6 +8,7 @@
 //! values we do not know. Dates stay strings (seven fractional digits,
 //! §2.4); [`parse_iso_ms`] turns them into milliseconds when needed.
 
+use super::lenient::*;
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -16,94 +17,6 @@ use std::collections::BTreeMap;
 // ---------------------------------------------------------------------------
 // Lenient field readers
 // ---------------------------------------------------------------------------
-
-/// `null` (or a missing field, with `#[serde(default)]`) reads as `T::default()`.
-fn null_as_default<'de, D, T>(de: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(de)?.unwrap_or_default())
-}
-
-/// The text of a JSON value: strings as they are, numbers and booleans
-/// printed, `null` as nothing, anything else as its JSON text.
-pub(crate) fn value_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        other => Some(other.to_string()),
-    }
-}
-
-/// An optional string that also accepts numbers and booleans.
-fn lenient_opt_string<'de, D>(de: D) -> Result<Option<String>, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    Ok(value_text(&Value::deserialize(de)?))
-}
-
-/// A string that also accepts numbers and booleans; `null` reads as "".
-fn lenient_string<'de, D>(de: D) -> Result<String, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    Ok(lenient_opt_string(de)?.unwrap_or_default())
-}
-
-/// A boolean that also accepts `null` (false) and the strings "true"/"false".
-fn lenient_bool<'de, D>(de: D) -> Result<bool, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    Ok(lenient_opt_bool(de)?.unwrap_or(false))
-}
-
-/// An optional boolean that also accepts the strings "true"/"false".
-fn lenient_opt_bool<'de, D>(de: D) -> Result<Option<bool>, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    Ok(match Value::deserialize(de)? {
-        Value::Bool(b) => Some(b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
-    })
-}
-
-/// A list of strings; `null` reads as empty, non-string items are printed.
-fn lenient_string_list<'de, D>(de: D) -> Result<Vec<String>, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    Ok(match Value::deserialize(de)? {
-        Value::Array(items) => items.iter().filter_map(value_text).collect(),
-        Value::String(s) => vec![s],
-        _ => Vec::new(),
-    })
-}
-
-/// A `{string: string}` map; `null` reads as empty, `null` values as "",
-/// numbers and booleans printed.
-fn lenient_string_map<'de, D>(de: D) -> Result<BTreeMap<String, String>, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    Ok(match Value::deserialize(de)? {
-        Value::Object(map) => map
-            .into_iter()
-            .map(|(k, v)| {
-                let text = value_text(&v).unwrap_or_default();
-                (k, text)
-            })
-            .collect(),
-        _ => BTreeMap::new(),
-    })
-}
 
 /// Reads a value of `T` from JSON, for the helpers that take `&Value`.
 fn from_value<T: DeserializeOwned>(v: &Value) -> Result<T, serde_json::Error> {

@@ -29,118 +29,15 @@
 //! → [`OperationIdResponse`], then poll the **server-level**
 //! `GET /operations/state?id=` (its ids count separately from the database ones).
 
+use super::lenient::*;
 use super::wire3x::OperationRunState;
-use serde::de::{DeserializeOwned, Deserializer};
+use serde::de::Deserializer;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 // ---------------------------------------------------------------------------
 // Lenient field readers
 // ---------------------------------------------------------------------------
-
-/// The text of a JSON value: strings as they are, numbers and booleans
-/// printed, `null` as nothing, anything else as its JSON text.
-fn value_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        other => Some(other.to_string()),
-    }
-}
-
-/// An optional string that also accepts numbers and booleans.
-fn lenient_opt_string<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
-    Ok(value_text(&Value::deserialize(de)?))
-}
-
-/// A string that also accepts numbers and booleans; `null` reads as "".
-fn lenient_string<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
-    Ok(lenient_opt_string(de)?.unwrap_or_default())
-}
-
-/// An optional boolean that also accepts the strings "true"/"false".
-fn lenient_opt_bool<'de, D: Deserializer<'de>>(de: D) -> Result<Option<bool>, D::Error> {
-    Ok(match Value::deserialize(de)? {
-        Value::Bool(b) => Some(b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
-    })
-}
-
-/// A boolean that also accepts `null` (false) and the strings "true"/"false".
-fn lenient_bool<'de, D: Deserializer<'de>>(de: D) -> Result<bool, D::Error> {
-    Ok(lenient_opt_bool(de)?.unwrap_or(false))
-}
-
-/// An optional integer that also accepts numeric strings and whole floats.
-fn lenient_opt_i64<'de, D: Deserializer<'de>>(de: D) -> Result<Option<i64>, D::Error> {
-    Ok(match Value::deserialize(de)? {
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    })
-}
-
-/// An integer; anything unreadable reads as 0.
-fn lenient_i64<'de, D: Deserializer<'de>>(de: D) -> Result<i64, D::Error> {
-    Ok(lenient_opt_i64(de)?.unwrap_or(0))
-}
-
-/// An optional float that also accepts numeric strings.
-fn lenient_opt_f64<'de, D: Deserializer<'de>>(de: D) -> Result<Option<f64>, D::Error> {
-    Ok(match Value::deserialize(de)? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    })
-}
-
-/// A list of strings; `null` reads as empty, non-string items are printed.
-fn lenient_string_list<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
-    Ok(match Value::deserialize(de)? {
-        Value::Array(items) => items.iter().filter_map(value_text).collect(),
-        Value::String(s) => vec![s],
-        _ => Vec::new(),
-    })
-}
-
-/// A list of objects; `null` reads as empty and items that cannot be read
-/// as `T` (not objects, wrong types) are skipped rather than failing the list.
-fn lenient_list<'de, D, T>(de: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: DeserializeOwned,
-{
-    Ok(match Value::deserialize(de)? {
-        Value::Array(items) => items
-            .into_iter()
-            .filter(Value::is_object)
-            .filter_map(|item| T::deserialize(item).ok())
-            .collect(),
-        _ => Vec::new(),
-    })
-}
-
-/// An optional object: `null`, a non-object or an unreadable object is `None`.
-fn lenient_opt_object<'de, D, T>(de: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: DeserializeOwned,
-{
-    Ok(match Value::deserialize(de)? {
-        v @ Value::Object(_) => T::deserialize(v).ok(),
-        _ => None,
-    })
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
-}
 
 /// Declares a string enum that keeps unknown values in `Other` and reads
 /// names case-insensitively (and, where given, the .NET enum numbers).
@@ -1239,6 +1136,7 @@ impl ErrorBody4 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::de::DeserializeOwned;
     use serde_json::json;
 
     /// The notes elide parts of long bodies with a bare `...` outside strings
