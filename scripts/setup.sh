@@ -13,6 +13,8 @@ WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
 
 say() { printf '[setup] %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
+# npm behind this network's TLS proxy needs the system CA bundle.
+export NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}
 
 # Debian packages: headless Chromium + its driver for browser tests, nginx for
 # the static-hosting tests. Never Debian's binaryen (its wasm-opt 108 breaks the app).
