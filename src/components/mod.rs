@@ -3,6 +3,7 @@
 pub mod connection;
 pub mod document_editor;
 pub mod error_view;
+pub mod field;
 pub mod operation_progress;
 pub mod request_review;
 pub mod theme;

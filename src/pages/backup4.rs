@@ -18,6 +18,7 @@ use crate::{
     components::{
         connection::{connected_generation, database_list},
         error_view::ErrorView,
+        field::TextField,
         operation_progress::OperationProgress,
         request_review::RequestReview,
     },
@@ -398,16 +399,11 @@ pub fn Backup4Page(
 
             <form class="panel" on:submit=one_time novalidate=true aria-labelledby="one-time-title">
                 <h2 id="one-time-title">"One-time backup to a folder on the server"</h2>
-                <label for="backup4-folder">"Backup folder on the server"</label>
-                <input id="backup4-folder" type="text" autocomplete="off" spellcheck="false"
-                    prop:value=move || state.folder.get()
-                    on:input:target=move |ev| state.folder.set(ev.target().value())
-                    aria-invalid=move || folder_problem().is_some().to_string()
-                    aria-describedby="backup4-folder-hint backup4-folder-error"/>
-                <p id="backup4-folder-hint" class="hint">
-                    "A path on the server's disk, not on this computer. RavenDB writes a new sub-folder (…ravendb-<database>-<node>-backup) there."
-                </p>
-                <p id="backup4-folder-error" class="field-error">{folder_problem}</p>
+                <TextField id="backup4-folder" label="Backup folder on the server"
+                    hint="A path on the server's disk, not on this computer. RavenDB writes a new sub-folder (…ravendb-<database>-<node>-backup) there."
+                    value=state.folder
+                    on_input=Callback::new(move |v: String| state.folder.set(v))
+                    error=Signal::derive(move || folder_problem().map(String::from))/>
                 <Show when=move || generation.get().is_some_and(|g| !has_one_time_endpoint(g))>
                     <div class="secrets-warning" role="note">
                         <p>

@@ -15,6 +15,7 @@ use crate::{
     components::{
         connection::{connected_generation, database_list},
         error_view::ErrorView,
+        field::TextField,
         focus_first_invalid,
         operation_progress::OperationProgress,
         request_review::RequestReview,
@@ -247,21 +248,11 @@ fn Restore3Page() -> impl IntoView {
                            field: Option<RestoreField>,
                            get: fn(&RestoreForm) -> &String,
                            set: fn(&mut RestoreForm, String)| {
-        let error_id = format!("{id}-error");
-        let hint_id = format!("{id}-hint");
-        let described = format!("{hint_id} {error_id}");
-        let problem = move || field.and_then(|f| problem_for(f)());
         view! {
-            <div class="field">
-                <label for=id>{label}</label>
-                <input id=id type="text" autocomplete="off" spellcheck="false"
-                    prop:value=move || get(&state.form.get()).clone()
-                    on:input:target=move |ev| state.form.update(|f| set(f, ev.target().value()))
-                    aria-invalid=move || problem().is_some().to_string()
-                    aria-describedby=described/>
-                <p id=hint_id class="hint">{hint}</p>
-                <p id=error_id class="field-error">{problem}</p>
-            </div>
+            <TextField id label hint
+                value=Signal::derive(move || get(&state.form.get()).clone())
+                on_input=Callback::new(move |v: String| state.form.update(|f| set(f, v)))
+                error=Signal::derive(move || field.and_then(|f| problem_for(f)()))/>
         }
     };
 

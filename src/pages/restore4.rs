@@ -17,6 +17,7 @@ use crate::{
     components::{
         connection::{connected_generation, database_list},
         error_view::ErrorView,
+        field::TextField,
         focus_first_invalid,
         operation_progress::OperationProgress,
         request_review::RequestReview,
@@ -175,21 +176,11 @@ pub fn Restore4Page() -> impl IntoView {
                       problem: Option<Restore4Field>,
                       get: fn(&Restore4Form) -> &String,
                       set: fn(&mut Restore4Form, String)| {
-        let error_id = format!("{id}-error");
-        let described = format!("{id}-hint {error_id}");
-        let hint_id = format!("{id}-hint");
-        let message = move || problem.and_then(|f| problem_for(f)());
         view! {
-            <div class="field">
-                <label for=id>{label}</label>
-                <input id=id type="text" autocomplete="off" spellcheck="false"
-                    prop:value=move || get(&state.form.get()).clone()
-                    on:input:target=move |ev| state.form.update(|f| set(f, ev.target().value()))
-                    aria-invalid=move || message().is_some().to_string()
-                    aria-describedby=described/>
-                <p id=hint_id class="hint">{hint}</p>
-                <p id=error_id class="field-error">{message}</p>
-            </div>
+            <TextField id label hint
+                value=Signal::derive(move || get(&state.form.get()).clone())
+                on_input=Callback::new(move |v: String| state.form.update(|f| set(f, v)))
+                error=Signal::derive(move || problem.and_then(|f| problem_for(f)()))/>
         }
     };
 
