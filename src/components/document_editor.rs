@@ -105,7 +105,12 @@ pub fn DocumentEditor(
                     <label for="doc-json">"DatabaseDocument (JSON)"</label>
                     <textarea id="doc-json" rows="16" spellcheck="false"
                         prop:value=move || text.get()
-                        on:input:target=move |ev| set_text.run(ev.target().value())
+                        on:input:target=move |ev| {
+                            // The admin is typing here: keep the editor open
+                            // when what they type is a secret.
+                            raw_unlocked.set(true);
+                            set_text.run(ev.target().value())
+                        }
                         aria-invalid=move || (invalid.get() && json_error().is_some()).to_string()
                         aria-describedby="doc-json-error"></textarea>
                     <p id="doc-json-error" class="field-error">

