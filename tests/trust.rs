@@ -208,3 +208,62 @@ async fn two_secured_settings_differing_in_case_are_refused_with_the_reason() {
             .is_empty()
     );
 }
+
+fn assert_private(el: &web_sys::Element, what: &str) {
+    assert_eq!(
+        el.get_attribute("autocomplete").as_deref(),
+        Some("off"),
+        "{what}: autocomplete"
+    );
+    assert_eq!(
+        el.get_attribute("spellcheck").as_deref(),
+        Some("false"),
+        "{what}: spellcheck"
+    );
+}
+
+/// Issue 11 item 17: the fields that can hold decrypted secrets are never
+/// sent to a spellcheck service or kept by autofill.
+#[wasm_bindgen_test]
+async fn fields_holding_secrets_have_no_spellcheck_and_no_autocomplete() {
+    let (app, _server) = backup_screen().await;
+    choose_database(&app, "Payroll").await;
+    set_checked(
+        &by_role(&app, "radio", "Load the stored document and edit it"),
+        true,
+    );
+    wait_for_page(&app, "the stored document in the editor", 5000, || {
+        query_role(&app, "textbox", "Value of Raven/Encryption/Key").is_some()
+    })
+    .await;
+    let secured = by_role(&app, "region", "SecuredSettings");
+    let values = all_by_role(&secured, "textbox", "Value of ");
+    assert_eq!(values.len(), 3, "Payroll's three secured settings");
+    for input in &values {
+        assert_eq!(input.get_attribute("type").as_deref(), Some("password"));
+        assert_private(input, &accessible_name(input));
+    }
+    let new_value = app
+        .query_selector("#secured-new-value")
+        .unwrap()
+        .expect("the new secured value field");
+    assert_private(&new_value, "new secured value");
+
+    set_checked(&by_role(&app, "radio", "Raw JSON"), true);
+    wait_until("raw lock", 3000, || {
+        query_role(&app, "button", "Show the raw JSON, secrets included").is_some()
+    })
+    .await;
+    click(&by_role(
+        &app,
+        "button",
+        "Show the raw JSON, secrets included",
+    ));
+    wait_until("raw editor", 3000, || {
+        query_role(&app, "textbox", "DatabaseDocument (JSON)").is_some()
+    })
+    .await;
+    let area = by_role(&app, "textbox", "DatabaseDocument (JSON)");
+    assert!(value_of(&area).contains("Raven/Encryption/Key"));
+    assert_private(&area, "raw JSON editor");
+}

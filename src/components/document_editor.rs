@@ -103,7 +103,8 @@ pub fn DocumentEditor(
                 }.into_any(),
                 View::Raw => view! {
                     <label for="doc-json">"DatabaseDocument (JSON)"</label>
-                    <textarea id="doc-json" rows="16" spellcheck="false"
+                    // It can hold decrypted secrets: no spellcheck service, no autofill.
+                    <textarea id="doc-json" rows="16" spellcheck="false" autocomplete="off"
                         prop:value=move || text.get()
                         on:input:target=move |ev| {
                             // The admin is typing here: keep the editor open
@@ -315,7 +316,7 @@ fn KeyValueTable(
                 </div>
                 <div>
                     <label for=new_value_id.clone()>"Value"</label>
-                    <input id=new_value_id type=if secret { "password" } else { "text" } autocomplete="off"
+                    <input id=new_value_id type=if secret { "password" } else { "text" } autocomplete="off" spellcheck="false"
                         prop:value=move || new_value.get()
                         on:input:target=move |ev| new_value.set(ev.target().value())/>
                 </div>
