@@ -8,6 +8,7 @@ mod support;
 
 use serde_json::{json, Value};
 use support::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -266,4 +267,50 @@ async fn fields_holding_secrets_have_no_spellcheck_and_no_autocomplete() {
     let area = by_role(&app, "textbox", "DatabaseDocument (JSON)");
     assert!(value_of(&area).contains("Raven/Encryption/Key"));
     assert_private(&area, "raw JSON editor");
+}
+
+/// Issue 11 item 20: the downloaded log is the log. The object URL the
+/// download uses must outlive the click (the browser reads it after the
+/// click's task); it is fetched here after the click returned.
+#[wasm_bindgen_test]
+async fn the_log_download_still_reads_after_the_click() {
+    let (app, _server) = backup_screen().await;
+    choose_database(&app, "Northwind").await;
+    wait_until("review", 5000, || {
+        query_role(&app, "region", "Review the request").is_some()
+    })
+    .await;
+    click(&by_role(&app, "button", "Start backup"));
+    wait_for_outcome(&app, "Backup succeeded").await;
+
+    // Record the object URLs the page creates (the real function runs).
+    js_sys::eval(
+        "window.__objectUrls = []; window.__createObjectURL = URL.createObjectURL; \
+         URL.createObjectURL = function (b) { const u = window.__createObjectURL.call(URL, b); \
+         window.__objectUrls.push(u); return u; };",
+    )
+    .unwrap();
+    click(&by_role(&app, "button", "Download the whole log"));
+    sleep(50).await;
+    js_sys::eval("URL.createObjectURL = window.__createObjectURL;").unwrap();
+    let urls: js_sys::Array = js_sys::eval("window.__objectUrls")
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(urls.length(), 1, "one object URL for one download");
+    let url = urls.get(0).as_string().unwrap();
+    let log = match gloo_net::http::Request::get(&url).send().await {
+        Ok(r) => r.text().await.unwrap(),
+        Err(e) => panic!("the download's object URL was revoked during the click: {e}"),
+    };
+    // Every line the panel shows is in the file.
+    let panel = progress(&app).unwrap();
+    let lines = panel
+        .query_selector_all("[aria-label=\"Messages from the server\"] .log-text")
+        .unwrap();
+    assert!(lines.length() >= 3, "{}", text(&panel));
+    for i in 0..lines.length() {
+        let line = lines.item(i).unwrap().text_content().unwrap_or_default();
+        assert!(log.contains(&line), "{line:?} is in the file:\n{log}");
+    }
+    assert!(log.contains("Backing up indexes"), "{log}");
 }

@@ -83,7 +83,14 @@ fn download_text(file_name: &str, text: &str) {
             a.click();
         }
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // The browser reads the file after the click's task has ended (Firefox
+    // fails a download whose URL is already revoked): free it well after.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(40),
+    );
 }
 
 /// The panel. `noun` is "Backup" or "Restore"; `kill` is offered when the
