@@ -61,7 +61,7 @@ DIRECT_URL=$DEV_URL
 NGINX_PORT=$(free_port)
 # connect-src also names the second devserver, as a deployment using the CORS
 # alternative must (README, Deploy); without it the CSP, not CORS, would block.
-CSP="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' $DIRECT_URL"
+CSP="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' $DIRECT_URL; frame-ancestors 'none'"
 cat > "$WORK/nginx/nginx.conf" <<CONF
 worker_processes 1;
 pid $WORK/nginx/nginx.pid;
@@ -72,24 +72,24 @@ http {
   access_log $WORK/nginx/logs/access.log;
   client_body_temp_path $WORK/nginx/cb; proxy_temp_path $WORK/nginx/px;
   fastcgi_temp_path $WORK/nginx/fc; uwsgi_temp_path $WORK/nginx/uw; scgi_temp_path $WORK/nginx/sc;
-  types { text/html html; text/css css; text/javascript js; application/wasm wasm; application/json json; }
+  types { text/html html; text/css css; text/javascript js; application/wasm wasm; application/json json; image/svg+xml svg; }
   gzip on;
-  gzip_types text/css text/javascript application/wasm application/json;
+  gzip_types text/css text/javascript application/wasm application/json image/svg+xml;
+  # As the README's example: hashed assets cached for a year, the rest
+  # revalidated; one location with every header (a nested location with an
+  # add_header of its own would drop the outer ones).
+  map \$uri \$raven_backup_cache {
+    "~*-[0-9a-f]{12,16}(_bg)?\\.(js|wasm|css|svg)\$" "public, max-age=31536000, immutable";
+    default "no-cache";
+  }
   server {
     listen 127.0.0.1:$NGINX_PORT;
     location /$SUB/ {
       root $WORK/www;
       add_header Content-Security-Policy "$CSP" always;
+      add_header X-Frame-Options DENY always;
       add_header X-Content-Type-Options nosniff always;
-      location ~* "-[0-9a-f]{12,16}(_bg)?\.(js|wasm|css)\$" {
-        add_header Cache-Control "public, max-age=31536000, immutable" always;
-        add_header Content-Security-Policy "$CSP" always;
-      }
-      location ~ (/|index\.html|config\.json)\$ {
-        log_not_found off;
-        add_header Cache-Control "no-cache" always;
-        add_header Content-Security-Policy "$CSP" always;
-      }
+      add_header Cache-Control \$raven_backup_cache always;
     }
     location / {
       proxy_pass $API_UPSTREAM;
