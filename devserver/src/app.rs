@@ -103,6 +103,10 @@ pub struct Fault {
     pub content_type: Option<String>,
     pub delay_ms: u64,
     pub drop: bool,
+    /// Hold the body back this long after the status line and headers.
+    pub stall_body_ms: u64,
+    /// Handle the request normally first, then replace (or drop) its answer.
+    pub after_handling: bool,
 }
 
 #[derive(Clone, Debug, serde::Serialize)]

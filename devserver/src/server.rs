@@ -8,16 +8,69 @@ use crate::http::{self, BodyKind, Reply, JSON_CT, R, TEXT_CT};
 use crate::ops::SYSTEM;
 use crate::util;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 use hyper::{Request, Response};
 use serde_json::{json, Map, Value};
+use std::convert::Infallible;
+use std::future::Future;
 use std::io::Write;
+use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
+
+/// A response body sent in one piece, optionally held back for a while after
+/// the status line and headers went out (the `stallBodyMs` fault: a server or
+/// proxy that sends headers and then stalls the body).
+pub struct ReplyBody {
+    data: Option<Bytes>,
+    stall: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl ReplyBody {
+    fn new(data: Bytes, stall_ms: u64) -> ReplyBody {
+        ReplyBody {
+            data: Some(data),
+            stall: (stall_ms > 0)
+                .then(|| Box::pin(tokio::time::sleep(Duration::from_millis(stall_ms)))),
+        }
+    }
+}
+
+impl hyper::body::Body for ReplyBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<hyper::body::Frame<Bytes>, Infallible>>> {
+        if let Some(stall) = self.stall.as_mut() {
+            if stall.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            self.stall = None;
+        }
+        Poll::Ready(
+            self.data
+                .take()
+                .filter(|d| !d.is_empty())
+                .map(|d| Ok(hyper::body::Frame::data(d))),
+        )
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.stall.is_none() && self.data.as_ref().is_none_or(|d| d.is_empty())
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(self.data.as_ref().map_or(0, |d| d.len() as u64))
+    }
+}
 
 /// Returned by the service to make hyper close the connection with no response.
 #[derive(Debug)]
@@ -159,7 +212,7 @@ fn lower(s: &str) -> String {
     s.to_ascii_lowercase()
 }
 
-async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Dropped> {
+async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<ReplyBody>, Dropped> {
     let started = Instant::now();
     let started_ms = util::epoch_ms();
     let seq = app.seq.fetch_add(1, Ordering::SeqCst) + 1;
@@ -240,13 +293,17 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Full<B
             .header("Connection", "close");
             let mut r = r;
             r.status = 413;
-            let resp = finish(&app, &parts.headers, &method, r, started);
+            let resp = finish(&app, &parts.headers, &method, r, started, 0);
             log(413);
             return Ok(resp);
         }
     };
 
-    if let Some(f) = fault {
+    // A fault acts before the request is handled, or (`afterHandling`) on
+    // the answer of a request that was handled normally.
+    let stall_ms = fault.as_ref().map_or(0, |f| f.stall_body_ms);
+    let after = fault.clone().filter(|f| f.after_handling);
+    if let Some(f) = fault.filter(|f| !f.after_handling) {
         if f.delay_ms > 0 {
             tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
         }
@@ -257,7 +314,7 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Full<B
         if let Some(status) = f.status {
             let ct = f.content_type.clone().filter(|c| !c.is_empty());
             let r = Reply::raw(status, ct, f.body.clone());
-            let resp = finish(&app, &parts.headers, &method, r, started);
+            let resp = finish(&app, &parts.headers, &method, r, started, stall_ms);
             log(status);
             return Ok(resp);
         }
@@ -282,11 +339,24 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Full<B
         }
         c.received.push_back((path.clone(), v));
     }
-    let reply = match route(&app, &ctx, is_control).await {
+    let mut reply = match route(&app, &ctx, is_control).await {
         Ok(r) | Err(r) => r,
     };
+    if let Some(f) = after {
+        if f.delay_ms > 0 {
+            tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
+        }
+        if f.drop {
+            log(0);
+            return Err(Dropped);
+        }
+        if let Some(status) = f.status {
+            let ct = f.content_type.clone().filter(|c| !c.is_empty());
+            reply = Reply::raw(status, ct, f.body.clone());
+        }
+    }
     let status = reply.status;
-    let resp = finish(&app, &parts.headers, &method, reply, started);
+    let resp = finish(&app, &parts.headers, &method, reply, started, stall_ms);
     log(status);
     Ok(resp)
 }
@@ -364,7 +434,8 @@ fn finish(
     method: &str,
     reply: Reply,
     started: Instant,
-) -> Response<Full<Bytes>> {
+    stall_ms: u64,
+) -> Response<ReplyBody> {
     let (ct, bytes): (Option<String>, Bytes) = match reply.body {
         BodyKind::Json(v) => (
             Some(JSON_CT.into()),
@@ -382,7 +453,7 @@ fn finish(
     } else {
         bytes
     };
-    let mut resp = Response::new(Full::new(body));
+    let mut resp = Response::new(ReplyBody::new(body, stall_ms));
     *resp.status_mut() = hyper::StatusCode::from_u16(reply.status)
         .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     let h = resp.headers_mut();
@@ -1145,6 +1216,18 @@ fn control(app: &Arc<App>, ctx: &Ctx) -> R {
                 content_type: v["contentType"].as_str().map(String::from),
                 delay_ms: v["delayMs"].as_u64().unwrap_or(0),
                 drop: v["drop"].as_bool().unwrap_or(false),
+                stall_body_ms: match &v["stallBodyMs"] {
+                    Value::Null => 0,
+                    x => x
+                        .as_u64()
+                        .ok_or_else(|| bad("stallBodyMs must be a non-negative integer"))?,
+                },
+                after_handling: match &v["afterHandling"] {
+                    Value::Null => false,
+                    x => x
+                        .as_bool()
+                        .ok_or_else(|| bad("afterHandling must be true or false"))?,
+                },
             };
             lock(&app.control).faults.push(fault);
             ok()
@@ -1155,7 +1238,8 @@ fn control(app: &Arc<App>, ctx: &Ctx) -> R {
                 .iter()
                 .map(|f| {
                     json!({"method": f.method, "pathPrefix": f.path_prefix,
-                "count": f.remaining, "status": f.status, "delayMs": f.delay_ms, "drop": f.drop})
+                "count": f.remaining, "status": f.status, "delayMs": f.delay_ms, "drop": f.drop,
+                "stallBodyMs": f.stall_body_ms, "afterHandling": f.after_handling})
                 })
                 .collect();
             Ok(Reply::json(200, Value::Array(list)))

@@ -6,7 +6,7 @@
 #
 # Start deletes and recreates DATADIR (a server that saw a request too early
 # stays "passive" for good, see the readiness caveat in
-# /work/shared/notes/real-ravendb-4.1.md), writes DATADIR/server.pid and logs
+# docs/protocol/ravendb-4x.md#cluster-topology), writes DATADIR/server.pid and logs
 # to DATADIR/server.log. It returns once GET /cluster/topology answers 200
 # (GET /build/version answers earlier, before the server store is ready), or
 # fails after RAVEN4_START_TIMEOUT seconds (default 60) with the log tail
