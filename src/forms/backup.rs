@@ -113,7 +113,7 @@ pub fn secret_keys(doc: &DatabaseDocument) -> Vec<String> {
 /// RavenDB 3.x binds a request's JSON with JSON.NET, which matches a
 /// property by its exact name first and then ignoring case (ordinal), so
 /// `securedSettings` or `SECUREDSETTINGS` is the database's SecuredSettings
-/// (protocol notes §2.4). Such a key is read as the property it binds to, so
+/// (docs/protocol/ravendb-3x.md §2.4). Such a key is read as the property it binds to, so
 /// the warning, the acknowledgment, the masking and the strip all see it; a
 /// document with two keys that bind to one property is refused, since RavenDB
 /// would merge them.
