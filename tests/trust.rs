@@ -314,3 +314,81 @@ async fn the_log_download_still_reads_after_the_click() {
     }
     assert!(log.contains("Backing up indexes"), "{log}");
 }
+
+/// Issue 11 item 3: the time limit covers the whole answer. The devserver
+/// sends the status line and headers, then holds the body back.
+#[wasm_bindgen_test]
+async fn a_stalled_body_is_a_timeout_within_the_limit() {
+    use raven_backup_studio::api::{http::send, ApiError};
+    let server = devserver_url(false);
+    control::reset(&server).await;
+    control::fault(
+        &server,
+        json!({"method": "GET", "pathPrefix": "/build/version", "stallBodyMs": 20_000}),
+    )
+    .await;
+    let started = js_sys::Date::now();
+    let answer = send(
+        gloo_net::http::Method::GET,
+        &format!("{server}/build/version"),
+        None,
+        1000,
+    )
+    .await;
+    let took = js_sys::Date::now() - started;
+    assert!(
+        matches!(answer, Err(ApiError::Timeout { after_ms: 1000, .. })),
+        "{answer:?}"
+    );
+    assert!(
+        took < 10_000.0,
+        "ended after {took} ms, not when the body came"
+    );
+}
+
+/// Issue 11 item 3: a start whose answer stalls after the headers ends in
+/// a timeout said on screen, not in an endless "Starting…".
+#[wasm_bindgen_test]
+async fn a_start_whose_body_stalls_ends_in_a_timeout_error() {
+    let (app, server) = backup_screen().await;
+    choose_database(&app, "Northwind").await;
+    wait_until("review", 5000, || {
+        query_role(&app, "region", "Review the request").is_some()
+    })
+    .await;
+    control::fault(
+        &server,
+        json!({"method": "POST", "pathPrefix": "/databases/Northwind/admin/backup",
+               "stallBodyMs": 120_000}),
+    )
+    .await;
+    click(&by_role(&app, "button", "Start backup"));
+    // The default time limit is 15 s (no config.json here).
+    wait_for_page(&app, "the timeout error", 40_000, || {
+        text(&app).contains("did not answer within 15000 ms")
+    })
+    .await;
+}
+
+/// Issue 11 item 3: a status poll whose body stalls is retried after the
+/// time limit, and the watch still ends in the truth.
+#[wasm_bindgen_test]
+async fn a_status_poll_whose_body_stalls_times_out_and_the_watch_ends() {
+    let (app, server) = backup_screen().await;
+    choose_database(&app, "Northwind").await;
+    wait_until("review", 5000, || {
+        query_role(&app, "region", "Review the request").is_some()
+    })
+    .await;
+    control::fault(
+        &server,
+        json!({"method": "GET", "pathPrefix": "/operation/status", "stallBodyMs": 120_000}),
+    )
+    .await;
+    click(&by_role(&app, "button", "Start backup"));
+    wait_for_page(&app, "reconnecting after the timeout", 40_000, || {
+        progress(&app).is_some_and(|p| text(&p).contains("did not answer within 15000 ms"))
+    })
+    .await;
+    wait_for_outcome(&app, "Backup succeeded").await;
+}
