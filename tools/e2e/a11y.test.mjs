@@ -1,9 +1,9 @@
 // Accessibility: axe-core on every screen and state, light and dark, with
 // screenshots; one backup and one restore done with the keyboard only.
-import { test, beforeEach } from 'node:test';
+import { beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  setup, reset, control, open, progress, fillBackup, apiBackup, axe, shot, until, api,
+  test, setup, reset, control, open, progress, fillBackup, apiBackup, axe, shot, until, api,
 } from './lib.mjs';
 
 setup();

@@ -1,9 +1,9 @@
 // Faults injected with the devserver's control endpoints, seen through nginx.
-import { test, beforeEach, afterEach } from 'node:test';
+import { beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, rmSync } from 'node:fs';
 import {
-  setup, reset, api, control, open, progress, fillBackup, startRestore, apiBackup,
+  test, setup, reset, api, control, open, progress, fillBackup, startRestore, apiBackup,
   DIRECT, WWW_DIR, until,
 } from './lib.mjs';
 

@@ -1,10 +1,12 @@
 // The main flows, through nginx at the sub-path, under the strict CSP.
-import { test, beforeEach } from 'node:test';
+import { beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  setup, reset, api, control, open, progress, fillBackup, chooseDatabase, startRestore,
-  apiBackup, documents, until, shot,
+  test, setup, reset, api, control, open, progress, fillBackup, chooseDatabase, startRestore,
+  apiBackup, documents, until, shot, assertNoSecret, API,
 } from './lib.mjs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
 setup();
 beforeEach(async () => { await reset(); });
@@ -126,4 +128,46 @@ test('the Operations screen lists the backup and the restore', async () => {
   const local = page.getByRole('region', { name: 'Started from this browser' });
   await local.getByRole('button', { name: /^Follow database backup of Northwind/ }).waitFor();
   await local.getByRole('button', { name: /^Follow database restore of OpsCopy/ }).waitFor();
+});
+
+test('the request review and copy-as-curl: the copied command is the one shown, and it works', async () => {
+  const { page } = await open('#/backup');
+  await fillBackup(page, 'Northwind', 'e2e/curl');
+  const review = page.getByRole('region', { name: 'Review the request' });
+  await review.getByText(`${API}/databases/Northwind/admin/backup?incremental=false`).first().waitFor();
+  const shown = await review.getByText(/^curl -X POST /).textContent();
+  await review.getByRole('button', { name: 'Copy curl command' }).click();
+  await review.getByRole('status').filter({ hasText: 'The curl command was copied.' }).waitFor();
+  const copied = await page.clipboardText();
+  assert.equal(copied, shown);
+  assert.ok(copied.startsWith(`curl -X POST '${API}/databases/Northwind/admin/backup?incremental=false'`), copied);
+  // The copied command, run as is, starts the backup the form describes.
+  await promisify(execFile)('sh', ['-c', `${copied} --silent --show-error --fail`]);
+  await until('backup written by the copied curl', async () => (await control('backup-files')).includes('e2e/curl/Database.Document'));
+
+  // With Payroll's stored document in the body, the secret values are
+  // masked in the review and in what is copied.
+  await chooseDatabase(page, 'Payroll');
+  await page.getByRole('radio', { name: 'Load the stored document and edit it' }).check();
+  await review.getByText(/Raven\/AWSSecretKey/).first().waitFor();
+  await review.getByRole('button', { name: 'Copy curl command' }).click();
+  const masked = await until('the Payroll curl in the clipboard', async () => {
+    const text = await page.clipboardText();
+    return text.includes('/databases/Payroll/') && text;
+  });
+  assert.ok(masked.includes('••••••••'), masked);
+  assertNoSecret([masked], 'the copied curl command');
+});
+
+test('the whole log of a finished backup downloads as a text file', async () => {
+  const { page } = await open('#/backup');
+  await fillBackup(page, 'Northwind', 'e2e/log');
+  await page.getByRole('button', { name: 'Start backup' }).click();
+  await progress(page).getByText('Backup succeeded').waitFor({ timeout: 30000 });
+  const { fileName, text } = await page.download(
+    () => progress(page).getByRole('button', { name: 'Download the whole log' }).click(), 15000);
+  assert.equal(fileName, 'backup-log.txt');
+  const lines = text.split('\n').filter(Boolean);
+  assert.ok(lines.length >= 3, text);
+  assert.match(text, /e2e\/northwind|e2e\/log/, text);
 });

@@ -1,9 +1,9 @@
 // Hostile input: names, paths and server messages with markup, quotes, RTL
 // and emoji render as text and execute nothing; a 5 MB message stays usable.
-import { test, beforeEach } from 'node:test';
+import { beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  setup, reset, api, control, open, progress, fillBackup, startRestore, apiBackup, sleep,
+  test, setup, reset, api, control, open, progress, fillBackup, startRestore, apiBackup, sleep,
 } from './lib.mjs';
 
 setup();

@@ -1,11 +1,15 @@
 // Shared helpers of the end-to-end suite (run by scripts/e2e.sh, which starts
 // nginx and the devservers). Elements are found by role and accessible name
-// only, as a person (or a screen reader) finds them.
-import { before, after, afterEach } from 'node:test';
+// only, as a person (or a screen reader) finds them. The browser comes from
+// driver/index.mjs: the same flows run in Chromium and in Firefox
+// (E2E_BROWSER).
+import { before, after, afterEach, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { ENGINE, launchBrowser } from './driver/index.mjs';
+
+export { ENGINE };
 
 export const BASE = process.env.E2E_BASE_URL;
 export const API = process.env.E2E_SERVER_URL;
@@ -17,9 +21,6 @@ export const SHOTS = process.env.E2E_SCREENSHOTS;
 assert.ok(BASE && API && DIRECT && ACCESS_LOG, 'run through scripts/e2e.sh');
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -27,10 +28,15 @@ export let browser;
 const sessions = [];
 let secrets = null;
 
+/** node:test's `test`, its name prefixed with the engine ("[firefox] ..."). */
+export function test(name, fn) {
+  return nodeTest(`[${ENGINE}] ${name}`, fn);
+}
+
 /** Registers the browser and the after-every-flow secrets check for a file. */
 export function setup() {
   before(async () => {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
+    browser = await launchBrowser({ axeSource: AXE_SOURCE });
     await reset();
     const payroll = await api('GET', '/admin/databases/Payroll');
     secrets = Object.values(payroll.json.SecuredSettings).filter((v) => v.length > 3);
@@ -63,7 +69,7 @@ export function setup() {
         assert.deepEqual(s.console.filter((m) => /Content Security Policy/i.test(m)), [],
           'nothing was refused by the CSP');
       } finally {
-        await s.context.close().catch(() => {});
+        await s.page.close().catch(() => {});
       }
     }
     for (const log of [ACCESS_LOG, NGINX_ACCESS_LOG]) {
@@ -73,7 +79,8 @@ export function setup() {
   after(async () => { await browser?.close(); });
 }
 
-function assertNoSecret(places, where) {
+/** Fails if any of Payroll's secret values is in one of `places`. */
+export function assertNoSecret(places, where) {
   for (const secret of secrets ?? []) {
     for (const place of places) {
       assert.ok(!place.includes(secret) && !place.includes(encodeURIComponent(secret)),
@@ -147,16 +154,11 @@ export async function documents(db) {
  * messages, dialogs and page errors are collected.
  */
 export async function open(hash = '#/backup', { dark = false, waitConnected = true } = {}) {
-  const context = await browser.newContext({
-    colorScheme: dark ? 'dark' : 'light',
-    viewport: { width: 1280, height: 900 },
-  });
-  context.setDefaultTimeout(15000);
-  const page = await context.newPage();
-  const s = { context, page, console: [], dialogs: [], errors: [] };
-  page.on('console', (m) => s.console.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => s.errors.push(String(e)));
-  page.on('dialog', (d) => { s.dialogs.push(`${d.type()}: ${d.message()}`); d.dismiss().catch(() => {}); });
+  const page = await browser.newPage({ dark, viewport: { width: 1280, height: 900 } });
+  const s = { page, console: [], dialogs: [], errors: [] };
+  page.onConsole((m) => s.console.push(m));
+  page.onPageError((e) => s.errors.push(e));
+  page.onDialog((d) => s.dialogs.push(d));
   sessions.push(s);
   await page.goto(BASE + hash);
   if (dark) await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
@@ -191,12 +193,13 @@ export async function startRestore(page, location, name) {
 }
 
 export async function shot(page, name) {
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  if (SHOTS) await page.screenshot(`${SHOTS}/${name}-${ENGINE}.png`);
 }
 
 /**
- * Runs axe-core in the page (through CDP, which the page's CSP does not
- * govern) and fails on any serious or critical violation.
+ * Runs axe-core in the page (through the driver's protocol, CDP or BiDi,
+ * which the page's CSP does not govern) and fails on any serious or
+ * critical violation.
  */
 export async function axe(page, state) {
   await page.evaluate(`${AXE_SOURCE};0`);
