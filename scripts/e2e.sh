@@ -22,6 +22,14 @@ T0=$(date +%s)
 PIDS=()
 NODE_PID=
 PID_DIR="$WORK/browser-pids"
+# Kills the browsers a node run left behind (tools/e2e/driver/index.mjs
+# lists each one while it runs; it leads its own process group).
+stop_browsers() {
+  for f in "$PID_DIR"/*; do
+    [ -f "$f" ] || continue
+    kill -KILL -- "-$(basename "$f")" 2>/dev/null; rm -f "$f"
+  done
+}
 cleanup() {
   # An interrupted run: node's own SIGTERM handlers close its browsers;
   # any browser still listed (each leads its own process group) is killed.
@@ -30,10 +38,7 @@ cleanup() {
     for _ in $(seq 1 30); do kill -0 "$NODE_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$NODE_PID" 2>/dev/null
   fi
-  for f in "$PID_DIR"/*; do
-    [ -f "$f" ] || continue
-    kill -KILL -- "-$(basename "$f")" 2>/dev/null; rm -f "$f"
-  done
+  stop_browsers
   [ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done
 }
@@ -132,6 +137,7 @@ export E2E_BASE_URL="http://127.0.0.1:$NGINX_PORT/$SUB/"
 export E2E_SERVER_URL="http://127.0.0.1:$NGINX_PORT"
 export E2E_DIRECT_DEVSERVER="$DIRECT_URL"
 export E2E_ACCESS_LOG="$WORK/devserver/access.log"
+export E2E_BACKUP_ROOT="$WORK/devserver/backups"
 export E2E_NGINX_ACCESS_LOG="$WORK/nginx/logs/access.log"
 export E2E_WWW_DIR="$WORK/www/$SUB"
 export E2E_SCREENSHOTS="$WORK/screenshots"
@@ -146,6 +152,7 @@ for engine in $ENGINES; do
   log="$WORK/node-$engine.log"
   echo; echo "== e2e in $engine"
   t=$(date +%s)
+  : >"$log"
   E2E_BROWSER=$engine setsid node --test --test-reporter=tap --test-concurrency=1 \
     ${E2E_FILES:-tools/e2e/} >"$log" 2>&1 &
   NODE_PID=$!
@@ -153,6 +160,7 @@ for engine in $ENGINES; do
   wait "$NODE_PID"; r=$?
   NODE_PID=
   wait "$TAIL_PID"
+  stop_browsers
   p=$(awk '/^# pass /{print $3}' "$log" | tail -1); f=$(awk '/^# fail /{print $3}' "$log" | tail -1)
   p=${p:-0}; f=${f:-0}
   # A run that failed without reporting a failed test (a crash) counts as one.

@@ -10,7 +10,7 @@ setup();
 beforeEach(async () => { await reset(); });
 
 for (const theme of ['light', 'dark']) {
-  test(`axe: every screen and state, ${theme} theme (zero serious/critical), with screenshots`, async () => {
+  test(`axe: every screen and state, ${theme} theme (zero violations), with screenshots`, async () => {
     const dark = theme === 'dark';
     const { page } = await open('#/backup', { dark });
     if (dark) {

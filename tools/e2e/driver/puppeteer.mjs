@@ -10,6 +10,8 @@ import { resolveInPage, encodeMatch } from './query.mjs';
 export const engine = 'firefox';
 const EXECUTABLE = process.env.E2E_FIREFOX ?? '/usr/bin/firefox-esr';
 const POLL_MS = 100;
+/** Firefox's reports of a refused request or resource (not script errors). */
+const NETWORK_REPORT = /^(Content-Security-Policy: |Cross-Origin Request Blocked: )/;
 
 export async function launch({ axeSource, onPid, timeoutMs }) {
   const browser = await puppeteer.launch({
@@ -60,8 +62,18 @@ class Page {
     };
   }
 
-  onConsole(cb) { this.pp.on('console', (m) => cb(`${m.type()}: ${m.text()}`)); }
-  onPageError(cb) { this.pp.on('pageerror', (e) => cb(String(e))); }
+  onConsole(cb) {
+    this.pp.on('console', (m) => cb(`${m.type()}: ${m.text()}`));
+    this.pp.on('pageerror', (e) => {
+      // Engine difference: Firefox reports a request refused by CORS or a
+      // resource refused by the CSP as a JavaScript error (BiDi log entry
+      // of type "javascript"); Chromium logs both to the console. They are
+      // passed on as console errors, as in Chromium, where the flows look
+      // for them (lib.mjs: "nothing was refused by the CSP").
+      if (NETWORK_REPORT.test(e.message)) cb(`error: ${e.message}`);
+    });
+  }
+  onPageError(cb) { this.pp.on('pageerror', (e) => { if (!NETWORK_REPORT.test(e.message)) cb(String(e)); }); }
   onDialog(cb) { this.pp.on('dialog', (d) => { cb(`${d.type()}: ${d.message()}`); d.dismiss().catch(() => {}); }); }
 
   async goto(url) { await this.pp.goto(url, { waitUntil: 'load' }); }
@@ -117,7 +129,8 @@ class Page {
 const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'Meta']);
 async function pressKeys(pp, keys) {
   const parts = keys.split('+');
-  const key = parts.pop();
+  // puppeteer's BiDi keyboard knows the space bar only as ' '.
+  const key = parts.pop().replace(/^Space$/, ' ');
   for (const m of parts) if (MODIFIERS.has(m)) await pp.keyboard.down(m);
   await pp.keyboard.press(key);
   for (const m of parts.reverse()) if (MODIFIERS.has(m)) await pp.keyboard.up(m);
