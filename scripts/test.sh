@@ -119,7 +119,8 @@ count_node() {
   LAST_FAILED=${f:-0}
 }
 
-# End-to-end suites in headless chromium through nginx (release dist/).
+# End-to-end suites through nginx (release dist/); scripts/e2e.sh runs its flows in
+# headless Chromium and Firefox and ends with the summed "# pass" / "# fail".
 node_suite() {
   local name=$1 script=$2 log="$LOGS/$1.log"
   [ -f "$script" ] || return 0
