@@ -26,6 +26,35 @@ pub fn connected_generation() -> Option<crate::api::version::Generation> {
     }
 }
 
+/// Whether the connected server is RavenDB 4.x or later (`Some(true)`) or
+/// 3.x (`Some(false)`), from the first answer of `GET /build/version` on;
+/// while a later re-check runs, the last known answer. `None` before the
+/// first answer: the Backup and Restore screens then mount neither
+/// generation's form, so no request of the other generation is ever sent
+/// (a 3.x read sent to RavenDB 4.1 while its version was unknown got a 400).
+pub fn known_generation_is_v4() -> Memo<Option<bool>> {
+    Memo::new(move |previous: Option<&Option<bool>>| {
+        connected_generation()
+            .map(|g| matches!(g, crate::api::version::Generation::V4Plus { .. }))
+            .or_else(|| previous.copied().flatten())
+    })
+}
+
+/// What a screen shows until the server's version is known.
+#[component]
+pub fn WaitingForServer(
+    /// The screen's title.
+    title: &'static str,
+) -> impl IntoView {
+    view! {
+        <h1>{title}</h1>
+        <p class="hint">
+            "Waiting for the server to say which RavenDB version it runs: the form appears then. "
+            "The status at the top of the page says how the check goes."
+        </p>
+    }
+}
+
 /// The server's databases (`GET /databases`), re-read when the server
 /// address changes; `None` inside until the address is known.
 pub type DatabaseList = LocalResource<Option<Result<Vec<DatabaseListEntry>, ApiError>>>;

@@ -14,7 +14,9 @@ use crate::{
     },
     app::Connection,
     components::{
-        connection::{connected_generation, database_list},
+        connection::{
+            connected_generation, database_list, known_generation_is_v4, WaitingForServer,
+        },
         document_editor::DocumentEditor,
         error_view::ErrorView,
         focus_first_invalid,
@@ -114,18 +116,13 @@ pub fn BackupPage(
     /// A database to preselect (from `#/backup?db=`).
     preselect: Option<String>,
 ) -> impl IntoView {
-    let is_v4 = Memo::new(move |_| {
-        matches!(
-            connected_generation(),
-            Some(crate::api::version::Generation::V4Plus { .. })
-        )
-    });
+    let is_v4 = known_generation_is_v4();
     move || {
         let preselect = preselect.clone();
-        if is_v4.get() {
-            view! { <super::backup4::Backup4Page preselect/> }.into_any()
-        } else {
-            view! { <Backup3Page preselect/> }.into_any()
+        match is_v4.get() {
+            Some(true) => view! { <super::backup4::Backup4Page preselect/> }.into_any(),
+            Some(false) => view! { <Backup3Page preselect/> }.into_any(),
+            None => view! { <WaitingForServer title="Backup"/> }.into_any(),
         }
     }
 }

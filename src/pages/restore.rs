@@ -13,7 +13,9 @@ use crate::{
     },
     app::Connection,
     components::{
-        connection::{connected_generation, database_list},
+        connection::{
+            connected_generation, database_list, known_generation_is_v4, WaitingForServer,
+        },
         error_view::ErrorView,
         field::TextField,
         focus_first_invalid,
@@ -106,18 +108,11 @@ fn other_restore_name(message: &str) -> Option<String> {
 /// The Restore screen for the connected server's protocol generation.
 #[component]
 pub fn RestorePage() -> impl IntoView {
-    let is_v4 = Memo::new(move |_| {
-        matches!(
-            connected_generation(),
-            Some(crate::api::version::Generation::V4Plus { .. })
-        )
-    });
-    move || {
-        if is_v4.get() {
-            view! { <super::restore4::Restore4Page/> }.into_any()
-        } else {
-            view! { <Restore3Page/> }.into_any()
-        }
+    let is_v4 = known_generation_is_v4();
+    move || match is_v4.get() {
+        Some(true) => view! { <super::restore4::Restore4Page/> }.into_any(),
+        Some(false) => view! { <Restore3Page/> }.into_any(),
+        None => view! { <WaitingForServer title="Restore"/> }.into_any(),
     }
 }
 
