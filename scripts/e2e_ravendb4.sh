@@ -51,6 +51,9 @@ http {
     }
     location / {
       proxy_pass http://127.0.0.1:$RAVEN_PORT;
+      # As docs/deploy-ravendb7.md says to (RavenDB 5.x+ compares Origin
+      # with Host); 4.1 has no such check and works either way.
+      proxy_set_header Host \$http_host;
       proxy_http_version 1.1;
     }
   }

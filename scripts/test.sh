@@ -170,6 +170,7 @@ smoke_ravendb() {
   fi
 }
 for v in ${RAVEN_SMOKE_VERSIONS:-7.1 6.2 5.4}; do smoke_ravendb "$v"; done
+node_suite e2e-ravendb7 scripts/e2e_ravendb7.sh
 
 # Issue 19: nothing this run started may outlive it. Counted as one failed
 # test when a step left a process behind or one is still running.
