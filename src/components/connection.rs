@@ -26,33 +26,15 @@ pub fn connected_generation() -> Option<crate::api::version::Generation> {
     }
 }
 
-/// Whether the connected server is RavenDB 4.x or later (`Some(true)`) or
-/// 3.x (`Some(false)`), from the first answer of `GET /build/version` on;
-/// while a later re-check runs, the last known answer. `None` before the
-/// first answer: the Backup and Restore screens then mount neither
-/// generation's form, so no request of the other generation is ever sent
-/// (a 3.x read sent to RavenDB 4.1 while its version was unknown got a 400).
-pub fn known_generation_is_v4() -> Memo<Option<bool>> {
-    Memo::new(move |previous: Option<&Option<bool>>| {
-        connected_generation()
-            .map(|g| matches!(g, crate::api::version::Generation::V4Plus { .. }))
-            .or_else(|| previous.copied().flatten())
-    })
-}
-
-/// What a screen shows until the server's version is known.
-#[component]
-pub fn WaitingForServer(
-    /// The screen's title.
-    title: &'static str,
-) -> impl IntoView {
-    view! {
-        <h1>{title}</h1>
-        <p class="hint">
-            "Waiting for the server to say which RavenDB version it runs: the form appears then. "
-            "The status at the top of the page says how the check goes."
-        </p>
-    }
+/// True once `GET /build/version` said the server is RavenDB 3.x (tracked).
+/// The 3.x Backup and Restore screens are also shown while the version is
+/// being checked; they send their 3.x-only reads only once this holds, so a
+/// RavenDB 4.x server never receives them (it answers them 400).
+pub fn connected_is_v3() -> bool {
+    matches!(
+        connected_generation(),
+        Some(crate::api::version::Generation::V30 | crate::api::version::Generation::V35)
+    )
 }
 
 /// The server's databases (`GET /databases`), re-read when the server

@@ -14,9 +14,7 @@ use crate::{
     },
     app::Connection,
     components::{
-        connection::{
-            connected_generation, database_list, known_generation_is_v4, WaitingForServer,
-        },
+        connection::{connected_generation, connected_is_v3, database_list},
         document_editor::DocumentEditor,
         error_view::ErrorView,
         focus_first_invalid,
@@ -116,13 +114,18 @@ pub fn BackupPage(
     /// A database to preselect (from `#/backup?db=`).
     preselect: Option<String>,
 ) -> impl IntoView {
-    let is_v4 = known_generation_is_v4();
+    let is_v4 = Memo::new(move |_| {
+        matches!(
+            connected_generation(),
+            Some(crate::api::version::Generation::V4Plus { .. })
+        )
+    });
     move || {
         let preselect = preselect.clone();
-        match is_v4.get() {
-            Some(true) => view! { <super::backup4::Backup4Page preselect/> }.into_any(),
-            Some(false) => view! { <Backup3Page preselect/> }.into_any(),
-            None => view! { <WaitingForServer title="Backup"/> }.into_any(),
+        if is_v4.get() {
+            view! { <super::backup4::Backup4Page preselect/> }.into_any()
+        } else {
+            view! { <Backup3Page preselect/> }.into_any()
         }
     }
 }
@@ -159,8 +162,10 @@ fn Backup3Page(
     let stored: StoredResource = LocalResource::new(move || {
         let client = conn.client();
         let name = matched_database.get();
+        // A 3.x-only read: not before the server said it is 3.x.
+        let v3 = connected_is_v3();
         async move {
-            let (client, name) = (client?, name?);
+            let (client, name) = (client.filter(|_| v3)?, name?);
             let result = client
                 .database_document(&name)
                 .await

@@ -13,9 +13,7 @@ use crate::{
     },
     app::Connection,
     components::{
-        connection::{
-            connected_generation, database_list, known_generation_is_v4, WaitingForServer,
-        },
+        connection::{connected_generation, connected_is_v3, database_list},
         error_view::ErrorView,
         field::TextField,
         focus_first_invalid,
@@ -108,11 +106,18 @@ fn other_restore_name(message: &str) -> Option<String> {
 /// The Restore screen for the connected server's protocol generation.
 #[component]
 pub fn RestorePage() -> impl IntoView {
-    let is_v4 = known_generation_is_v4();
-    move || match is_v4.get() {
-        Some(true) => view! { <super::restore4::Restore4Page/> }.into_any(),
-        Some(false) => view! { <Restore3Page/> }.into_any(),
-        None => view! { <WaitingForServer title="Restore"/> }.into_any(),
+    let is_v4 = Memo::new(move |_| {
+        matches!(
+            connected_generation(),
+            Some(crate::api::version::Generation::V4Plus { .. })
+        )
+    });
+    move || {
+        if is_v4.get() {
+            view! { <super::restore4::Restore4Page/> }.into_any()
+        } else {
+            view! { <Restore3Page/> }.into_any()
+        }
     }
 }
 
@@ -129,7 +134,8 @@ fn Restore3Page() -> impl IntoView {
     });
     // A restore already running on the server (the lock document).
     let in_progress = LocalResource::new(move || {
-        let client = conn.client();
+        // A 3.x-only read: not before the server said it is 3.x.
+        let client = conn.client().filter(|_| connected_is_v3());
         async move {
             match client {
                 Some(c) => c.restore_in_progress().await.ok().flatten(),
