@@ -86,7 +86,7 @@ procs_members() {
     set -- $rest
     [ "$3" = "$PGID_WANTED" ] && [ "$1" != Z ] || continue
     pid=${f#/proc/}; pid=${pid%/stat}
-    printf '%s %s\n' "$pid" "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-200)"
+    printf '%s %s\n' "$pid" "$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | cut -c1-200)"
   done
 }
 

@@ -37,8 +37,8 @@ stop_server() {
     return 0
   fi
   pid=$(cat "$pidfile")
-  if tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'Raven.Server.dll' &&
-    tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--DataDir=$dir"; then
+  if tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | grep -q 'Raven.Server.dll' &&
+    tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | grep -qxF -- "--DataDir=$dir"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     # It exits cleanly in about 1.5 s.
     for _ in $(seq 1 100); do

@@ -45,8 +45,8 @@ stop_server() {
   pidfile="$dir/server.pid"
   [ -f "$pidfile" ] || { say "no $pidfile: nothing to stop"; return 0; }
   pid=$(cat "$pidfile")
-  if tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'Raven.Server.dll' &&
-    tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "--DataDir=$dir"; then
+  if tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | grep -q 'Raven.Server.dll' &&
+    tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | grep -qxF -- "--DataDir=$dir"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     # It exits in 2-5 s.
     for _ in $(seq 1 150); do
