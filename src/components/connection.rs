@@ -26,6 +26,17 @@ pub fn connected_generation() -> Option<crate::api::version::Generation> {
     }
 }
 
+/// True once `GET /build/version` said the server is RavenDB 3.x (tracked).
+/// The 3.x Backup and Restore screens are also shown while the version is
+/// being checked; they send their 3.x-only reads only once this holds, so a
+/// RavenDB 4.x server never receives them (it answers them 400).
+pub fn connected_is_v3() -> bool {
+    matches!(
+        connected_generation(),
+        Some(crate::api::version::Generation::V30 | crate::api::version::Generation::V35)
+    )
+}
+
 /// The server's databases (`GET /databases`), re-read when the server
 /// address changes; `None` inside until the address is known.
 pub type DatabaseList = LocalResource<Option<Result<Vec<DatabaseListEntry>, ApiError>>>;

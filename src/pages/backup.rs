@@ -14,7 +14,7 @@ use crate::{
     },
     app::Connection,
     components::{
-        connection::{connected_generation, database_list},
+        connection::{connected_generation, connected_is_v3, database_list},
         document_editor::DocumentEditor,
         error_view::ErrorView,
         focus_first_invalid,
@@ -162,8 +162,10 @@ fn Backup3Page(
     let stored: StoredResource = LocalResource::new(move || {
         let client = conn.client();
         let name = matched_database.get();
+        // A 3.x-only read: not before the server said it is 3.x.
+        let v3 = connected_is_v3();
         async move {
-            let (client, name) = (client?, name?);
+            let (client, name) = (client.filter(|_| v3)?, name?);
             let result = client
                 .database_document(&name)
                 .await

@@ -13,7 +13,7 @@ use crate::{
     },
     app::Connection,
     components::{
-        connection::{connected_generation, database_list},
+        connection::{connected_generation, connected_is_v3, database_list},
         error_view::ErrorView,
         field::TextField,
         focus_first_invalid,
@@ -134,7 +134,8 @@ fn Restore3Page() -> impl IntoView {
     });
     // A restore already running on the server (the lock document).
     let in_progress = LocalResource::new(move || {
-        let client = conn.client();
+        // A 3.x-only read: not before the server said it is 3.x.
+        let client = conn.client().filter(|_| connected_is_v3());
         async move {
             match client {
                 Some(c) => c.restore_in_progress().await.ok().flatten(),
