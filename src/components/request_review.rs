@@ -2,8 +2,8 @@
 //! body with every secret value masked, and the same as a curl command.
 
 use crate::{
-    app::Connection,
     forms::{curl_command, mask_secrets, PlannedRequest},
+    state::connection::Connection,
 };
 use leptos::prelude::*;
 
