@@ -352,7 +352,7 @@ pub fn Restore3Page() -> impl IntoView {
 
         <Show when=move || state.confirming.get()>
             <ConfirmPanel id="confirm" title="Confirm the restore"
-                sentence=Signal::derive(move || format!("{}.", state.form.with(confirmation_sentence)))
+                sentence=Signal::derive(move || state.form.with(confirmation_sentence))
                 yes="Yes, restore" no="Change something"
                 on_yes=Callback::new(move |_| start())
                 on_no=Callback::new(move |_| state.confirming.set(false))
