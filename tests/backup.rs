@@ -380,3 +380,51 @@ async fn backup_already_running_is_said_plainly_and_can_be_attached() {
     click(&by_role(&app, "button", "Attach to the running backup"));
     wait_for_outcome(&app, "Backup succeeded").await;
 }
+
+/// Chooses "Load the stored document and edit it" and waits for `name`'s
+/// document in the editor.
+async fn edit_stored_document(app: &Mounted, name: &str) {
+    set_checked(
+        &by_role(app, "radio", "Load the stored document and edit it"),
+        true,
+    );
+    wait_for_page(
+        app,
+        &format!("{name}'s document in the editor"),
+        5000,
+        || {
+            web_sys::window()
+                .unwrap()
+                .document()
+                .unwrap()
+                .get_element_by_id("doc-id")
+                .is_some_and(|el| value_of(&el) == name)
+        },
+    )
+    .await;
+}
+
+fn review_text(app: &Mounted) -> String {
+    query_role(app, "region", "Review the request")
+        .map(|r| text(&r))
+        .unwrap_or_default()
+}
+
+// Issue 11, item 14: the Disabled flag is a choice.
+#[wasm_bindgen_test]
+async fn the_disabled_flag_reads_as_a_choice() {
+    let (app, _server) = backup_screen().await;
+    choose_database(&app, "Northwind").await;
+    set_location(&app, "ui/disabled");
+    edit_stored_document(&app, "Northwind").await;
+    let flag = by_role(
+        &app,
+        "checkbox",
+        "Start a database restored from this backup disabled",
+    );
+    set_checked(&flag, true);
+    wait_until("the review says Disabled", 3000, || {
+        review_text(&app).contains("\"Disabled\": true")
+    })
+    .await;
+}
