@@ -428,3 +428,40 @@ async fn the_disabled_flag_reads_as_a_choice() {
     })
     .await;
 }
+
+/// The text a person sees (closed disclosures and hidden parts left out).
+fn shown_text(el: &web_sys::Element) -> String {
+    use wasm_bindgen::JsCast;
+    el.unchecked_ref::<web_sys::HtmlElement>().inner_text()
+}
+
+// Issue 11, item 9: a refusal says the server's words once.
+#[wasm_bindgen_test]
+async fn a_refusal_says_the_servers_words_once() {
+    let (app, server) = backup_screen().await;
+    let words = "The backup destination is locked (injected)";
+    control::fault(
+        &server,
+        json!({"method": "POST", "pathPrefix": "/databases/Northwind/admin/backup", "status": 500,
+               "contentType": "application/json",
+               "body": json!({"Error": format!("System.InvalidOperationException: {words}\r\n   at Raven.Database.Actions.MaintenanceActions.StartBackup()")}).to_string()}),
+    )
+    .await;
+    choose_database(&app, "Northwind").await;
+    set_location(&app, "ui/refused");
+    wait_for_review(&app).await;
+    click(&by_role(&app, "button", "Start backup"));
+    wait_for_page(&app, "the refusal", 5000, || {
+        query_role(&app, "region", "The server did not start the backup").is_some()
+    })
+    .await;
+    let region = by_role(&app, "region", "The server did not start the backup");
+    let shown = shown_text(&region);
+    assert_eq!(shown.matches(words).count(), 1, "{shown}");
+    assert!(shown.contains("The server said:"), "{shown}");
+    assert!(!shown.contains("InvalidOperationException"), "{shown}");
+    // The exception's type and stack stay behind "Details from the server".
+    let details = region.query_selector("details").unwrap().unwrap();
+    details.set_attribute("open", "").unwrap();
+    assert!(shown_text(&region).contains("System.InvalidOperationException"));
+}

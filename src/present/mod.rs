@@ -2,6 +2,7 @@
 //! operation, an outcome, an error or a moment is said. They sit here, not
 //! in the browser-only views, so they are unit-tested on the host.
 
+pub mod error;
 pub mod operations;
 pub mod progress;
 pub mod time;
