@@ -6,6 +6,7 @@ mod support;
 
 use serde_json::{json, Value};
 use support::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -431,7 +432,6 @@ async fn the_disabled_flag_reads_as_a_choice() {
 
 /// The text a person sees (closed disclosures and hidden parts left out).
 fn shown_text(el: &web_sys::Element) -> String {
-    use wasm_bindgen::JsCast;
     el.unchecked_ref::<web_sys::HtmlElement>().inner_text()
 }
 
@@ -464,4 +464,58 @@ async fn a_refusal_says_the_servers_words_once() {
     let details = region.query_selector("details").unwrap().unwrap();
     details.set_attribute("open", "").unwrap();
     assert!(shown_text(&region).contains("System.InvalidOperationException"));
+}
+
+// Issue 11, item 21: RavenDB 4.0/4.1's two-step review has unique ids.
+#[wasm_bindgen_test]
+async fn the_two_step_review_of_41_has_unique_ids() {
+    let server = devserver_url(false);
+    control::reset(&server).await;
+    // The devserver answers as RavenDB 4.1 would (its other routes stay 3.x:
+    // the tasks cannot be read, which this test does not need).
+    control::fault(
+        &server,
+        json!({"method": "GET", "pathPrefix": "/build/version", "status": 200, "count": 1000,
+               "contentType": "application/json",
+               "body": "{\"ProductVersion\":\"4.1\",\"BuildVersion\":41017,\"FullVersion\":\"4.1.4\"}"}),
+    )
+    .await;
+    storage().set_item(SERVER_URL_KEY, &server).unwrap();
+    set_hash("#/backup");
+    let app = mount_app();
+    wait_for_page(&app, "connected to 4.1", 10_000, || {
+        query_role(&app, "status", "Connected: RavenDB 4.1").is_some()
+    })
+    .await;
+    type_into(&by_role(&app, "textbox", "Database"), "Northwind");
+    wait_for_page(&app, "the one-time form", 5000, || {
+        query_role(&app, "textbox", "Backup folder on the server").is_some()
+    })
+    .await;
+    type_into(
+        &by_role(&app, "textbox", "Backup folder on the server"),
+        "/var/backups",
+    );
+    wait_for_page(&app, "two reviews", 5000, || {
+        all_by_role(&app, "region", "Review the request").len() == 2
+    })
+    .await;
+    let all = app.query_selector_all("[id]").unwrap();
+    let mut ids = std::collections::BTreeSet::new();
+    for i in 0..all.length() {
+        let el: web_sys::Element = all.item(i).unwrap().unchecked_into();
+        assert!(ids.insert(el.id()), "id {} is used twice", el.id());
+    }
+    for region in all_by_role(&app, "region", "Review the request") {
+        let title = region.get_attribute("aria-labelledby").unwrap();
+        assert!(
+            region
+                .query_selector(&format!("#{title}"))
+                .unwrap()
+                .is_some(),
+            "the review is named by its own heading"
+        );
+    }
+    drop(app);
+    control::reset(&server).await;
 }

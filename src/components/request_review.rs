@@ -13,6 +13,13 @@ pub fn RequestReview(
     /// The request the form would send, if it is complete and valid.
     #[prop(into)]
     request: Signal<Option<PlannedRequest>>,
+    /// The id of the review's heading, unique on the page (several reviews
+    /// can show at once: 4.0/4.1's two-step one-time backup).
+    #[prop(default = "review-title")]
+    title_id: &'static str,
+    /// The heading.
+    #[prop(default = "Review the request")]
+    title: &'static str,
 ) -> impl IntoView {
     let conn = expect_context::<Connection>();
     let copied = RwSignal::new(None::<&'static str>);
@@ -29,8 +36,8 @@ pub fn RequestReview(
             let curl = curl_command(&url, req.method, &req.path, &masked);
             let curl_for_copy = curl.clone();
             view! {
-                <section class="panel review" aria-labelledby="review-title">
-                    <h2 id="review-title">"Review the request"</h2>
+                <section class="panel review" aria-labelledby=title_id>
+                    <h2 id=title_id>{title}</h2>
                     <p><code class="method">{req.method}</code> " " <code>{format!("{url}{}", req.path)}</code></p>
                     <pre class="code" aria-label="Request body">{json}</pre>
                     <h3>"Copy as curl"</h3>

@@ -18,9 +18,12 @@ use crate::{
         flow::{DatabaseNameField, RunningPanel, StartErrorPanel},
         request_review::RequestReview,
     },
-    forms::backup4::{
-        has_one_time_endpoint, one_time_body, one_time_path, one_time_plan, one_time_problems,
-        temporary_task_name, OneTimeField, TEMPORARY_TASK_PLACEHOLDER,
+    forms::{
+        backup4::{
+            has_one_time_endpoint, one_time_body, one_time_path, one_time_plan, one_time_problems,
+            temporary_task_name, OneTimeField, TEMPORARY_TASK_PLACEHOLDER,
+        },
+        PlannedRequest,
     },
     state::{
         connection::{connected_generation, Connection},
@@ -332,7 +335,7 @@ pub fn Backup4Page(
                     let steps = plan.get();
                     (!steps.is_empty()).then(|| view! {
                         <div class="review-steps">
-                            {steps.into_iter().map(|req| view! { <RequestReview request=Signal::derive(move || Some(req.clone()))/> }).collect_view()}
+                            {review_steps(steps)}
                         </div>
                     })
                 }}
@@ -358,6 +361,30 @@ pub fn Backup4Page(
             }
         })}
     }
+}
+
+/// The review of each request a one-time backup sends; two steps on
+/// 4.0/4.1, each with its own heading and ids.
+fn review_steps(steps: Vec<PlannedRequest>) -> AnyView {
+    const TITLES: [(&str, &str); 2] = [
+        ("review-step-1-title", "Review the request (step 1 of 2)"),
+        ("review-step-2-title", "Review the request (step 2 of 2)"),
+    ];
+    if steps.len() != TITLES.len() {
+        return steps
+            .into_iter()
+            .map(|req| view! { <RequestReview request=Signal::derive(move || Some(req.clone()))/> })
+            .collect_view()
+            .into_any();
+    }
+    steps
+        .into_iter()
+        .zip(TITLES)
+        .map(|(req, (title_id, title))| {
+            view! { <RequestReview request=Signal::derive(move || Some(req.clone())) title_id title/> }
+        })
+        .collect_view()
+        .into_any()
 }
 
 /// The database's backup tasks, each with "back up now".
