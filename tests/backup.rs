@@ -519,3 +519,69 @@ async fn the_two_step_review_of_41_has_unique_ids() {
     drop(app);
     control::reset(&server).await;
 }
+
+fn progress_name(app: &Mounted) -> Option<String> {
+    progress(app).map(|p| accessible_name(&p))
+}
+
+// Issue 11, item 8: the previous run's result is marked as an earlier run
+// once the form changes, and a new refusal replaces it.
+#[wasm_bindgen_test]
+async fn a_finished_run_is_an_earlier_run_once_the_form_changes_and_a_refusal_replaces_it() {
+    let (app, server) = backup_screen().await;
+    choose_database(&app, "Northwind").await;
+    set_location(&app, "ui/earlier");
+    wait_for_review(&app).await;
+    click(&by_role(&app, "button", "Start backup"));
+    wait_for_outcome(&app, "Backup succeeded").await;
+    assert!(!progress_name(&app).unwrap().contains("earlier run"));
+
+    set_location(&app, "ui/earlier-2");
+    wait_for_page(&app, "marked as an earlier run", 3000, || {
+        progress_name(&app).is_some_and(|n| n.contains("an earlier run"))
+    })
+    .await;
+
+    control::fault(
+        &server,
+        json!({"method": "POST", "pathPrefix": "/databases/Northwind/admin/backup", "status": 500,
+               "contentType": "application/json",
+               "body": "{\"Error\":\"System.IO.IOException: The disk is full (injected)\"}"}),
+    )
+    .await;
+    click(&by_role(&app, "button", "Start backup"));
+    wait_for_page(&app, "the refusal", 5000, || {
+        query_role(&app, "region", "The server did not start the backup").is_some()
+    })
+    .await;
+    assert!(
+        progress(&app).is_none(),
+        "no earlier result under the refusal: {}",
+        text(&app)
+    );
+}
+
+// Issue 11, item 8: "copied" is said only of the request that was copied.
+#[wasm_bindgen_test]
+async fn the_copied_note_goes_when_the_request_changes() {
+    let (app, _server) = backup_screen().await;
+    choose_database(&app, "Northwind").await;
+    set_location(&app, "ui/curl-1");
+    wait_for_review(&app).await;
+    let review = by_role(&app, "region", "Review the request");
+    click(&by_role(&review, "button", "Copy curl command"));
+    wait_until("copied", 3000, || {
+        review_text(&app).contains("The curl command was copied.")
+    })
+    .await;
+    set_location(&app, "ui/curl-2");
+    wait_until("the new request", 3000, || {
+        review_text(&app).contains("ui/curl-2")
+    })
+    .await;
+    assert!(
+        !review_text(&app).contains("was copied"),
+        "{}",
+        review_text(&app)
+    );
+}

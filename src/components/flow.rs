@@ -143,19 +143,28 @@ pub fn StartErrorPanel(
     }
 }
 
-/// The followed operation: its progress panel and, once a database restore
-/// has succeeded, a link to back the new database up.
+/// The followed operation: its progress panel (marked as an earlier run
+/// once it has ended and the form has changed) and, once a database
+/// restore has succeeded, a link to back the new database up.
 #[component]
 pub fn RunningPanel(
     /// The operation.
     running: Running,
+    /// What the screen's form holds now (see [`Running::form_key`]).
+    #[prop(optional, into)]
+    form_key: Option<Signal<u64>>,
 ) -> impl IntoView {
     let Running {
         watch,
         what,
         kill,
         success_note,
+        form_key: started_with,
     } = running;
+    let earlier = Signal::derive(move || match (started_with, form_key) {
+        (Some(then), Some(now)) => watch.is_over() && now.get() != then,
+        _ => false,
+    });
     let noun = if what.is_backup() {
         "Backup"
     } else {
@@ -171,7 +180,7 @@ pub fn RunningPanel(
             .with(|s| matches!(s.phase, Phase::Finished(Outcome::Succeeded { .. })))
     };
     view! {
-        <OperationProgress watch noun subject=what.subject() success_note kill/>
+        <OperationProgress watch noun subject=what.subject() success_note kill earlier/>
         {restored.map(|name| view! {
             <Show when=succeeded>
                 <p class="next-step">

@@ -61,6 +61,10 @@ pub fn OperationProgress(
     /// A client and operation id to cancel with, when the server supports it.
     #[prop(default = None)]
     kill: Option<(Client, i64)>,
+    /// True once this is the result of an earlier run (the form has changed
+    /// since it started).
+    #[prop(optional, into)]
+    earlier: Signal<bool>,
 ) -> impl IntoView {
     let snapshot = watch.snapshot;
     let finished = move || snapshot.with(|s| matches!(s.phase, Phase::Finished(_)));
@@ -127,7 +131,13 @@ pub fn OperationProgress(
 
     view! {
         <section class="panel progress" aria-labelledby="progress-title">
-            <h2 id="progress-title">{format!("{noun} of {subject}")}</h2>
+            <h2 id="progress-title">
+                {format!("{noun} of {subject}")}
+                {move || earlier.get().then_some(" (an earlier run)")}
+            </h2>
+            <Show when=move || earlier.get()>
+                <p class="hint">"This is the result of an earlier run: the form has changed since it was started."</p>
+            </Show>
             <p class="progress-summary" role="status" aria-live="polite">{summary}</p>
             <Show when=move || !finished() && !watch.stopped.get()>
                 <div class="progressbar" role="progressbar" aria-label=format!("{noun} in progress")>

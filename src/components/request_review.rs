@@ -22,7 +22,8 @@ pub fn RequestReview(
     title: &'static str,
 ) -> impl IntoView {
     let conn = expect_context::<Connection>();
-    let copied = RwSignal::new(None::<&'static str>);
+    // The curl command last copied: "copied" is said of that request only.
+    let copied = RwSignal::new(None::<String>);
     view! {
         {move || request.get().map(|req| {
             let url = conn.server_url().map(|(u, _)| u).unwrap_or_default();
@@ -35,6 +36,7 @@ pub fn RequestReview(
             };
             let curl = curl_command(&url, req.method, &req.path, &masked);
             let curl_for_copy = curl.clone();
+            let curl_shown = curl.clone();
             view! {
                 <section class="panel review" aria-labelledby=title_id>
                     <h2 id=title_id>{title}</h2>
@@ -49,10 +51,12 @@ pub fn RequestReview(
                         <button type="button" class="secondary" on:click=move |_| {
                             if let Some(w) = web_sys::window() {
                                 let _ = w.navigator().clipboard().write_text(&curl_for_copy);
-                                copied.set(Some("The curl command was copied."));
+                                copied.set(Some(curl_for_copy.clone()));
                             }
                         }>"Copy curl command"</button>
-                        <span role="status">{move || copied.get()}</span>
+                        <span role="status">
+                            {move || copied.with(|c| (c.as_deref() == Some(curl_shown.as_str())).then_some("The curl command was copied."))}
+                        </span>
                     </div>
                 </section>
             }

@@ -89,6 +89,7 @@ impl BackupState {
                 .flatten()
                 .and_then(|s| s.started);
                 let post = client.clone();
+                let form_key = request.fingerprint();
                 let mut running = start_and_follow(
                     follower,
                     client,
@@ -103,6 +104,7 @@ impl BackupState {
                 )
                 .await?;
                 running.success_note = Some(success_note(&location));
+                running.form_key = Some(form_key);
                 Ok(running)
             }
         });
@@ -233,6 +235,8 @@ pub fn Backup3Page(
     let location = Memo::new(move |_| state.form.with(|f| f.location.clone()));
     let incremental = Memo::new(move |_| state.form.with(|f| f.incremental));
     let busy = move || state.start.busy();
+    // What the form would send now (see `Running::form_key`).
+    let form_key = move || plan.with(|p| p.as_ref().map(PlannedRequest::fingerprint).unwrap_or(0));
 
     let start = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -285,6 +289,7 @@ pub fn Backup3Page(
             what,
             kill: None,
             success_note: Some(success_note(&location.get_untracked())),
+            form_key: Some(untrack(form_key)),
         });
     };
 
@@ -442,6 +447,6 @@ pub fn Backup3Page(
             }
         })}
 
-        {move || state.start.running().map(|running| view! { <RunningPanel running/> })}
+        {move || state.start.running().map(|running| view! { <RunningPanel running form_key=Signal::derive(form_key)/> })}
     }
 }

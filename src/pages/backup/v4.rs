@@ -23,7 +23,7 @@ use crate::{
             has_one_time_endpoint, one_time_body, one_time_path, one_time_plan, one_time_problems,
             temporary_task_name, OneTimeField, TEMPORARY_TASK_PLACEHOLDER,
         },
-        PlannedRequest,
+        fingerprint, PlannedRequest,
     },
     state::{
         connection::{connected_generation, Connection},
@@ -89,7 +89,7 @@ impl Backup4State {
                 let started_ms = js_sys::Date::now();
                 let (task_id, op, temporary) = start4(&client, generation, &database, how).await?;
                 after.clear();
-                let running = follower.remember_and_follow(
+                let mut running = follower.remember_and_follow(
                     client.clone(),
                     generation,
                     Watched::DatabaseBackup {
@@ -99,6 +99,7 @@ impl Backup4State {
                     started_ms,
                     None,
                 );
+                running.form_key = Some(fingerprint(&Some(database.clone())));
                 // When it ends: say where the backup is, and remove a temporary task.
                 follower.on_end(running.watch, move |_| {
                     after.dispatch_local(Ended4 {
@@ -353,7 +354,7 @@ pub fn Backup4Page(
             let watch = running.watch;
             let ok = move || watch.snapshot.with(|s| matches!(s.phase, Phase::Finished(Outcome::Succeeded { .. })));
             view! {
-                <RunningPanel running/>
+                <RunningPanel running form_key=Signal::derive(move || matched.with(fingerprint))/>
                 <div role="status">
                     {move || after.get().unwrap_or_default().into_iter().map(|n| view! { <p>{n}</p> }).collect_view()}
                 </div>

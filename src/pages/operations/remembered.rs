@@ -75,6 +75,7 @@ pub fn StartedHere(
             what,
             kill,
             success_note: None,
+            form_key: None,
         }));
         // Bring the panel into view for keyboard and screen-reader users.
         focus_by_id("followed-operation");

@@ -68,6 +68,7 @@ impl RestoreState {
             } = input.clone();
             async move {
                 let post = client.clone();
+                let form_key = request.fingerprint();
                 let mut running = start_and_follow(
                     follower,
                     client,
@@ -82,6 +83,7 @@ impl RestoreState {
                 )
                 .await?;
                 running.success_note = Some(success_note(resource, &name));
+                running.form_key = Some(form_key);
                 refresh_databases_after(follower, databases, &running);
                 Ok(running)
             }
@@ -174,6 +176,13 @@ pub fn Restore3Page() -> impl IntoView {
         }
     };
     let busy = move || state.start.busy();
+    // What the form would send now (see `Running::form_key`).
+    let form_key = move || {
+        plan.with(|p| match p {
+            Some(Ok(request)) => request.fingerprint(),
+            _ => 0,
+        })
+    };
 
     let ask_confirmation = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -223,6 +232,7 @@ pub fn Restore3Page() -> impl IntoView {
             what,
             kill: None,
             success_note: Some(success_note(RestoreResource::Database, &name)),
+            form_key: Some(untrack(form_key)),
         });
     };
 
@@ -375,6 +385,6 @@ pub fn Restore3Page() -> impl IntoView {
             }
         })}
 
-        {move || state.start.running().map(|running| view! { <RunningPanel running/> })}
+        {move || state.start.running().map(|running| view! { <RunningPanel running form_key=Signal::derive(form_key)/> })}
     }
 }

@@ -62,6 +62,7 @@ impl Restore4State {
             } = input.clone();
             async move {
                 let post = client.clone();
+                let form_key = request.fingerprint();
                 let mut running = start_and_follow(
                     follower,
                     client,
@@ -78,6 +79,7 @@ impl Restore4State {
                 )
                 .await?;
                 running.success_note = Some(format!("The new database {name} is on the server."));
+                running.form_key = Some(form_key);
                 refresh_databases_after(follower, databases, &running);
                 Ok(running)
             }
@@ -279,6 +281,9 @@ pub fn Restore4Page() -> impl IntoView {
         {move || state.start.error().map(|error| view! {
             <StartErrorPanel id="restore4-error-title" title="The server did not start the restore" error/>
         })}
-        {move || state.start.running().map(|running| view! { <RunningPanel running/> })}
+        {move || state.start.running().map(|running| view! {
+            <RunningPanel running
+                form_key=Signal::derive(move || plan.with(|p| p.as_ref().map(PlannedRequest::fingerprint).unwrap_or(0)))/>
+        })}
     }
 }

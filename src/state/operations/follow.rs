@@ -24,6 +24,10 @@ pub struct Running {
     pub kill: Option<(Client, i64)>,
     /// Shown on success, e.g. where the backup went.
     pub success_note: Option<String>,
+    /// What the screen's form held when it started (a `forms::fingerprint`):
+    /// once it has ended and the form has changed, it is an earlier run.
+    /// `None`: not tied to a form.
+    pub form_key: Option<u64>,
 }
 
 impl Running {
@@ -102,6 +106,7 @@ impl Follower {
             what,
             kill,
             success_note: None,
+            form_key: None,
         }
     }
 }
