@@ -585,3 +585,154 @@ async fn the_copied_note_goes_when_the_request_changes() {
         review_text(&app)
     );
 }
+
+/// The element with this id on the page.
+fn element(id: &str) -> web_sys::Element {
+    web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .get_element_by_id(id)
+        .unwrap_or_else(|| panic!("no element #{id}"))
+}
+
+// Issue 11, item 1: a change of target never carries the other database's
+// document, nor the acknowledgment of its secrets.
+#[wasm_bindgen_test]
+async fn retyping_the_database_drops_the_other_databases_document_and_acknowledgment() {
+    let (app, server) = backup_screen().await;
+    choose_database(&app, "Payroll").await;
+    set_location(&app, "ui/target-change");
+    edit_stored_document(&app, "Payroll").await;
+    wait_until("warning", 5000, || {
+        query_role(&app, "alert", "This backup will contain 3 secrets").is_some()
+    })
+    .await;
+    set_checked(
+        &by_role(&app, "checkbox", "I understand: 3 secrets will be written"),
+        true,
+    );
+    wait_until("the review names Payroll's document", 5000, || {
+        review_text(&app)
+            .contains("the stored document of database Payroll, loaded from the server")
+    })
+    .await;
+
+    type_into(&by_role(&app, "textbox", "Database"), "Northwind");
+    edit_stored_document(&app, "Northwind").await;
+    assert!(
+        query_role(&app, "alert", "secrets in plain text").is_none(),
+        "no Payroll secrets: {}",
+        text(&app)
+    );
+    wait_until("the review names Northwind's document", 5000, || {
+        review_text(&app).contains("the stored document of database Northwind")
+    })
+    .await;
+    assert!(
+        !review_text(&app).contains("Payroll"),
+        "{}",
+        review_text(&app)
+    );
+    click(&by_role(&app, "button", "Start backup"));
+    wait_for_outcome(&app, "Backup succeeded").await;
+    let bodies = control::received(&server, "/databases/Northwind/admin/backup").await;
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    let doc = &bodies[0]["DatabaseDocument"];
+    assert_eq!(doc["Id"], json!("Northwind"), "{doc}");
+    let sent = bodies[0].to_string();
+    for payroll in ["Payroll", "Raven/Encryption/Key", "Raven/AWSSecretKey"] {
+        assert!(
+            !sent.contains(payroll),
+            "{payroll} went to Northwind: {sent}"
+        );
+    }
+
+    // Back on Payroll, the acknowledgment has to be given again.
+    type_into(&by_role(&app, "textbox", "Database"), "Payroll");
+    edit_stored_document(&app, "Payroll").await;
+    wait_until("warning again", 5000, || {
+        query_role(&app, "alert", "This backup will contain 3 secrets").is_some()
+    })
+    .await;
+    let ack = by_role(&app, "checkbox", "I understand: 3 secrets will be written");
+    assert!(!ack.unchecked_ref::<web_sys::HtmlInputElement>().checked());
+}
+
+// Issue 11, item 1: edits are not thrown away unasked, and nothing is sent
+// while the editor holds another database's document.
+#[wasm_bindgen_test]
+async fn edits_to_another_databases_document_are_dropped_only_when_the_admin_says_so() {
+    let (app, server) = backup_screen().await;
+    choose_database(&app, "Payroll").await;
+    set_location(&app, "ui/target-edits");
+    edit_stored_document(&app, "Payroll").await;
+    wait_until("warning", 5000, || {
+        query_role(&app, "alert", "This backup will contain 3 secrets").is_some()
+    })
+    .await;
+    set_checked(
+        &by_role(&app, "checkbox", "I understand: 3 secrets will be written"),
+        true,
+    );
+    type_into(
+        &by_role(&app, "textbox", "Value of Raven/DataDir"),
+        "~/PayrollEdited",
+    );
+    wait_until("the edit is in the review", 5000, || {
+        review_text(&app).contains("edited here")
+    })
+    .await;
+
+    type_into(&by_role(&app, "textbox", "Database"), "Northwind");
+    wait_for_page(&app, "the question", 5000, || {
+        query_role(&app, "alertdialog", "Discard").is_some()
+    })
+    .await;
+    assert_eq!(
+        value_of(&element("doc-id")),
+        "Payroll",
+        "kept until answered"
+    );
+    // Nothing can be sent meanwhile.
+    click(&by_role(&app, "button", "Start backup"));
+    wait_until("blocked", 3000, || {
+        text(&app).contains("The document in the editor belongs to database Payroll")
+    })
+    .await;
+    sleep(300).await;
+    assert!(
+        control::received(&server, "/databases/Northwind/admin/backup")
+            .await
+            .is_empty()
+    );
+
+    // "Go back" keeps the edits with their database.
+    let dialog = by_role(&app, "alertdialog", "Discard");
+    click(&by_role(&dialog, "button", "Go back to database Payroll"));
+    wait_until("back on Payroll", 3000, || {
+        value_of(&by_role(&app, "textbox", "Database")) == "Payroll"
+            && query_role(&app, "alertdialog", "Discard").is_none()
+    })
+    .await;
+    assert_eq!(
+        value_of(&by_role(&app, "textbox", "Value of Raven/DataDir")),
+        "~/PayrollEdited"
+    );
+
+    // Asked again, the admin discards them: Northwind's own document is used.
+    type_into(&by_role(&app, "textbox", "Database"), "Northwind");
+    wait_for_page(&app, "the question again", 5000, || {
+        query_role(&app, "alertdialog", "Discard").is_some()
+    })
+    .await;
+    let dialog = by_role(&app, "alertdialog", "Discard");
+    click(&by_role(&dialog, "button", "Discard"));
+    edit_stored_document(&app, "Northwind").await;
+    click(&by_role(&app, "button", "Start backup"));
+    wait_for_outcome(&app, "Backup succeeded").await;
+    let bodies = control::received(&server, "/databases/Northwind/admin/backup").await;
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert_eq!(bodies[0]["DatabaseDocument"]["Id"], json!("Northwind"));
+    assert!(!bodies[0].to_string().contains("PayrollEdited"));
+}

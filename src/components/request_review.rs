@@ -20,6 +20,9 @@ pub fn RequestReview(
     /// The heading.
     #[prop(default = "Review the request")]
     title: &'static str,
+    /// A line about the body, e.g. where its DatabaseDocument came from.
+    #[prop(optional, into)]
+    note: Signal<Option<String>>,
 ) -> impl IntoView {
     let conn = expect_context::<Connection>();
     // The curl command last copied: "copied" is said of that request only.
@@ -41,6 +44,7 @@ pub fn RequestReview(
                 <section class="panel review" aria-labelledby=title_id>
                     <h2 id=title_id>{title}</h2>
                     <p><code class="method">{req.method}</code> " " <code>{format!("{url}{}", req.path)}</code></p>
+                    {move || note.get().map(|n| view! { <p class="hint">{n}</p> })}
                     <pre class="code" aria-label="Request body">{json}</pre>
                     <h3>"Copy as curl"</h3>
                     <pre class="code" aria-label="curl command">{curl}</pre>

@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod backup4;
+pub mod document_origin;
 pub mod restore;
 pub mod restore4;
 

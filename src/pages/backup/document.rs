@@ -1,12 +1,16 @@
 //! Which DatabaseDocument goes into a 3.x backup: the stored one (the
 //! server reads it), the stored one loaded here and edited, or one written
-//! here, with the editor.
+//! here, with the editor; and the question asked when the target changes
+//! under an edited document.
 
 use super::v3::BackupState;
 use crate::{
     api::wire3x::DatabaseDocument,
     components::document_editor::DocumentEditor,
-    forms::backup::{blank_document, document_text, DocumentChoice, SecretsDecision},
+    forms::{
+        backup::{blank_document, document_text, BackupTarget, DocumentChoice, SecretsDecision},
+        document_origin::{target_words, DocumentOrigin},
+    },
 };
 use leptos::prelude::*;
 
@@ -32,16 +36,21 @@ pub fn DocumentPanel(
                     .form
                     .with_untracked(|f| f.document_text.trim().is_empty()) =>
             {
-                state.form.update(|f| {
-                    f.document_text = document_text(&blank_document(f.target.as_ref()))
-                });
+                let target = state.form.with_untracked(|f| f.target.clone());
+                let text = document_text(&blank_document(target.as_ref()));
+                state
+                    .origin
+                    .set(Some(DocumentOrigin::written(target, &text)));
+                state.form.update(|f| f.document_text = text);
             }
             _ => {}
         }
     };
-    // A stored document that arrives after "edit" was chosen fills an empty editor.
+    // A stored document that arrives after "edit" was chosen (or after the
+    // former target's document was dropped) fills an empty editor.
     Effect::new(move |_| {
         if stored.with(Option::is_some)
+            && state.origin.with(Option::is_none)
             && state.form.with_untracked(|f| {
                 f.choice == DocumentChoice::EditStored && f.document_text.trim().is_empty()
             })
@@ -102,9 +111,52 @@ pub fn DocumentPanel(
     }
 }
 
-/// Puts the stored document into the editor.
+/// Puts the chosen database's stored document into the editor.
 fn load_stored_into_editor(state: BackupState, stored: Memo<Option<DatabaseDocument>>) {
     if let Some(doc) = stored.get_untracked() {
-        state.form.update(|f| f.document_text = document_text(&doc));
+        let text = document_text(&doc);
+        let target = state.form.with_untracked(|f| f.target.clone());
+        state
+            .origin
+            .set(Some(DocumentOrigin::loaded(target, &text)));
+        state.form.update(|f| f.document_text = text);
+    }
+}
+
+/// Asked when the target changed under an edited document of another
+/// target: discard the edits, or go back to that target. Until then the
+/// document is not sent.
+#[component]
+pub fn DiscardQuestion(
+    /// The screen's state.
+    state: BackupState,
+    /// The target the editor's document belongs to, when it is not the
+    /// chosen one.
+    foreign: Memo<Option<Option<BackupTarget>>>,
+) -> impl IntoView {
+    let words = move || {
+        let from = foreign.get().flatten();
+        let to = state.form.with(|f| f.target.clone());
+        (target_words(from.as_ref()), target_words(to.as_ref()))
+    };
+    view! {
+        <Show when=move || foreign.with(Option::is_some)>
+            <section class="panel confirm" role="alertdialog"
+                aria-labelledby="discard-doc-title" aria-describedby="discard-doc-text">
+                <h2 id="discard-doc-title">{move || format!("Discard the edited document of {}?", words().0)}</h2>
+                <p id="discard-doc-text">{move || {
+                    let (from, to) = words();
+                    format!("The editor holds the DatabaseDocument of {from}, with your edits, but the backup is now of {to}. It is never sent with {to}'s backup: discard it (your edits are lost) to use {to}'s own, or go back to {from}.")
+                }}</p>
+                <div class="actions">
+                    <button type="button" class="danger" on:click=move |_| state.discard_document()>
+                        {move || format!("Discard it and use {}", words().1)}
+                    </button>
+                    <button type="button" class="secondary" on:click=move |_| state.go_back_to_document()>
+                        {move || format!("Go back to {}", words().0)}
+                    </button>
+                </div>
+            </section>
+        </Show>
     }
 }

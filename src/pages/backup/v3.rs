@@ -3,7 +3,10 @@
 //! honest warning about the secrets it carries), review the exact request,
 //! start it once, and follow it to its true end.
 
-use super::{document::DocumentPanel, secrets::SecretsWarning};
+use super::{
+    document::{DiscardQuestion, DocumentPanel},
+    secrets::SecretsWarning,
+};
 use crate::{
     api::{
         client::Client,
@@ -20,10 +23,15 @@ use crate::{
     },
     forms::{
         backup::{
-            build_backup_request, incremental_support, same_drive_warning, secrets_carried,
-            BackupField, BackupForm, BackupTarget, IncrementalSupport,
+            blank_document, build_backup_request, document_text, incremental_support,
+            same_drive_warning, secrets_carried, BackupField, BackupForm, BackupTarget,
+            DocumentChoice, IncrementalSupport, SecretsDecision,
         },
-        PlannedRequest,
+        document_origin::{
+            foreign_document, foreign_document_problem, on_target_change, review_note,
+            DocumentOrigin, OnTargetChange,
+        },
+        PlannedRequest, Problem,
     },
     state::{
         connection::{connected_generation, Connection},
@@ -60,6 +68,9 @@ pub struct BackupState {
     pub name: RwSignal<String>,
     /// The form; its `target` follows `kind` and `name`.
     pub form: RwSignal<BackupForm>,
+    /// Where the editor's document came from (which target, loaded or
+    /// written, and whether it was edited since).
+    pub origin: RwSignal<Option<DocumentOrigin>>,
     /// Set after the first attempt to start: problems are shown from then on.
     pub tried: RwSignal<bool>,
     /// The start request and the backup it started (or the refusal).
@@ -112,18 +123,77 @@ impl BackupState {
             kind: RwSignal::new(TargetKind::Database),
             name: RwSignal::new(String::new()),
             form: RwSignal::new(BackupForm::default()),
+            origin: RwSignal::new(None),
             tried: RwSignal::new(false),
             start,
             follower,
         }
     }
 
-    /// Chooses what to back up (the form's target follows).
+    /// Chooses what to back up (the form's target follows). A change of
+    /// target drops the acknowledgment of secrets and an unedited document
+    /// of the former target; an edited one waits for the admin's answer
+    /// (see [`Self::discard_document`], [`Self::go_back_to_document`]).
     pub fn set_target(&self, kind: TargetKind, name: String) {
         self.kind.set(kind);
         self.name.set(name);
         let target = untrack(|| self.target());
-        self.form.update(|f| f.target = target);
+        let change = self.form.with_untracked(|f| {
+            self.origin
+                .with_untracked(|o| on_target_change(&f.document_text, o.as_ref(), target.as_ref()))
+        });
+        self.form.update(|f| {
+            if f.target != target {
+                // A decision about secrets is about one document of one
+                // target: ask again.
+                f.decision = SecretsDecision::Undecided;
+            }
+            f.target = target;
+        });
+        match change {
+            OnTargetChange::Discard => self.discard_document(),
+            // An empty editor belongs to no one: the new target's document
+            // may fill it.
+            OnTargetChange::Keep
+                if self
+                    .form
+                    .with_untracked(|f| f.document_text.trim().is_empty()) =>
+            {
+                self.origin.set(None)
+            }
+            _ => {}
+        }
+    }
+
+    /// Drops the editor's document: "write" gets a blank one for the chosen
+    /// target, "load" gets the chosen database's stored one when it arrives.
+    pub fn discard_document(&self) {
+        let (target, choice) = self.form.with_untracked(|f| (f.target.clone(), f.choice));
+        let text = (choice == DocumentChoice::WriteNew)
+            .then(|| document_text(&blank_document(target.as_ref())));
+        self.origin
+            .set(text.as_ref().map(|t| DocumentOrigin::written(target, t)));
+        self.form.update(|f| {
+            f.document_text = text.unwrap_or_default();
+            f.decision = SecretsDecision::Undecided;
+        });
+    }
+
+    /// Chooses again the target the editor's document belongs to.
+    pub fn go_back_to_document(&self) {
+        let Some(target) = self
+            .origin
+            .with_untracked(|o| o.as_ref().map(|o| o.target.clone()))
+        else {
+            return;
+        };
+        let (kind, name) = match target {
+            Some(BackupTarget::Database(n)) => (TargetKind::Database, n),
+            Some(BackupTarget::FileSystem(n)) => (TargetKind::FileSystem, n),
+            Some(BackupTarget::System) => (TargetKind::System, self.name.get_untracked()),
+            None => (self.kind.get_untracked(), String::new()),
+        };
+        self.set_target(kind, name);
     }
 
     /// The target as chosen (tracked).
@@ -194,10 +264,12 @@ pub fn Backup3Page(
             Some((name, result))
         }
     });
-    // The stored document, named after its database when it has no Id.
+    // The stored document of the chosen database (never the one of a
+    // database chosen before), named after it when it has no Id.
     let stored_doc = Memo::new(move |_| {
+        let wanted = matched_database.get();
         stored.with(|s| match s {
-            Some(Some((name, Ok(doc)))) => {
+            Some(Some((name, Ok(doc)))) if wanted.as_ref() == Some(name) => {
                 let mut doc = doc.clone();
                 if doc.id.is_none() {
                     doc.id = Some(name.clone());
@@ -211,11 +283,42 @@ pub fn Backup3Page(
     let carried = Memo::new(move |_| {
         stored_doc.with(|stored| state.form.with(|f| secrets_carried(f, stored.as_ref())))
     });
+    // The target whose document the editor holds, when it is not the chosen
+    // one: nothing is sent until the admin says what becomes of it.
+    let foreign = Memo::new(move |_| {
+        state.form.with(|f| {
+            state
+                .origin
+                .with(|o| foreign_document(&f.document_text, o.as_ref(), f.target.as_ref()))
+        })
+    });
     let plan = Memo::new(move |_| {
-        stored_doc.with(|stored| {
+        let plan = stored_doc.with(|stored| {
             state
                 .form
                 .with(|f| build_backup_request(f, stored.as_ref()))
+        });
+        let Some(from) = foreign.get() else {
+            return plan;
+        };
+        let to = state.form.with(|f| f.target.clone());
+        let problem = Problem::new(
+            BackupField::Document,
+            foreign_document_problem(from.as_ref(), to.as_ref()),
+        );
+        Err(match plan {
+            Ok(_) => vec![problem],
+            Err(mut problems) => {
+                problems.insert(0, problem);
+                problems
+            }
+        })
+    });
+    let note = Memo::new(move |_| {
+        state.form.with(|f| {
+            state
+                .origin
+                .with(|o| review_note(f.choice, f.target.as_ref(), o.as_ref(), &f.document_text))
         })
     });
     let problem_for = move |field: BackupField| {
@@ -348,7 +451,7 @@ pub fn Backup3Page(
                         error=Signal::derive(name_error)/>
                 </Show>
                 {move || stored.with(|s| match s {
-                    Some(Some((name, Err(e)))) => Some(view! {
+                    Some(Some((name, Err(e)))) if matched_database.with(|m| m.as_ref() == Some(name)) => Some(view! {
                         <div>
                             <p>{format!("The stored document of {name} could not be read:")}</p>
                             <ErrorView error=e.clone()/>
@@ -357,6 +460,8 @@ pub fn Backup3Page(
                     _ => None,
                 })}
             </fieldset>
+
+            <DiscardQuestion state foreign/>
 
             <fieldset class="panel">
                 <legend>"Where"</legend>
@@ -411,11 +516,13 @@ pub fn Backup3Page(
 
             <SecretsWarning state carried stored=stored_doc
                 checking=Signal::derive(move || {
-                    matched_database.with(Option::is_some)
-                        && stored.with(|s| s.as_ref().and_then(Option::as_ref).is_none())
+                    matched_database.with(|m| {
+                        m.is_some()
+                            && stored.with(|s| !matches!(s, Some(Some((name, _))) if m.as_ref() == Some(name)))
+                    })
                 })/>
 
-            <RequestReview request=Signal::derive(move || plan.get().ok())/>
+            <RequestReview request=Signal::derive(move || plan.get().ok()) note/>
 
             <ProblemList title="The backup cannot start yet:"
                 problems=Signal::derive(move || {
