@@ -9,9 +9,7 @@ use super::{
 };
 use crate::{
     api::{
-        client::Client,
         poll::{WatchTarget, Watched},
-        version::Generation,
         wire3x::DatabaseDocument,
         ApiError,
     },
@@ -36,7 +34,7 @@ use crate::{
     state::{
         connection::{connected_generation, Connection},
         databases::use_databases,
-        operations::{start_and_follow, Follower, Running, Starter},
+        operations::{post_and_follow, Follower, Running, StartPost, Starter},
     },
 };
 use leptos::prelude::*;
@@ -49,14 +47,11 @@ pub enum TargetKind {
     FileSystem,
 }
 
-/// One click on "Start backup": everything the start needs.
+/// One click on "Start backup": the POST, and what it backs up.
 #[derive(Clone)]
 pub struct StartBackup {
-    client: Client,
-    generation: Generation,
+    post: StartPost,
     target: BackupTarget,
-    request: PlannedRequest,
-    location: String,
 }
 
 /// The Backup screen's state. It lives at the app level so what the user
@@ -82,15 +77,10 @@ impl BackupState {
     pub fn new() -> Self {
         let follower = Follower::new();
         let start = Starter::new(move |input: &StartBackup| {
-            let StartBackup {
-                client,
-                generation,
-                target,
-                request,
-                location,
-            } = input.clone();
+            let StartBackup { post, target } = input.clone();
             async move {
                 // The previous run's status, so it is never taken for this one.
+                let client = &post.client;
                 let previous = match &target {
                     BackupTarget::System => client.backup_status(None).await,
                     BackupTarget::Database(n) => client.backup_status(Some(n)).await,
@@ -99,24 +89,7 @@ impl BackupState {
                 .ok()
                 .flatten()
                 .and_then(|s| s.started);
-                let post = client.clone();
-                let form_key = request.fingerprint();
-                let mut running = start_and_follow(
-                    follower,
-                    client,
-                    generation,
-                    watched_of(&target),
-                    previous,
-                    async move {
-                        post.start_operation(&request.path, &request.body)
-                            .await
-                            .map(|started| started.operation_id)
-                    },
-                )
-                .await?;
-                running.success_note = Some(success_note(&location));
-                running.form_key = Some(form_key);
-                Ok(running)
+                post_and_follow(follower, post, previous).await
             }
         });
         BackupState {
@@ -366,11 +339,14 @@ pub fn Backup3Page(
             return;
         };
         state.start.start(StartBackup {
-            client,
-            generation,
+            post: StartPost {
+                client,
+                generation,
+                what: watched_of(&target),
+                request,
+                success_note: success_note(&location.get_untracked()),
+            },
             target,
-            request,
-            location: location.get_untracked(),
         });
     };
 

@@ -6,9 +6,7 @@
 
 use crate::{
     api::{
-        client::Client,
         poll::{WatchTarget, Watched},
-        version::Generation,
         ApiError,
     },
     components::{
@@ -17,30 +15,17 @@ use crate::{
         focus_first_invalid,
         request_review::RequestReview,
     },
-    forms::{
-        restore::{
-            advanced_field_help, build_restore_request, confirmation_sentence, fields_for,
-            other_restore_name, AdvancedField, RestoreField, RestoreForm, RestoreResource,
-        },
-        PlannedRequest,
+    forms::restore::{
+        advanced_field_help, build_restore_request, confirmation_sentence, fields_for,
+        other_restore_name, AdvancedField, RestoreField, RestoreForm, RestoreResource,
     },
     state::{
         connection::{connected_generation, Connection},
-        databases::{use_databases, Databases},
-        operations::{start_and_follow, Follower, Running, Starter},
+        databases::use_databases,
+        operations::{Follower, Running, StartPost, Starter},
     },
 };
 use leptos::prelude::*;
-
-/// One click on "Yes, restore": everything the start needs.
-#[derive(Clone)]
-pub struct StartRestore {
-    client: Client,
-    generation: Generation,
-    request: PlannedRequest,
-    resource: RestoreResource,
-    name: String,
-}
 
 /// The Restore screen's state, kept at the app level (memory only) so what
 /// was typed survives navigation.
@@ -50,44 +35,14 @@ pub struct RestoreState {
     pub tried: RwSignal<bool>,
     pub confirming: RwSignal<bool>,
     /// The start request and the restore it started (or the refusal).
-    pub start: Starter<StartRestore>,
+    pub start: Starter<StartPost>,
     follower: Follower,
 }
 
 impl RestoreState {
     pub fn new() -> Self {
         let follower = Follower::new();
-        let databases = use_databases();
-        let start = Starter::new(move |input: &StartRestore| {
-            let StartRestore {
-                client,
-                generation,
-                request,
-                resource,
-                name,
-            } = input.clone();
-            async move {
-                let post = client.clone();
-                let form_key = request.fingerprint();
-                let mut running = start_and_follow(
-                    follower,
-                    client,
-                    generation,
-                    watched_for(resource, &name),
-                    None,
-                    async move {
-                        post.start_operation(&request.path, &request.body)
-                            .await
-                            .map(|started| started.operation_id)
-                    },
-                )
-                .await?;
-                running.success_note = Some(success_note(resource, &name));
-                running.form_key = Some(form_key);
-                refresh_databases_after(follower, databases, &running);
-                Ok(running)
-            }
-        });
+        let start = super::restore_starter(follower);
         RestoreState {
             form: RwSignal::new(RestoreForm::default()),
             tried: RwSignal::new(false),
@@ -102,17 +57,6 @@ impl Default for RestoreState {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// Reads the list of databases now (the name is taken) and again when the
-/// restore has created the database, so every screen knows it.
-pub fn refresh_databases_after(follower: Follower, databases: Databases, running: &Running) {
-    databases.refetch();
-    follower.on_end(running.watch, move |outcome| {
-        if outcome.is_success() {
-            databases.refetch();
-        }
-    });
 }
 
 fn success_note(resource: RestoreResource, name: &str) -> String {
@@ -205,12 +149,12 @@ pub fn Restore3Page() -> impl IntoView {
         let (resource, name) = state
             .form
             .with_untracked(|f| (f.resource, f.name.trim().to_string()));
-        if state.start.start(StartRestore {
+        if state.start.start(StartPost {
             client,
             generation,
+            what: watched_for(resource, &name),
             request,
-            resource,
-            name,
+            success_note: success_note(resource, &name),
         }) {
             state.confirming.set(false);
         }

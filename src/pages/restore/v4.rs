@@ -4,9 +4,8 @@
 //! restore followed to its true end. The encryption key is a secret: masked
 //! on screen and in the review, kept in memory only.
 
-use super::v3::refresh_databases_after;
 use crate::{
-    api::{client::Client, poll::Watched, version::Generation, wire4x::RestorePoints, ApiError},
+    api::{client::Client, poll::Watched, wire4x::RestorePoints, ApiError},
     components::{
         error_view::ErrorView,
         field::{Checkbox, TextField},
@@ -21,19 +20,10 @@ use crate::{
     state::{
         connection::{connected_generation, Connection},
         databases::use_databases,
-        operations::{start_and_follow, Follower, Starter},
+        operations::{Follower, StartPost, Starter},
     },
 };
 use leptos::prelude::*;
-
-/// One click on "Yes, restore": everything the start needs.
-#[derive(Clone)]
-pub struct StartRestore4 {
-    client: Client,
-    generation: Generation,
-    request: PlannedRequest,
-    name: String,
-}
 
 /// The screen's state, at the app level (memory only: the key never
 /// reaches storage).
@@ -43,7 +33,7 @@ pub struct Restore4State {
     pub tried: RwSignal<bool>,
     pub confirming: RwSignal<bool>,
     /// The start request and the restore it started (or the refusal).
-    pub start: Starter<StartRestore4>,
+    pub start: Starter<StartPost>,
     /// The restore points of the folder, as the server listed them.
     pub points: Action<(Client, String), Result<RestorePoints, ApiError>>,
     pub show_key: RwSignal<bool>,
@@ -51,39 +41,7 @@ pub struct Restore4State {
 
 impl Restore4State {
     pub fn new() -> Self {
-        let follower = Follower::new();
-        let databases = use_databases();
-        let start = Starter::new(move |input: &StartRestore4| {
-            let StartRestore4 {
-                client,
-                generation,
-                request,
-                name,
-            } = input.clone();
-            async move {
-                let post = client.clone();
-                let form_key = request.fingerprint();
-                let mut running = start_and_follow(
-                    follower,
-                    client,
-                    generation,
-                    Watched::DatabaseRestore {
-                        database: name.clone(),
-                    },
-                    None,
-                    async move {
-                        post.start_operation(&request.path, &request.body)
-                            .await
-                            .map(|started| started.operation_id)
-                    },
-                )
-                .await?;
-                running.success_note = Some(format!("The new database {name} is on the server."));
-                running.form_key = Some(form_key);
-                refresh_databases_after(follower, databases, &running);
-                Ok(running)
-            }
-        });
+        let start = super::restore_starter(Follower::new());
         let points = Action::new_local(|(client, folder): &(Client, String)| {
             let (client, folder) = (client.clone(), folder.clone());
             async move { client.restore_points4(&folder).await }
@@ -169,11 +127,14 @@ pub fn Restore4Page() -> impl IntoView {
         let name = state
             .form
             .with_untracked(|f| f.database_name.trim().to_string());
-        if state.start.start(StartRestore4 {
+        if state.start.start(StartPost {
             client,
             generation,
+            what: Watched::DatabaseRestore {
+                database: name.clone(),
+            },
             request,
-            name,
+            success_note: format!("The new database {name} is on the server."),
         }) {
             state.confirming.set(false);
         }

@@ -5,12 +5,15 @@
 //! by content), and it is followed under an owner that outlives the screen.
 
 use super::{remembered::RememberedOperation, store};
-use crate::api::{
-    client::Client,
-    poll::{Outcome, Phase, PollConfig, WatchTarget, Watched},
-    version::Generation,
-    watch::{watch_operation, OperationWatch},
-    ApiError,
+use crate::{
+    api::{
+        client::Client,
+        poll::{Outcome, Phase, PollConfig, WatchTarget, Watched},
+        version::Generation,
+        watch::{watch_operation, OperationWatch},
+        ApiError,
+    },
+    forms::PlannedRequest,
 };
 use leptos::prelude::*;
 use std::future::Future;
@@ -137,6 +140,53 @@ pub async fn start_and_follow(
         started_ms,
         previous_run_started,
     ))
+}
+
+/// One start of an operation by a POST the screen's form planned.
+#[derive(Clone)]
+pub struct StartPost {
+    pub client: Client,
+    pub generation: Generation,
+    /// What the POST starts.
+    pub what: Watched,
+    /// The request, as reviewed.
+    pub request: PlannedRequest,
+    /// Shown on success, e.g. where the backup went.
+    pub success_note: String,
+}
+
+/// Sends the planned POST, then remembers and follows what it started. The
+/// run keeps the request's fingerprint ([`Running::form_key`]).
+pub async fn post_and_follow(
+    follower: Follower,
+    start: StartPost,
+    previous_run_started: Option<String>,
+) -> Result<Running, ApiError> {
+    let StartPost {
+        client,
+        generation,
+        what,
+        request,
+        success_note,
+    } = start;
+    let post = client.clone();
+    let form_key = request.fingerprint();
+    let mut running = start_and_follow(
+        follower,
+        client,
+        generation,
+        what,
+        previous_run_started,
+        async move {
+            post.start_operation(&request.path, &request.body)
+                .await
+                .map(|started| started.operation_id)
+        },
+    )
+    .await?;
+    running.success_note = Some(success_note);
+    running.form_key = Some(form_key);
+    Ok(running)
 }
 
 /// A screen's start button: an `Action` whose value is the operation it

@@ -9,5 +9,5 @@ pub mod remembered;
 pub mod store;
 
 #[cfg(target_arch = "wasm32")]
-pub use follow::{start_and_follow, Follower, Running, Starter};
+pub use follow::{post_and_follow, start_and_follow, Follower, Running, StartPost, Starter};
 pub use remembered::RememberedOperation;
