@@ -5,10 +5,11 @@
 //! See `README.md` for flags, control endpoints and on-disk layout.
 
 pub mod app;
-pub mod backup;
 pub mod config;
 pub mod demo;
+pub mod faults;
 pub mod http;
+pub mod maintenance;
 pub mod ops;
 pub mod server;
 pub mod store;

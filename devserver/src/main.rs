@@ -1,4 +1,7 @@
-use devserver::{app::App, config::Config, config::HELP, server};
+//! The `devserver` command: parses the flags, opens the data, seeds the demo
+//! set when asked, and serves.
+
+use devserver::{app::App, config::Config, config::HELP, demo, server};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,6 +29,9 @@ fn main() {
     };
     let result = rt.block_on(async move {
         let app = App::new(cfg)?;
+        if app.cfg.demo {
+            demo::seed(&app, false)?;
+        }
         server::run(app).await
     });
     if let Err(e) = result {

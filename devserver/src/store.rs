@@ -5,6 +5,7 @@
 //! version, never a half-written one. Leftover temp files are removed on open.
 
 use crate::util;
+use base64::Engine;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::fs;
@@ -265,6 +266,11 @@ pub fn docs_to_json(docs: &[Doc]) -> Value {
 
 pub fn docs_from_json(v: &Value) -> Option<Vec<Doc>> {
     v.as_array()?.iter().map(Doc::from_file).collect()
+}
+
+/// How a file-system file is stored as a document: its bytes in base64.
+pub fn file_value(bytes: &[u8]) -> Value {
+    json!({"Content": base64::engine::general_purpose::STANDARD.encode(bytes), "Size": bytes.len()})
 }
 
 /// A file's modification time, or now.

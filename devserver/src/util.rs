@@ -277,6 +277,11 @@ pub fn unprotect(stored: &str) -> String {
     }
 }
 
+/// ASCII lower case (routes and names are matched case-insensitively).
+pub fn lower(s: &str) -> String {
+    s.to_ascii_lowercase()
+}
+
 /// RavenDB 3.x database-name rule (letters, digits, `_`, `-`, `.`).
 pub fn valid_resource_name(name: &str) -> bool {
     !name.is_empty()
