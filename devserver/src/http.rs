@@ -116,6 +116,16 @@ pub fn access_denied(url: &str, path: &str, site: &str) -> Reply {
     )
 }
 
+/// 500 `ArgumentException` for a location Windows would not accept.
+pub fn illegal_path(url: &str, site: &str) -> Reply {
+    net_error(
+        url,
+        "System.ArgumentException",
+        "Illegal characters in path.",
+        site,
+    )
+}
+
 pub fn io_error(url: &str, e: &std::io::Error, site: &str) -> Reply {
     net_error(url, "System.IO.IOException", &e.to_string(), site)
 }

@@ -78,6 +78,12 @@ pub fn etag_text(n: u64) -> String {
 struct Inner {
     docs: BTreeMap<String, Doc>,
     last_etag: u64,
+    /// Set when the database was deleted: no write may recreate its folder.
+    closed: bool,
+}
+
+fn closed_error() -> std::io::Error {
+    std::io::Error::other("the database was deleted")
 }
 
 pub struct Store {
@@ -143,8 +149,34 @@ impl Store {
         }
         Ok(Store {
             dir: dir.to_path_buf(),
-            inner: Mutex::new(Inner { docs, last_etag }),
+            inner: Mutex::new(Inner {
+                docs,
+                last_etag,
+                closed: false,
+            }),
         })
+    }
+
+    /// Refuses every later write, then runs `f` (which deletes the folder)
+    /// while no write can be in flight.
+    pub fn close_and<T>(&self, f: impl FnOnce() -> T) -> T {
+        let mut g = self.lock();
+        g.closed = true;
+        f()
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.lock().closed
+    }
+
+    /// Writes a file next to the documents (like `resource.json`), unless
+    /// the store was closed.
+    pub fn write_beside(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let g = self.lock();
+        if g.closed {
+            return Err(closed_error());
+        }
+        write_atomic(&self.dir.join(name), bytes)
     }
 
     pub fn dir(&self) -> &Path {
@@ -172,6 +204,9 @@ impl Store {
         metadata: Map<String, Value>,
     ) -> std::io::Result<Doc> {
         let mut g = self.lock();
+        if g.closed {
+            return Err(closed_error());
+        }
         let etag = g.last_etag + 1;
         let doc = Doc {
             key: key.to_string(),
@@ -195,6 +230,9 @@ impl Store {
 
     pub fn delete(&self, key: &str) -> std::io::Result<bool> {
         let mut g = self.lock();
+        if g.closed {
+            return Err(closed_error());
+        }
         if g.docs.remove(&key.to_lowercase()).is_none() {
             return Ok(false);
         }
@@ -249,6 +287,9 @@ impl Store {
     /// Writes a batch of documents keeping their etags / dates (used by restore).
     pub fn import(&self, docs: &[Doc]) -> std::io::Result<()> {
         let mut g = self.lock();
+        if g.closed {
+            return Err(closed_error());
+        }
         for d in docs {
             let bytes = serde_json::to_vec(&d.to_file()).map_err(std::io::Error::other)?;
             write_atomic(&self.path_for(&d.key), &bytes)?;

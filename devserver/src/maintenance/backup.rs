@@ -2,13 +2,14 @@
 //! backup folder and the `Raven/Backup/Status` document.
 
 use super::folder::{
-    display, inc_dirs, probe_write, read_json, read_series, write_marker, BACKUP_FORMAT, DATA_FILE,
-    FAILURE_MARKER, INC_STATE,
+    display, inc_dirs, probe_write, read_json, read_series, write_marker, FolderClaim,
+    BACKUP_FORMAT, BACKUP_SUBFOLDERS, DATA_FILE, FAILURE_MARKER, INC_STATE,
 };
 use super::stepper::{io_stop, Stepper, Stop};
 use crate::app::{lock, App, Kind, Resource};
 use crate::http::{self, field, parse_body, str_field, Reply, R};
 use crate::ops::{TaskType, SYSTEM};
+use crate::paths;
 use crate::store::{self, Doc};
 use crate::util;
 use serde_json::{json, Value};
@@ -18,6 +19,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+const FULL_INTO_EXISTING: &str = "Denying request to perform a full backup to an existing backup folder. Try doing an incremental backup instead.";
 const SITE_BACKUP: &str = "Raven.Database.Actions.MaintenanceActions.StartBackup(String backupDestinationDirectory, Boolean incrementalBackup, DatabaseDocument databaseDocument, ResourceBackupState state, CancellationToken token)";
 
 struct BackupStatus {
@@ -119,6 +121,9 @@ pub fn start_backup(
         document["Settings"][storage_key] = json!("voron");
     }
     // Step 4: already running (the lock is the status document itself).
+    // The gate makes the check and the status write (step 8) one step.
+    let gate = res.clone();
+    let _one_at_a_time = lock(&gate.backup_gate);
     if let Some(d) = res.status_store().get("Raven/Backup/Status") {
         if d.data["IsRunning"].as_bool() == Some(true) {
             return Err(http::invalid_op(
@@ -130,10 +135,19 @@ pub fn start_backup(
     }
     let is35 = app.cfg.is35();
     // Destination: confined to the backup root (devserver rule, documented).
+    // Links resolved: neither the folder nor a sub-folder the backup
+    // writes may lead out of the root.
     let dest = match &location {
-        Some(l) => match util::confine(&app.backup_root, l) {
-            Some(p) => Some(p),
-            None => return Err(http::access_denied(url, l, SITE_BACKUP)),
+        Some(l) if paths::has_illegal_chars(l) => return Err(http::illegal_path(url, SITE_BACKUP)),
+        Some(l) => match paths::confine_resolved(&app.backup_root, l) {
+            Some(p)
+                if BACKUP_SUBFOLDERS
+                    .iter()
+                    .all(|sub| paths::resolves_inside(&app.backup_root, &p.join(sub))) =>
+            {
+                Some(p)
+            }
+            _ => return Err(http::access_denied(url, l, SITE_BACKUP)),
         },
         None if is35 => None,
         None => {
@@ -238,7 +252,17 @@ async fn run_backup(
     incremental: bool,
     document: Value,
 ) {
-    let result = backup_steps(&mut st, &mut sp, &dest, incremental, &document).await;
+    // The folder is this backup's alone until it ends; a backup whose folder
+    // another one is writing fails without touching it.
+    let claim = FolderClaim::take(&st.app, &dest, &st.res.name);
+    let result = match &claim {
+        Ok(_) => backup_steps(&mut st, &mut sp, &dest, incremental, &document).await,
+        Err(other) if incremental => Err(Stop::Failed(format!(
+            "Can't perform an incremental backup to a given folder because it already contains incremental backup data of different database. Existing incremental data origins from '{other}' database."
+        ))),
+        Err(_) => Err(Stop::Failed(FULL_INTO_EXISTING.into())),
+    };
+    let owns_folder = claim.is_ok();
     let is35 = st.app.cfg.is35();
     let (faulted, canceled, error) = match result {
         Ok(()) => (false, false, None),
@@ -252,7 +276,7 @@ async fn run_backup(
                     SITE_BACKUP,
                 )),
             );
-            if is35 {
+            if is35 && owns_folder {
                 write_marker(&dest, &text);
             }
             (true, false, Some(text))
@@ -266,7 +290,7 @@ async fn run_backup(
                     SITE_BACKUP,
                 )),
             );
-            if is35 {
+            if is35 && owns_folder {
                 write_marker(&dest, "Backup was canceled");
             }
             (false, true, None)
@@ -346,15 +370,20 @@ async fn backup_steps(
         t
     } else {
         if dest.join(DATA_FILE).exists() || !inc_dirs(dest).is_empty() {
-            return Err(Stop::Failed(
-                "Denying request to perform a full backup to an existing backup folder. Try doing an incremental backup instead.".into(),
-            ));
+            return Err(Stop::Failed(FULL_INTO_EXISTING.into()));
         }
         dest.to_path_buf()
     };
     st.msg("Backing up indexes..", None);
-    for sub in ["Indexes", "IndexDefinitions"] {
-        fs::create_dir_all(target.join(sub)).map_err(io_stop)?;
+    for sub in BACKUP_SUBFOLDERS {
+        let dir = target.join(sub);
+        if !paths::resolves_inside(&st.app.backup_root, &dir) {
+            return Err(Stop::Failed(format!(
+                "Access to the path '{}' is denied.",
+                display(&dir)
+            )));
+        }
+        fs::create_dir_all(dir).map_err(io_stop)?;
     }
     if res.kind != Kind::Fs {
         let defs = json!([{"Name": "Raven/DocumentsByEntityName",

@@ -1,11 +1,45 @@
 //! The on-disk backup folder (spec §3.7): its file names, its incremental
 //! `Inc*` series and how the state it holds is read back.
 
+use crate::app::{lock, App};
+use crate::paths;
 use crate::store::{self, Doc};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The sub-folders a backup writes into.
+pub const BACKUP_SUBFOLDERS: [&str; 2] = ["Indexes", "IndexDefinitions"];
+
+/// A backup folder taken by one running backup; given back when dropped.
+pub struct FolderClaim {
+    app: Arc<App>,
+    path: PathBuf,
+}
+
+impl FolderClaim {
+    /// Takes `dest` (and every folder inside it) for `owner`'s backup, or
+    /// names the resource whose backup is writing it.
+    pub fn take(app: &Arc<App>, dest: &Path, owner: &str) -> Result<FolderClaim, String> {
+        let mut taken = lock(&app.backup_folders);
+        if let Some((_, other)) = taken.iter().find(|(p, _)| paths::overlap(p, dest)) {
+            return Err(other.clone());
+        }
+        taken.insert(dest.to_path_buf(), owner.to_string());
+        Ok(FolderClaim {
+            app: app.clone(),
+            path: dest.to_path_buf(),
+        })
+    }
+}
+
+impl Drop for FolderClaim {
+    fn drop(&mut self) {
+        lock(&self.app.backup_folders).remove(&self.path);
+    }
+}
 
 pub const DATA_FILE: &str = "RavenDB.Voron.Backup";
 pub const FAILURE_MARKER: &str = "Backup.Failure";
@@ -31,7 +65,11 @@ pub fn inc_dirs(dest: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(dest)
         .map(|rd| {
             rd.filter_map(|e| e.ok())
-                .filter(|e| e.path().is_dir() && e.file_name().to_string_lossy().starts_with("Inc"))
+                // Real folders only: a link could lead out of the root.
+                .filter(|e| {
+                    e.file_type().is_ok_and(|t| t.is_dir())
+                        && e.file_name().to_string_lossy().starts_with("Inc")
+                })
                 .map(|e| e.path())
                 .collect()
         })
@@ -41,7 +79,18 @@ pub fn inc_dirs(dest: &Path) -> Vec<PathBuf> {
 }
 
 pub fn read_json(p: &Path) -> Option<Value> {
-    serde_json::from_slice(&fs::read(p).ok()?).ok()
+    serde_json::from_slice(&read_regular(p).ok()?).ok()
+}
+
+/// Reads a backup file, refusing a link (it could lead out of the root).
+pub fn read_regular(p: &Path) -> std::io::Result<Vec<u8>> {
+    if fs::symlink_metadata(p)?.file_type().is_symlink() {
+        return Err(std::io::Error::other(format!(
+            "Access to the path '{}' is denied.",
+            display(p)
+        )));
+    }
+    fs::read(p)
 }
 
 /// Reconstructs the state a backup folder holds: the full backup at the root

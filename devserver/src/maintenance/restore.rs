@@ -1,12 +1,16 @@
 //! Restore (E4/E19): the §5.3 checks, the restore lock, then the steps that
 //! rebuild a database or file system from a backup folder and register it.
 
-use super::folder::{display, find_document, inc_dirs, read_series, DATA_FILE, FAILURE_MARKER};
+use super::folder::{
+    display, find_document, inc_dirs, read_regular, read_series, DATA_FILE, FAILURE_MARKER,
+};
 use super::stepper::{io_stop, Stepper, Stop};
 use crate::app::{lock, App, Kind};
 use crate::config::Protocol;
 use crate::http::{self, bool_field, field, parse_body, str_field, Reply, R};
 use crate::ops::{TaskType, SYSTEM};
+use crate::paths;
+use crate::registry::ClaimRefused;
 use crate::store::{self, Doc};
 use crate::util;
 use serde_json::{json, Map, Value};
@@ -40,6 +44,17 @@ fn restore_status_key(kind: Kind, name: &str) -> String {
     } else {
         "Raven/Restore/Status".into()
     }
+}
+
+fn existing_refusal(kind: Kind, name: &str) -> Reply {
+    Reply::text(
+        400,
+        if kind == Kind::Fs {
+            format!("Cannot do an online restore for an existing file system, delete the file system {name} and restore again.")
+        } else {
+            format!("Cannot do an online restore for an existing database, delete the database {name} and restore again.")
+        },
+    )
 }
 
 /// E4 (kind Db) and E19 (kind Fs).
@@ -80,9 +95,20 @@ pub async fn start_restore(
     let _defrag = defrag_query.unwrap_or(bool_field(&v, "Defrag", url)?);
     let disable_replication = bool_field(&v, "DisableReplicationDestinations", url)?;
     let new_id = bool_field(&v, "GenerateNewDatabaseId", url)?;
-    let timeout = match field(&v, "RestoreStartTimeout") {
+    let timeout: Option<i32> = match field(&v, "RestoreStartTimeout") {
         None => None,
-        Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64(),
+        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => match n.as_i64().map(i32::try_from) {
+            Some(Ok(t)) => Some(t),
+            // JSON.NET reading an Int32 (the 3.x request type).
+            _ => {
+                return Err(http::net_error(
+                    url,
+                    "Newtonsoft.Json.JsonReaderException",
+                    &format!("JSON integer {n} is too large or small for an Int32. Path 'RestoreStartTimeout'."),
+                    site,
+                ))
+            }
+        },
         Some(_) => {
             return Err(http::net_error(url, "Newtonsoft.Json.JsonSerializationException",
                 "Error converting value to type 'System.Nullable`1[System.Int32]'. Path 'RestoreStartTimeout'.", site))
@@ -97,7 +123,10 @@ pub async fn start_restore(
             site,
         ));
     };
-    let Some(backup) = util::confine(&app.backup_root, &loc) else {
+    if paths::has_illegal_chars(&loc) {
+        return Err(http::illegal_path(url, site));
+    }
+    let Some(backup) = paths::confine_resolved(&app.backup_root, &loc) else {
         return Err(http::access_denied(url, &loc, site));
     };
     if !backup.is_dir() {
@@ -121,7 +150,7 @@ pub async fn start_restore(
     };
     let doc_path = find_document(&backup, doc_file);
     let document = if doc_path.is_file() {
-        match fs::read(&doc_path).map(|b| serde_json::from_slice::<Value>(&b)) {
+        match read_regular(&doc_path).map(|b| serde_json::from_slice::<Value>(&b)) {
             Ok(Ok(d)) => Some(d),
             Ok(Err(e)) => return Err(http::bad_json(url, &e.to_string())),
             Err(e) => return Err(http::io_error(url, &e, site)),
@@ -165,14 +194,7 @@ pub async fn start_restore(
         ));
     }
     if app.registry_doc(kind, &name).is_some() {
-        return Err(Reply::text(
-            400,
-            if is_fs {
-                format!("Cannot do an online restore for an existing file system, delete the file system {name} and restore again.")
-            } else {
-                format!("Cannot do an online restore for an existing database, delete the database {name} and restore again.")
-            },
-        ));
+        return Err(existing_refusal(kind, &name));
     }
     // Step 8: data directory (§5.4), confined to the data dir.
     let setting = match req_location.filter(|l| !l.trim().is_empty()) {
@@ -180,21 +202,49 @@ pub async fn start_restore(
         Some(l) if l.starts_with('/') || l.starts_with('\\') || l.starts_with('~') => l,
         Some(l) => format!("~/{l}"),
     };
-    let Some(data_dir) = app.resolve_data_dir(kind, &setting) else {
-        return Err(http::access_denied(url, &setting, site));
+    // Every folder the restore writes is inside the data folder, links
+    // resolved, and has a name Windows would accept.
+    let confined = |text: &str| -> Result<PathBuf, Reply> {
+        if paths::has_illegal_chars(text) {
+            return Err(http::illegal_path(url, site));
+        }
+        app.resolve_data_dir(kind, text)
+            .ok_or_else(|| http::access_denied(url, text, site))
     };
+    let data_dir = confined(&setting)?;
+    for extra in [&indexes, &journals].into_iter().flatten() {
+        confined(extra)?;
+    }
+    // The data folder must be the new resource's own (not another's, not
+    // the folder of all).
+    if let Some(why) =
+        app.foreign_folder(&lock(&app.registry_gate), kind, &name, &data_dir, &setting)
+    {
+        return Err(Reply::text(400, why));
+    }
     // Step 9: the restore lock.
-    let deadline =
-        timeout.map(|s| std::time::Instant::now() + Duration::from_secs(s.max(0) as u64));
+    let deadline = timeout
+        .and_then(|s| std::time::Instant::now().checked_add(Duration::from_secs(s.max(0) as u64)));
     loop {
         {
             let _g = lock(&app.restore_gate);
             match app.system.store.get("Raven/Restore/InProgress") {
                 None => {
-                    app.system
+                    // The name and the folder are taken with the lock: a PUT
+                    // of the same name meanwhile wins, the restore gives up.
+                    match app.claim_restore(kind, &name, &data_dir, &setting) {
+                        Ok(()) => {}
+                        Err(ClaimRefused::Exists) => return Err(existing_refusal(kind, &name)),
+                        Err(ClaimRefused::Folder(why)) => return Err(Reply::text(400, why)),
+                    }
+                    if let Err(e) = app
+                        .system
                         .store
                         .put_json("Raven/Restore/InProgress", json!({ "Resource": name }))
-                        .map_err(|e| http::io_error(url, &e, site))?;
+                    {
+                        app.release_restore(kind, &name, false);
+                        return Err(http::io_error(url, &e, site));
+                    }
                     break;
                 }
                 Some(d) => {
@@ -310,9 +360,7 @@ async fn run_restore(
             st.state = "Faulted";
             st.write();
             // Leave no half-restored, unregistered data behind (devserver choice).
-            if !existed_before && app.registry_doc(req.kind, &req.name).is_none() {
-                let _ = fs::remove_dir_all(&req.data_dir);
-            }
+            app.release_restore(req.kind, &req.name, !existed_before);
             lock(&app.ops).update(SYSTEM, id, |s| {
                 s.completed = true;
                 s.faulted = true;
@@ -391,7 +439,7 @@ async fn restore_steps(
             .unwrap_or_else(|| req.data_dir.join("Indexes")),
         None => req.data_dir.join("Indexes"),
     };
-    if !idx_src.is_dir() {
+    if !idx_src.is_dir() || !paths::resolves_inside(&app.backup_root, &idx_src) {
         st.msg(format!(
             "Failed to restore index - path '{}' doesn't exists",
             display(&idx_src)
@@ -399,6 +447,9 @@ async fn restore_steps(
     } else {
         fs::create_dir_all(&idx_dst).map_err(io_stop)?;
         for src_dir in [idx_src, req.backup.join("IndexDefinitions")] {
+            if !paths::resolves_inside(&app.backup_root, &src_dir) {
+                continue;
+            }
             let sub = src_dir
                 .file_name()
                 .map(|s| s.to_os_string())
@@ -410,7 +461,11 @@ async fn restore_steps(
             };
             if let Ok(rd) = fs::read_dir(&src_dir) {
                 fs::create_dir_all(&dst_dir).map_err(io_stop)?;
-                for e in rd.filter_map(|e| e.ok()).filter(|e| e.path().is_file()) {
+                // Regular files only: a link could lead out of the root.
+                let files = rd
+                    .filter_map(|e| e.ok())
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()));
+                for e in files {
                     let to = dst_dir.join(e.file_name());
                     st.msg(format!("Copying {}", display(&to)));
                     fs::copy(e.path(), &to).map_err(io_stop)?;
@@ -475,7 +530,7 @@ async fn restore_steps(
     if let Some(j) = &req.journals {
         settings.insert("Raven/TransactionJournalsPath".into(), json!(j));
     }
-    app.register(
+    app.register_restored(
         req.kind,
         &req.name,
         &settings,

@@ -24,7 +24,8 @@ fn list_files(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<Strin
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() {
+        // Links are listed, never followed (they could loop or lead out).
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
             list_files(root, &path, out);
         } else if let Ok(rel) = path.strip_prefix(root) {
             out.push(rel.to_string_lossy().replace('\\', "/"));
@@ -190,6 +191,7 @@ pub fn control(app: &Arc<App>, ctx: &Ctx) -> R {
                 .store(app.cfg.op_step_ms, std::sync::atomic::Ordering::Relaxed);
             app.abort_tasks();
             lock(&app.ops).clear();
+            app.drop_interrupted_restores();
             let demo_db: Vec<String> = if app.cfg.demo {
                 crate::demo::DEMO_DATABASES
                     .iter()

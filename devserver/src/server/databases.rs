@@ -1,9 +1,10 @@
 //! The database and file-system registry over HTTP: `GET /databases` (E11),
 //! `GET/PUT/DELETE /admin/databases|fs/{name}` (E12) and `/debug/user-info` (E14).
 
-use crate::app::{App, Kind};
+use crate::app::{lock, App, Kind};
 use crate::config::{Anonymous, Protocol};
 use crate::http::{self, field, parse_bool, Ctx, Reply, R};
+use crate::paths;
 use crate::util;
 use serde_json::{json, Map, Value};
 
@@ -109,6 +110,17 @@ pub fn admin_resource(app: &App, ctx: &Ctx, kind: Kind, name: &str) -> R {
                 .and_then(|d| d.as_bool())
                 .unwrap_or(false);
             let dd_key = App::data_dir_setting(kind);
+            const SITE: &str =
+                "Raven.Database.Server.Controllers.Admin.AdminDatabasesController.<Put>d__0.MoveNext()";
+            // Checks and registration are one step (no restore or other PUT
+            // can take the name or the folder in between).
+            let claims = lock(&app.registry_gate);
+            if App::being_restored(&claims, kind, name) {
+                return Err(Reply::text(
+                    400,
+                    format!("{word} {name} is being restored; wait for the restore to end."),
+                ));
+            }
             let existing = app.registry_doc(kind, name);
             let dd = match &existing {
                 // The data directory of an existing resource never moves.
@@ -122,13 +134,21 @@ pub fn admin_resource(app: &App, ctx: &Ctx, kind: Kind, name: &str) -> R {
                     .map(String::from)
                     .unwrap_or_else(|| format!("~/{name}")),
             };
-            if app.resolve_data_dir(kind, &dd).is_none() {
-                return Err(http::access_denied(&ctx.url, &dd, "Raven.Database.Server.Controllers.Admin.AdminDatabasesController.<Put>d__0.MoveNext()"));
+            if paths::has_illegal_chars(&dd) {
+                return Err(http::illegal_path(&ctx.url, SITE));
+            }
+            let Some(dir) = app.resolve_data_dir(kind, &dd) else {
+                return Err(http::access_denied(&ctx.url, &dd, SITE));
+            };
+            if existing.is_none() {
+                if let Some(why) = app.foreign_folder(&claims, kind, name, &dir, &dd) {
+                    return Err(Reply::text(400, why));
+                }
             }
             settings.insert(dd_key.into(), json!(dd));
             let d = app
                 .register(kind, name, &settings, &secured, disabled)
-                .map_err(|e| http::io_error(&ctx.url, &e, "Raven.Database.Server.Controllers.Admin.AdminDatabasesController.<Put>d__0.MoveNext()"))?;
+                .map_err(|e| http::io_error(&ctx.url, &e, SITE))?;
             if app.resource(kind, name).is_none() {
                 return Err(http::net_error(&ctx.url, "System.IO.IOException", &format!("Could not open the data directory of {name}"), "Raven.Database.Server.Tenancy.DatabasesLandlord.CreateConfiguration(String tenantId, DatabaseDocument document)"));
             }

@@ -6,6 +6,7 @@ mod cors;
 mod databases;
 mod documents;
 mod files;
+mod guard;
 mod operations;
 mod response;
 mod routing;
@@ -33,6 +34,7 @@ pub async fn run(app: App) -> std::io::Result<()> {
     let app = Arc::new(app);
     let listener = TcpListener::bind((app.cfg.bind.as_str(), app.cfg.port)).await?;
     let addr = listener.local_addr()?;
+    let _ = app.bound.set(addr);
     {
         let mut out = std::io::stdout();
         writeln!(
@@ -43,6 +45,12 @@ pub async fn run(app: App) -> std::io::Result<()> {
         )?;
         out.flush()?;
     }
+    // Every connection holds a slot; one beyond the cap is closed at once,
+    // so idle or slow clients cannot use up the file descriptors.
+    let slots = Arc::new(tokio::sync::Semaphore::new(app.cfg.max_connections));
+    let header_timeout = (app.cfg.header_read_timeout_ms > 0)
+        .then(|| Duration::from_millis(app.cfg.header_read_timeout_ms));
+    let mut refused: u64 = 0;
     loop {
         let (stream, _) = match listener.accept().await {
             Ok(s) => s,
@@ -52,6 +60,17 @@ pub async fn run(app: App) -> std::io::Result<()> {
                 continue;
             }
         };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            if refused.is_multiple_of(1000) {
+                eprintln!(
+                    "devserver: {} connections open (--max-connections): closing new ones",
+                    app.cfg.max_connections
+                );
+            }
+            refused += 1;
+            drop(stream);
+            continue;
+        };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         tokio::spawn(async move {
@@ -60,10 +79,14 @@ pub async fn run(app: App) -> std::io::Result<()> {
                 let app = app.clone();
                 async move { handle(app, req).await }
             });
+            // The header timeout also closes idle keep-alive connections.
             let _ = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(header_timeout)
                 .serve_connection(io, svc)
                 .await;
+            drop(slot);
         });
     }
 }
@@ -169,6 +192,14 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<ReplyB
             });
         }
     };
+
+    // Foreign origins and hosts (before anything else, control included).
+    if let Err(refusal) = guard::check(&app, &parts.headers) {
+        let _ = read_body(body, app.cfg.max_body_bytes).await;
+        let resp = finish(&app, &parts.headers, &method, refusal, started, 0);
+        log(403);
+        return Ok(resp);
+    }
 
     // Outage and injected faults (never applied to the control endpoints).
     let mut fault: Option<Fault> = None;
