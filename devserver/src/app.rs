@@ -4,7 +4,6 @@
 use crate::config::Config;
 use crate::faults::Control;
 use crate::ops::{Ops, SYSTEM};
-use crate::registry::RestoreClaim;
 use crate::store::Store;
 use crate::util;
 use serde_json::{json, Value};
@@ -39,7 +38,7 @@ pub struct Resource {
 }
 
 impl Resource {
-    fn open(name: &str, kind: Kind, dir: &Path) -> io::Result<Resource> {
+    pub(crate) fn open(name: &str, kind: Kind, dir: &Path) -> io::Result<Resource> {
         fs::create_dir_all(dir)?;
         let store = Store::open(dir)?;
         let config = if kind == Kind::Fs {
@@ -104,6 +103,14 @@ impl Resource {
     }
 }
 
+/// A restore in progress: the name it will register and the folder it writes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RestoreClaim {
+    pub kind: Kind,
+    pub name: String,
+    pub dir: PathBuf,
+}
+
 pub struct App {
     pub cfg: Config,
     pub data_dir: PathBuf,
@@ -111,7 +118,8 @@ pub struct App {
     pub fs_root: PathBuf,
     pub backup_root: PathBuf,
     pub system: Arc<Resource>,
-    resources: Mutex<HashMap<String, Arc<Resource>>>,
+    /// The opened databases and file systems, by kind and lower-case name.
+    pub(crate) resources: Mutex<HashMap<String, Arc<Resource>>>,
     pub ops: Mutex<Ops>,
     pub tasks: Mutex<Vec<JoinHandle<()>>>,
     pub generation: AtomicU64,
@@ -181,61 +189,7 @@ impl App {
             backup_folders: Mutex::new(HashMap::new()),
             bound: OnceLock::new(),
         };
-        app.startup_tasks();
         Ok(app)
-    }
-
-    /// Looks a registered database / file system up (opening it on first use).
-    pub fn resource(&self, kind: Kind, name: &str) -> Option<Arc<Resource>> {
-        if kind != Kind::Fs && name.eq_ignore_ascii_case(SYSTEM) {
-            return Some(self.system.clone());
-        }
-        let key = format!("{kind:?}:{}", name.to_lowercase());
-        let doc = match self.registry_doc(kind, name) {
-            Some(d) => d,
-            None => {
-                lock(&self.resources).remove(&key);
-                return None;
-            }
-        };
-        if let Some(r) = lock(&self.resources).get(&key) {
-            return Some(r.clone());
-        }
-        let real_name = doc.key[Self::prefix(kind).len()..].to_string();
-        let setting = doc.data["Settings"][Self::data_dir_setting(kind)]
-            .as_str()
-            .map(String::from)
-            .unwrap_or_else(|| format!("~/{real_name}"));
-        let dir = self.resolve_data_dir(kind, &setting)?;
-        // No link inside the folder may lead out of the root either.
-        let root = self.root_for(kind);
-        if !["docs", "config/docs"]
-            .iter()
-            .all(|sub| crate::paths::resolves_inside(root, &dir.join(sub)))
-        {
-            eprintln!(
-                "devserver: {real_name}: a link in its folder leads outside {}",
-                root.display()
-            );
-            return None;
-        }
-        match Resource::open(&real_name, kind, &dir) {
-            Ok(r) => {
-                let r = Arc::new(r);
-                crate::startup::remove_interrupted_backup_status(r.status_store());
-                lock(&self.resources).insert(key, r.clone());
-                Some(r)
-            }
-            Err(e) => {
-                eprintln!("devserver: cannot open {real_name}: {e}");
-                None
-            }
-        }
-    }
-
-    /// Forgets an opened resource (after deleting its registration).
-    pub fn forget(&self, kind: Kind, name: &str) {
-        lock(&self.resources).remove(&format!("{kind:?}:{}", name.to_lowercase()));
     }
 
     pub fn next_generation(&self) -> u64 {
@@ -263,4 +217,13 @@ impl App {
 
 pub fn system_document() -> Value {
     json!({"Id": SYSTEM, "Settings": {}, "SecuredSettings": {}, "Disabled": false})
+}
+
+/// The real server's start-up task: an interrupted backup's status goes.
+pub fn remove_interrupted_backup_status(s: &Store) {
+    if let Some(d) = s.get("Raven/Backup/Status") {
+        if d.data.get("Completed").is_none_or(|c| c.is_null()) {
+            let _ = s.delete("Raven/Backup/Status");
+        }
+    }
 }

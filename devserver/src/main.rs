@@ -29,6 +29,7 @@ fn main() {
     };
     let result = rt.block_on(async move {
         let app = App::new(cfg)?;
+        app.startup_tasks();
         if app.cfg.demo {
             demo::seed(&app, false)?;
         }

@@ -3,7 +3,7 @@
 //! deletion, restores in progress, and the rule that every data folder is
 //! its resource's own.
 
-use crate::app::{lock, App, Kind};
+use crate::app::{lock, App, Kind, Resource, RestoreClaim};
 use crate::ops::SYSTEM;
 use crate::paths;
 use crate::store::{self, Doc};
@@ -12,20 +12,13 @@ use serde_json::{json, Map, Value};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub const DB_PREFIX: &str = "Raven/Databases/";
 pub const FS_PREFIX: &str = "Raven/FileSystems/";
 /// Where the restores in progress are remembered, so that a restart can
 /// remove what an interrupted restore left half-written.
 const CLAIMS_FILE: &str = "restores-in-progress.json";
-
-/// A restore in progress: the name it will register and the folder it writes.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RestoreClaim {
-    pub kind: Kind,
-    pub name: String,
-    pub dir: PathBuf,
-}
 
 /// Why a restore may not start writing.
 pub enum ClaimRefused {
@@ -142,6 +135,59 @@ impl App {
         claims
             .iter()
             .any(|c| c.kind == kind && c.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Looks a registered database / file system up (opening it on first use).
+    pub fn resource(&self, kind: Kind, name: &str) -> Option<Arc<Resource>> {
+        if kind != Kind::Fs && name.eq_ignore_ascii_case(SYSTEM) {
+            return Some(self.system.clone());
+        }
+        let key = format!("{kind:?}:{}", name.to_lowercase());
+        let doc = match self.registry_doc(kind, name) {
+            Some(d) => d,
+            None => {
+                lock(&self.resources).remove(&key);
+                return None;
+            }
+        };
+        if let Some(r) = lock(&self.resources).get(&key) {
+            return Some(r.clone());
+        }
+        let real_name = doc.key[Self::prefix(kind).len()..].to_string();
+        let setting = doc.data["Settings"][Self::data_dir_setting(kind)]
+            .as_str()
+            .map(String::from)
+            .unwrap_or_else(|| format!("~/{real_name}"));
+        let dir = self.resolve_data_dir(kind, &setting)?;
+        // No link inside the folder may lead out of the root either.
+        let root = self.root_for(kind);
+        if !["docs", "config/docs"]
+            .iter()
+            .all(|sub| crate::paths::resolves_inside(root, &dir.join(sub)))
+        {
+            eprintln!(
+                "devserver: {real_name}: a link in its folder leads outside {}",
+                root.display()
+            );
+            return None;
+        }
+        match Resource::open(&real_name, kind, &dir) {
+            Ok(r) => {
+                let r = Arc::new(r);
+                crate::app::remove_interrupted_backup_status(r.status_store());
+                lock(&self.resources).insert(key, r.clone());
+                Some(r)
+            }
+            Err(e) => {
+                eprintln!("devserver: cannot open {real_name}: {e}");
+                None
+            }
+        }
+    }
+
+    /// Forgets an opened resource (after deleting its registration).
+    pub fn forget(&self, kind: Kind, name: &str) {
+        lock(&self.resources).remove(&format!("{kind:?}:{}", name.to_lowercase()));
     }
 
     /// Stores the registry document, protecting SecuredSettings at rest.

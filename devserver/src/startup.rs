@@ -2,7 +2,7 @@
 //! server's start-up tasks, and an end in the truth for every operation the
 //! stop interrupted.
 
-use crate::app::{App, Kind, Resource};
+use crate::app::{remove_interrupted_backup_status, App, Kind, Resource};
 use crate::store::Store;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -39,15 +39,6 @@ impl App {
             fault_if_running(store, &key, "Unable to compact database");
         }
         let _ = store.delete("Raven/Restore/InProgress");
-    }
-}
-
-/// The real server's start-up task: an interrupted backup's status goes.
-pub fn remove_interrupted_backup_status(s: &Store) {
-    if let Some(d) = s.get("Raven/Backup/Status") {
-        if d.data.get("Completed").is_none_or(|c| c.is_null()) {
-            let _ = s.delete("Raven/Backup/Status");
-        }
     }
 }
 
