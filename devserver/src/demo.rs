@@ -171,9 +171,7 @@ pub fn seed(app: &App, force: bool) -> io::Result<()> {
             )));
         };
         r.store.clear()?;
-        for (id, data, m) in docs {
-            r.store.put(&id, data, m)?;
-        }
+        r.store.put_many(docs)?;
     }
     for name in DEMO_FILESYSTEMS {
         if app.registry_doc(Kind::Fs, name).is_some() && !force {
