@@ -349,8 +349,8 @@ async fn run_restore(
     } else {
         "database"
     };
-    match result {
-        Ok(()) => lock(&app.ops).update(SYSTEM, id, |s| s.completed = true),
+    let failure = match result {
+        Ok(()) => None,
         Err(stop) => {
             let e = match stop {
                 Stop::Failed(e) => e,
@@ -361,14 +361,18 @@ async fn run_restore(
             st.write();
             // Leave no half-restored, unregistered data behind (devserver choice).
             app.release_restore(req.kind, &req.name, !existed_before);
-            lock(&app.ops).update(SYSTEM, id, |s| {
-                s.completed = true;
-                s.faulted = true;
-                s.error = Some(e);
-            });
+            Some(e)
         }
-    }
+    };
+    // The lock goes before the operation completes (the real task's
+    // `finally`): a restore started right after this one ends is not told
+    // that another one is in progress.
     let _ = app.system.store.delete("Raven/Restore/InProgress");
+    lock(&app.ops).update(SYSTEM, id, |s| {
+        s.completed = true;
+        s.faulted = failure.is_some();
+        s.error = failure;
+    });
 }
 
 async fn restore_steps(
