@@ -1,9 +1,25 @@
-//! Serves the dashboard's static files at `/studio/` (`--studio-dir`).
+//! Serves the dashboard's static files at `/studio/` (`--studio-dir`, what
+//! `make run` uses), with the same strict headers as the README's nginx
+//! example, so the dashboard can be neither framed nor sniffed.
 
 use crate::app::App;
 use crate::http::{Ctx, Reply, R};
 
+/// The README's Content-Security-Policy, plus `frame-ancestors 'none'`.
+pub const STUDIO_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'";
+
+/// Every answer under `/studio/` (files, 404s) carries the CSP,
+/// `X-Frame-Options: DENY` and `X-Content-Type-Options: nosniff`.
 pub fn studio(app: &App, ctx: &Ctx) -> R {
+    let strict = |r: Reply| {
+        r.header("Content-Security-Policy", STUDIO_CSP)
+            .header("X-Frame-Options", "DENY")
+            .header("X-Content-Type-Options", "nosniff")
+    };
+    files(app, ctx).map(strict).map_err(strict)
+}
+
+fn files(app: &App, ctx: &Ctx) -> R {
     let Some(dir) = &app.cfg.studio_dir else {
         return Err(Reply::text(
             404,
