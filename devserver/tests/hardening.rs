@@ -114,7 +114,7 @@ fn item02_a_data_folder_is_the_database_own() {
 
 #[test]
 fn item03_two_backups_into_one_folder_at_once_one_fails() {
-    let s = Server::start(&["--op-step-ms", "150"]);
+    let s = Server::start(&["--op-step-ms", "300"]);
     small_db(&s, "One", 3);
     small_db(&s, "Two", 5);
     let port = s.port;
@@ -190,7 +190,8 @@ fn item04_parallel_backups_of_one_database_one_is_accepted() {
     // accept loop in between), released at the same instant, round after
     // round. Before the fix this caught a second accepted backup in about
     // half of the runs; after it, a second one cannot be accepted.
-    let s = Server::start(&["--op-step-ms", "30"]);
+    // A backup lasts 5 steps of 60 ms: far longer than a round's requests.
+    let s = Server::start(&["--op-step-ms", "60"]);
     small_db(&s, "Busy", 2);
     const N: usize = 32;
     const ROUNDS: usize = 30;
@@ -229,7 +230,7 @@ fn item04_parallel_backups_of_one_database_one_is_accepted() {
 #[test]
 fn item05_restore_interrupted_by_kill_9_ends_faulted_and_leaves_no_data() {
     let dir = temp_dir("h05");
-    let s = Server::start_in(&dir, &["--op-step-ms", "400"]);
+    let s = Server::start_in(&dir, &["--op-step-ms", "800"]);
     small_db(&s, "Src", 6);
     s.post("/databases/Src/admin/backup", r#"{"BackupLocation":"o"}"#)
         .assert_json(202);
@@ -277,8 +278,9 @@ fn item05_compact_interrupted_by_kill_9_ends_faulted() {
     let s = Server::start_in(&dir, &["--op-step-ms", "1000"]);
     small_db(&s, "C", 2);
     s.post("/admin/compact?database=C", "").assert_json(202);
-    s.get("/docs/Raven/Database/Compact/Status/C")
-        .assert_json(200);
+    s.wait_json("/docs/Raven/Database/Compact/Status/C", |v| {
+        v["State"] == "Running"
+    });
     let dir = kill_keep(s);
     let s = Server::start_in(&dir, &[]);
     let st = s

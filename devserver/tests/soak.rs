@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const PHASE: Duration = Duration::from_millis(2500);
+const PHASE: Duration = Duration::from_millis(2000);
 const DEMO_DBS: [&str; 3] = ["Northwind", "Payroll", "Orders2019"];
 
 #[derive(Default)]
@@ -163,7 +163,7 @@ fn backer(sh: Arc<Shared>, k: usize) {
             None => sh.wait_up(),
         }
         // Paced: every folder is restored and checked at the end.
-        std::thread::sleep(Duration::from_millis(150));
+        std::thread::sleep(Duration::from_millis(300));
     }
 }
 
