@@ -19,7 +19,15 @@ use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const PHASE: Duration = Duration::from_millis(2000);
+/// A phase lasts at least this long, and until every client made progress.
+const PHASE: Duration = Duration::from_millis(1500);
+/// What every phase must see happen (counted since the phase began).
+const PROGRESS: [(&str, u64); 4] = [
+    ("writes acknowledged", 20),
+    ("backups succeeded", 2),
+    ("re-creations by restore", 1),
+    ("hostile requests refused", 2),
+];
 const DEMO_DBS: [&str; 3] = ["Northwind", "Payroll", "Orders2019"];
 
 #[derive(Default)]
@@ -521,16 +529,36 @@ fn soak_parallel_clients_two_kill_9_restarts_then_four_invariants() {
         clients.push(std::thread::spawn(move || hostile(sh)));
     }
 
-    // Two kill -9 and restarts in the middle of it all.
+    // Two kill -9 and restarts in the middle of it all. A phase ends when
+    // it lasted PHASE and every client made progress (a condition, not a
+    // time: a busy disk slows everything down).
+    let phase = |sh: &Shared| {
+        let start = Instant::now();
+        let before = sh.counts.lock().unwrap().clone();
+        let progressed = || {
+            let now = sh.counts.lock().unwrap();
+            PROGRESS.iter().all(|(what, n)| {
+                now.get(what).copied().unwrap_or(0) >= before.get(what).copied().unwrap_or(0) + n
+            })
+        };
+        while start.elapsed() < PHASE || !progressed() {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "no progress: {:?}",
+                sh.counts.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
     let mut s = s;
     for _ in 0..2 {
-        std::thread::sleep(PHASE);
+        phase(&sh);
         let dir = kill_keep(s);
         sh.count("kill -9 and restart");
         s = Server::start_in(&dir, &args);
         sh.port.store(s.port, Ordering::SeqCst);
     }
-    std::thread::sleep(PHASE);
+    phase(&sh);
     sh.stop.store(true, Ordering::SeqCst);
     for c in clients {
         c.join().unwrap();
