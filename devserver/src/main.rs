@@ -2,6 +2,7 @@
 //! set when asked, and serves.
 
 use devserver::{app::App, config::Config, config::HELP, demo, server};
+use std::io::Write;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,7 +34,17 @@ fn main() {
         if app.cfg.demo {
             demo::seed(&app, false)?;
         }
-        server::run(app).await
+        let (listener, addr) = server::bind(&app).await?;
+        // The one line callers wait for (scripts/*.sh, the tests).
+        let mut out = std::io::stdout();
+        writeln!(
+            out,
+            "devserver listening on http://{}:{}",
+            addr.ip(),
+            addr.port()
+        )?;
+        out.flush()?;
+        server::run(app, listener).await
     });
     if let Err(e) = result {
         eprintln!("devserver: {e}");

@@ -24,27 +24,23 @@ use response::{finish, Dropped, ReplyBody};
 use routing::route;
 use serde_json::{json, Value};
 use std::io::Write;
+use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 
-/// Binds, prints the `devserver listening on ...` line and serves forever.
-pub async fn run(app: App) -> std::io::Result<()> {
-    let app = Arc::new(app);
+/// Binds the configured address (port 0 = a free one) and remembers it.
+pub async fn bind(app: &App) -> std::io::Result<(TcpListener, SocketAddr)> {
     let listener = TcpListener::bind((app.cfg.bind.as_str(), app.cfg.port)).await?;
     let addr = listener.local_addr()?;
     let _ = app.bound.set(addr);
-    {
-        let mut out = std::io::stdout();
-        writeln!(
-            out,
-            "devserver listening on http://{}:{}",
-            addr.ip(),
-            addr.port()
-        )?;
-        out.flush()?;
-    }
+    Ok((listener, addr))
+}
+
+/// Serves forever.
+pub async fn run(app: App, listener: TcpListener) -> std::io::Result<()> {
+    let app = Arc::new(app);
     // Every connection holds a slot; one beyond the cap is closed at once,
     // so idle or slow clients cannot use up the file descriptors.
     let slots = Arc::new(tokio::sync::Semaphore::new(app.cfg.max_connections));
