@@ -26,13 +26,7 @@ fn locked(extra: &[&str]) -> Server {
     Server::start(&args)
 }
 
-fn with_token(
-    s: &Server,
-    method: &str,
-    path: &str,
-    body: Option<&str>,
-    bearer: &str,
-) -> Resp {
+fn with_token(s: &Server, method: &str, path: &str, body: Option<&str>, bearer: &str) -> Resp {
     s.req_h(method, path, body, &[("Authorization", bearer)])
 }
 
