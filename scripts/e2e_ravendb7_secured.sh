@@ -55,7 +55,8 @@ CERTS="$WORK/raven/certs"
 USER_NAME=admin
 PASSWORD=$(openssl rand -hex 16)
 umask 077
-printf '%s:%s\n' "$USER_NAME" "$(openssl passwd -6 "$PASSWORD")" >"$WORK/nginx/htpasswd"
+# (-stdin: the password never appears on a command line.)
+printf '%s:%s\n' "$USER_NAME" "$(printf '%s' "$PASSWORD" | openssl passwd -6 -stdin)" >"$WORK/nginx/htpasswd"
 umask 022
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
