@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Starts (or stops) a genuine modern RavenDB server installed by setup.sh
 # (7.1.5 by default; RAVEN7_VERSION=6.2 or 5.4 for the others) on loopback,
-# following /work/shared/notes/real-ravendb-modern.md: unsecured over HTTP,
-# or with RAVEN7_SECURED=1 (what start-secured.sh sets) secured over HTTPS
-# with certificates made fresh for this run (docs/deploy-ravendb7.md, "A
-# secured server").
+# following docs/protocol/ravendb-4x.md#scope: unsecured over HTTP, or with
+# RAVEN7_SECURED=1 (what start-secured.sh sets) secured over HTTPS with
+# certificates made fresh for this run (docs/deploy-ravendb7.md, "A secured
+# server").
 #
 #   scripts/ravendb7/start.sh PORT DATADIR [server args...]  # fresh DATADIR, background, waits until ready
 #   scripts/ravendb7/start.sh stop DATADIR                   # SIGTERM the server's process group, then SIGKILL
