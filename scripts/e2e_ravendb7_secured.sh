@@ -17,7 +17,9 @@
 # directly, https), E2E7S_CA (the throwaway CA; node trusts it through
 # NODE_EXTRA_CA_CERTS for this run), E2E7S_BACKUP_ROOT, E2E7S_NGINX_CONF
 # (and what readme.mjs filled in: E2E7S_NGINX_DIR, E2E7S_WWW_DIR,
-# E2E7S_CERTS, E2E7S_HTPASSWD), E2E7S_NGINX_ACCESS_LOG,
+# E2E7S_CERTS, E2E7S_HTPASSWD), E2E7S_NGINX_ACCESS_LOG, E2E7S_STRANGER_URL
+# (a second nginx with the same example and password, presenting a client
+# certificate RavenDB does not know) and E2E7S_STRANGER_THUMBPRINT,
 # E2E7S_RAVEN_SETTINGS, E2E7S_SERVER_LOG, E2E7S_SCREENSHOTS.
 # Prints node's "# pass N / # fail N"; exits with node's status. Stops
 # RavenDB, nginx and the test runner (and its browser) on every exit, Ctrl+C
@@ -39,7 +41,10 @@ procs_cleanup_hook() { bash scripts/ravendb7/start.sh stop "$WORK/raven" >/dev/n
 procs_trap
 
 rm -rf "$WORK"
-mkdir -p "$WORK/nginx/logs" "$WORK/www/$SUB" "$WORK/backups" "$WORK/screenshots"
+mkdir -p "$WORK/nginx" "$WORK/www/$SUB" "$WORK/backups" "$WORK/screenshots"
+for tool in openssl /usr/sbin/nginx; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing: run scripts/setup.sh (Debian packages openssl, nginx-light)"; exit 1; }
+done
 [ -f dist/index.html ] || { echo "dist/ is missing: run trunk build --release first"; exit 1; }
 cp -r dist/. "$WORK/www/$SUB/"
 [ -d tools/node_modules/playwright-core ] || npm ci --prefix tools --no-audit --no-fund --loglevel=error || exit 1
@@ -60,21 +65,38 @@ printf '%s:%s\n' "$USER_NAME" "$(printf '%s' "$PASSWORD" | openssl passwd -6 -st
 umask 022
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-NGINX_PORT=$(free_port)
-node tools/e2e-ravendb7-secured/readme.mjs nginx-conf "$WORK/nginx/nginx.conf" --port "$NGINX_PORT" \
-  --dir "$WORK/nginx" --www "$WORK/www" --raven "$RAVEN_URL" --certs "$CERTS" \
-  --htpasswd "$WORK/nginx/htpasswd" || exit 1
-/usr/sbin/nginx -t -q -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" || exit 1
-# In the foreground of its own process group, which this shell stops.
-procs_spawn /usr/sbin/nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;'
-ready=
-for _ in $(seq 1 50); do
-  # 401 without the password: nginx is up.
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NGINX_PORT/$SUB/")" = 401 ] && { ready=1; break; }
-  kill -0 "$SPAWNED_PID" 2>/dev/null || break
-  sleep 0.1
-done
-[ -n "$ready" ] || { echo "nginx did not start:"; cat "$WORK/nginx/logs/error.log"; exit 1; }
+# start_proxy NAME CERTS: nginx running the README's example (port, paths
+# and upstream filled in) in $WORK/NAME, presenting CERTS/client.crt to
+# RavenDB; sets PROXY_PORT once it answers (401: it asks for the password).
+start_proxy() {
+  local name=$1 certs=$2 dir="$WORK/$1" i
+  mkdir -p "$dir/logs"
+  PROXY_PORT=$(free_port)
+  node tools/e2e-ravendb7-secured/readme.mjs nginx-conf "$dir/nginx.conf" --port "$PROXY_PORT" \
+    --dir "$dir" --www "$WORK/www" --raven "$RAVEN_URL" --certs "$certs" \
+    --htpasswd "$WORK/nginx/htpasswd" || return 1
+  /usr/sbin/nginx -t -q -p "$dir" -c "$dir/nginx.conf" || return 1
+  # In the foreground of its own process group, which this shell stops.
+  procs_spawn /usr/sbin/nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;'
+  for i in $(seq 1 50); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PROXY_PORT/$SUB/")" = 401 ] && return 0
+    kill -0 "$SPAWNED_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "nginx ($name) did not start:"
+  cat "$dir/logs/error.log"
+  return 1
+}
+start_proxy nginx "$CERTS" || exit 1
+NGINX_PORT=$PROXY_PORT
+# The same example misconfigured: nginx presents a client certificate
+# RavenDB was never told about (certs.sh's stranger.crt, same CA).
+mkdir -p "$WORK/stranger-certs"
+cp "$CERTS/ca.crt" "$WORK/stranger-certs/ca.crt"
+cp "$CERTS/stranger.crt" "$WORK/stranger-certs/client.crt"
+cp "$CERTS/stranger.key" "$WORK/stranger-certs/client.key"
+start_proxy stranger-proxy "$WORK/stranger-certs" || exit 1
+STRANGER_PORT=$PROXY_PORT
 
 # node trusts the throwaway CA for this run (its direct HTTPS checks).
 cat "$SYSTEM_CAS" "$CERTS/ca.crt" >"$WORK/ca-bundle.pem"
@@ -92,6 +114,9 @@ export E2E7S_WWW_DIR="$WORK/www"
 export E2E7S_CERTS="$CERTS"
 export E2E7S_HTPASSWD="$WORK/nginx/htpasswd"
 export E2E7S_NGINX_ACCESS_LOG="$WORK/nginx/logs/access.log"
+export E2E7S_STRANGER_URL="http://127.0.0.1:$STRANGER_PORT"
+E2E7S_STRANGER_THUMBPRINT=$(openssl x509 -in "$CERTS/stranger.crt" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
+export E2E7S_STRANGER_THUMBPRINT
 export E2E7S_RAVEN_SETTINGS="$WORK/raven/settings.json"
 export E2E7S_SERVER_LOG="$WORK/raven/server.log"
 export E2E7S_SCREENSHOTS="$WORK/screenshots"

@@ -16,6 +16,9 @@
 #                               for the proxy (nginx proxy_ssl_certificate) and curl
 #   client.thumbprint           its SHA-1 thumbprint, upper-case hex without colons:
 #                               the value of Security.WellKnownCertificates.Admin
+#   stranger.crt, stranger.key  another client certificate (clientAuth) from the same CA,
+#                               never made known to RavenDB: what a misconfigured proxy
+#                               would present (the suite checks RavenDB refuses it)
 # Prints the thumbprint and the time it took.
 set -euo pipefail
 
@@ -52,6 +55,9 @@ keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth,clientAuth
 subjectAltName=IP:127.0.0.1,DNS:localhost"
 sign client "raven-backup-studio-proxy" "basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=clientAuth"
+sign stranger "raven-backup-studio-stranger" "basicConstraints=critical,CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth"
 

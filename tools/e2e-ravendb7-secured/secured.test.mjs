@@ -2,13 +2,16 @@
 // scripts/e2e_ravendb7_secured.sh): RavenDB admits only the client
 // certificate nginx presents upstream; nginx admits only the admin's
 // password (basic auth). Checked with fetch and the headers a browser
-// sends, and from the dashboard's own page in headless chromium, which
-// holds a password and never a certificate. nginx runs the README's
-// secured example, which the first test checks.
+// sends, and from the dashboard's own page in a headless browser (the
+// shared driver, tools/e2e/driver: E2E_BROWSER=chromium by default, or
+// firefox), which holds a password and never a certificate. nginx runs the
+// README's secured example, which the first test checks. A second nginx
+// runs the same example presenting a certificate RavenDB does not know: its
+// refusal is checked word for word, and on the dashboard's screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../e2e/driver/index.mjs';
 import { nginxConf, readmeSecuredSettings } from './readme.mjs';
 
 const env = (k) => process.env[k];
@@ -17,7 +20,10 @@ const API = env('E2E7S_API_URL');
 const RAVEN = env('E2E7S_RAVEN_URL');
 const USER = env('E2E7S_USER');
 const PASSWORD = env('E2E7S_PASSWORD');
-assert.ok(BASE && API && RAVEN && USER && PASSWORD, 'run through scripts/e2e_ravendb7_secured.sh');
+const STRANGER = env('E2E7S_STRANGER_URL');
+const STRANGER_THUMBPRINT = env('E2E7S_STRANGER_THUMBPRINT');
+assert.ok(BASE && API && RAVEN && USER && PASSWORD && STRANGER && STRANGER_THUMBPRINT,
+  'run through scripts/e2e_ravendb7_secured.sh');
 
 const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const ADMIN = basic(USER, PASSWORD);
@@ -27,20 +33,26 @@ const REALM = 'Basic realm="Raven Backup Studio"';
 const NO_CERT = 'This server requires client certificate for authentication, but none was provided by the client. '
   + 'Did you forget to install the certificate?\nYour certificate store may be cached by the browser. '
   + 'Create a new private browsing tab, which will not cache any certificates. (Ctrl+Shift+N in Chrome, Ctrl+Shift+P in Firefox)';
+// ... and for a certificate it does not know (recorded from this server).
+const UNKNOWN_CERT = `The supplied client certificate 'CN=raven-backup-studio-stranger(Thumbprint: ${STRANGER_THUMBPRINT})' `
+  + 'is unknown to the server. In order to register your certificate please contact your system administrator.\n'
+  + 'Your certificate store may be cached by the browser. Create a new private browsing tab, which will not cache any certificates. '
+  + '(Ctrl+Shift+N in Chrome, Ctrl+Shift+P in Firefox)';
+const NOT_ADMIN = ' Operator/ClusterAdmin access is required but not given to this certificate.';
 
 /** A request through nginx with a browser's same-origin headers. */
-async function viaProxy(method, path, { body, auth = ADMIN, origin = API } = {}) {
+async function viaProxy(method, path, { body, auth = ADMIN, origin = API, proxy = API } = {}) {
   const headers = {
     Referer: BASE,
-    'Sec-Fetch-Site': origin === API ? 'same-origin' : 'cross-site',
+    'Sec-Fetch-Site': origin === proxy ? 'same-origin' : 'cross-site',
     'Sec-Fetch-Mode': 'cors',
     'Sec-Fetch-Dest': 'empty',
   };
   // A browser sends Origin on every same-origin request but a GET.
-  if (method !== 'GET' || origin !== API) headers.Origin = origin;
+  if (method !== 'GET' || origin !== proxy) headers.Origin = origin;
   if (auth) headers.Authorization = auth;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(API + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(proxy + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
 }
@@ -59,13 +71,13 @@ async function until(what, probe, ms = 60000) {
 
 const databaseNames = async () => (await viaProxy('GET', '/databases')).json().Databases.map((d) => d.Name);
 
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const VIEWPORT = { width: 1280, height: 800 };
 let browser;
-before(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
-});
+before(async () => { browser = await launchBrowser({ timeoutMs: 30000 }); });
 after(async () => { await browser?.close(); });
+
+/** Loads `url`; the error's text when the load itself failed, else null. */
+const load = (page, url) => page.goto(url).then(() => null, (e) => e.message);
 
 test("nginx runs the README's secured example, and RavenDB the README's settings", () => {
   const conf = readFileSync(env('E2E7S_NGINX_CONF'), 'utf8');
@@ -178,6 +190,24 @@ test('through nginx, a foreign Origin is still refused by RavenDB (the CSRF chec
   assert.ok(r.headers.get('content-type')?.startsWith('application/json'), 'RavenDB answered, not nginx');
 });
 
+test('through a proxy presenting a certificate RavenDB does not know: its own 403, word for word, nothing done', async () => {
+  const version = await viaProxy('GET', '/build/version', { proxy: STRANGER });
+  assert.equal(version.status, 403, version.text);
+  assert.deepEqual(version.json(), { Type: 'InvalidAuth', Message: UNKNOWN_CERT });
+  const put = await viaProxy('PUT', '/admin/databases?name=Stranger&replicationFactor=1',
+    { proxy: STRANGER, body: { DatabaseName: 'Stranger', Settings: {}, Disabled: false } });
+  assert.equal(put.status, 403, put.text);
+  assert.deepEqual(put.json(), { Type: 'InvalidAuth', Message: UNKNOWN_CERT + NOT_ADMIN });
+  const backup = await viaProxy('POST', '/databases/Secured/admin/backup',
+    { proxy: STRANGER, body: { BackupType: 'Backup', LocalSettings: { FolderPath: env('E2E7S_BACKUP_ROOT') } } });
+  assert.equal(backup.status, 403, backup.text);
+  assert.equal(backup.json().Type, 'InvalidAuth');
+  assert.ok(!(await databaseNames()).includes('Stranger'), 'no database was created');
+  // The password is still nginx's business: without it, nginx's 401.
+  const noPassword = await viaProxy('GET', '/build/version', { proxy: STRANGER, auth: null });
+  assert.equal(noPassword.status, 401);
+});
+
 test('the dashboard is served behind the password with the strict CSP', async () => {
   const r = await fetch(BASE, { headers: { Authorization: ADMIN } });
   assert.equal(r.status, 200);
@@ -190,33 +220,31 @@ test('the dashboard is served behind the password with the strict CSP', async ()
 
 test('in a browser with only the password, the dashboard connects to the secured RavenDB 7.1 and its page can write', async () => {
   // Without the password, or with a wrong one, the page is not served (a
-  // headed browser would ask for the password).
-  for (const [httpCredentials, expected] of [
-    [undefined, /ERR_INVALID_AUTH_CREDENTIALS/], // headless chromium with nobody to ask: the load fails
-    [{ username: USER, password: `${PASSWORD}x` }, /^HTTP 401 .*401 Authorization Required/], // tried, refused: nginx's page
-  ]) {
-    const denied = await browser.newContext({ httpCredentials });
+  // headed browser would ask for the password): the load fails, or shows
+  // nginx's 401 page, never the dashboard.
+  for (const httpCredentials of [undefined, { username: USER, password: `${PASSWORD}x` }]) {
+    const page = await browser.newPage({ viewport: VIEWPORT, httpCredentials });
     try {
-      const page = await denied.newPage();
-      const outcome = await page.goto(BASE).then(async (r) => `HTTP ${r.status()} ${await page.title()}`, (e) => e.message);
-      assert.match(outcome, expected);
+      const failed = await load(page, BASE);
+      const what = failed ?? await page.evaluate(() => `${document.title} | ${document.body?.innerText ?? ''}`);
+      assert.match(what, /ERR_INVALID_AUTH_CREDENTIALS|401 Authorization Required/,
+        `${httpCredentials ? 'a wrong' : 'no'} password: ${what}`);
+      assert.equal(await page.getByRole('status').count(), 0, 'no dashboard');
     } finally {
-      await denied.close();
+      await page.close();
     }
   }
 
-  const context = await browser.newContext({ httpCredentials: { username: USER, password: PASSWORD } });
+  const logStart = readFileSync(env('E2E7S_NGINX_ACCESS_LOG'), 'utf8').split('\n').filter(Boolean).length;
+  const page = await browser.newPage({ viewport: VIEWPORT, httpCredentials: { username: USER, password: PASSWORD } });
   try {
-    const page = await context.newPage();
-    const refused = [];
-    page.on('response', (r) => { if (r.status() === 403) refused.push(`${r.request().method()} ${r.url()}`); });
     await page.goto(`${BASE}#/backup`);
     const status = page.getByRole('status').filter({ hasText: /Connected/ });
     await status.waitFor({ timeout: 30000 });
     const header = (await status.textContent()).trim();
-    if (env('E2E7S_SCREENSHOTS')) await page.screenshot({ path: `${env('E2E7S_SCREENSHOTS')}/connected.png`, fullPage: true });
+    if (env('E2E7S_SCREENSHOTS')) await page.screenshot(`${env('E2E7S_SCREENSHOTS')}/connected.png`);
     assert.match(header, /Connected: RavenDB 7\.1/, `the header names the server: "${header}"`);
-    // A same-origin PUT from the page (chromium sends its Origin and the password).
+    // A same-origin PUT from the page (the browser sends its Origin and the password).
     const put = await page.evaluate(async () => {
       const r = await fetch('/admin/databases?name=FromThePage&replicationFactor=1', {
         method: 'PUT',
@@ -227,11 +255,33 @@ test('in a browser with only the password, the dashboard connects to the secured
     });
     assert.equal(put, 201);
     assert.ok((await databaseNames()).includes('FromThePage'));
-    assert.deepEqual(refused, [], 'no request of the page was refused');
     // The password lives in the browser's auth cache only: not in storage or the URL.
     const places = await page.evaluate(() => [location.href, JSON.stringify(localStorage), JSON.stringify(sessionStorage)]);
     for (const p of places) assert.ok(!p.includes(PASSWORD), 'the password is not in storage or the URL');
   } finally {
-    await context.close();
+    await page.close();
+  }
+  // nginx refused none of the page's requests (its log since the page opened).
+  const logged = readFileSync(env('E2E7S_NGINX_ACCESS_LOG'), 'utf8').split('\n').slice(logStart).filter(Boolean);
+  assert.ok(logged.some((l) => l.includes('GET /build/version')), 'the page asked RavenDB through nginx');
+  assert.deepEqual(logged.filter((l) => /" (401|403) /.test(l)), [], 'no request of the page was refused');
+});
+
+test('through the proxy with the unknown certificate, the dashboard says in plain words that RavenDB refused the certificate, and shows its words', async () => {
+  const page = await browser.newPage({ viewport: VIEWPORT, httpCredentials: { username: USER, password: PASSWORD } });
+  try {
+    await page.goto(`${STRANGER}${new URL(BASE).pathname}#/backup`);
+    const status = page.getByRole('status').filter({ hasText: /Client certificate refused/ });
+    await status.waitFor({ timeout: 30000 });
+    await page.getByRole('button', { name: 'Server settings' }).click();
+    const panel = page.getByRole('region', { name: 'Server', exact: true });
+    await panel.getByText('The server did not accept the client certificate', { exact: false }).waitFor();
+    const text = await panel.textContent();
+    if (env('E2E7S_SCREENSHOTS')) await page.screenshot(`${env('E2E7S_SCREENSHOTS')}/certificate-refused.png`);
+    assert.ok(text.includes(UNKNOWN_CERT.split('\n')[0]), `RavenDB's own words are on screen: ${text}`);
+    assert.match(text, /proxy_ssl_certificate|Security\.WellKnownCertificates\.Admin/, 'what to do next');
+    assert.doesNotMatch(text, /administrator rights|AnonymousAccess|lost/i, 'not a 3.x admin hint');
+  } finally {
+    await page.close();
   }
 });
