@@ -88,6 +88,15 @@ pub fn next_step(error: &ApiError) -> &'static str {
     }
 }
 
+/// An error in one line (a field's hint): a certificate or proxy refusal
+/// named as such, anything else in its own message.
+pub fn in_one_line(error: &ApiError) -> String {
+    match refusal(error) {
+        Some(Refusal::NotAdmin) | None => error.user_message(),
+        Some(_) => headline(error),
+    }
+}
+
 /// What happened, in our words. When the server gave words of its own they
 /// are shown once, on their own line, so the headline leaves them out.
 pub fn headline(error: &ApiError) -> String {
@@ -278,6 +287,7 @@ mod tests {
         assert_eq!(refusal(&e), Some(Refusal::NotAdmin));
         assert_eq!(headline(&e), e.user_message());
         assert_eq!(next_step(&e), e.next_step());
+        assert_eq!(in_one_line(&e), e.user_message());
         let bare_401 = classify_http(401, None, "", "u");
         assert_eq!(refusal(&bare_401), Some(Refusal::NotAdmin));
         let other = ApiError::Aborted;
