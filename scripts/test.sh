@@ -181,6 +181,9 @@ smoke_ravendb() {
 }
 for v in ${RAVEN_SMOKE_VERSIONS:-7.1 6.2 5.4}; do smoke_ravendb "$v"; done
 node_suite e2e-ravendb7 scripts/e2e_ravendb7.sh
+# A secured 7.1 (HTTPS, client certificates made fresh per run) behind nginx
+# with basic auth and the upstream client certificate (README, Deploy).
+node_suite e2e-ravendb7-secured scripts/e2e_ravendb7_secured.sh
 
 # Issue 19: nothing this run started may outlive it. Counted as one failed
 # test when a step left a process behind or one is still running.

@@ -7,6 +7,7 @@ use crate::{
     api::{client::ServerInfo, ApiError},
     components::error_view::ErrorView,
     config::{normalize_server_url, ServerUrlSource},
+    present::error,
     state::connection::{Connection, DeployConfigState, ServerStatus},
 };
 use leptos::prelude::*;
@@ -20,7 +21,9 @@ fn short_status(status: &Option<Option<Result<ServerInfo, ApiError>>>) -> (Strin
                 ApiError::Unreachable { .. } => "Server unreachable",
                 ApiError::CorsRefused { .. } => "Blocked by CORS",
                 ApiError::Timeout { .. } => "Server too slow to answer",
-                ApiError::NotAdmin { .. } => "Not allowed by the server",
+                ApiError::NotAdmin { .. } => {
+                    error::refusal(e).map_or("Not allowed by the server", error::refusal_label)
+                }
                 ApiError::NotRavenDb { .. }
                 | ApiError::MalformedBody { .. }
                 | ApiError::NotFound { .. } => "Not a RavenDB server",
