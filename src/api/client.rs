@@ -12,7 +12,7 @@ use super::{
         UserInfo,
     },
 };
-use crate::route::percent_encode;
+use crate::url::percent_encode;
 use gloo_net::http::Method;
 use serde_json::Value;
 

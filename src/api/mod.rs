@@ -4,7 +4,6 @@
 pub mod error;
 mod lenient;
 pub mod poll;
-pub mod remembered;
 pub mod version;
 pub mod wire3x;
 pub mod wire4x;

@@ -154,7 +154,7 @@ fn StructuredEditor(
                             let on = ev.target().checked();
                             edit(&|d| d.disabled = on);
                         }/>
-                    "Disabled (a restored database starts disabled)"
+                    "Start a database restored from this backup disabled"
                 </label>
             </div>
             <KeyValueTable parsed edit table=Table::Settings/>

@@ -4,7 +4,7 @@
 
 use super::{json_of, parse_json_at, JsonError, PlannedRequest, Problem};
 use crate::api::wire3x::{DatabaseBackupRequest, DatabaseDocument, FilesystemBackupRequest};
-use crate::route::percent_encode;
+use crate::url::percent_encode;
 use serde_json::Value;
 
 /// What is backed up.

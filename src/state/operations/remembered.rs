@@ -2,7 +2,7 @@
 //! tab can re-attach and finish the story. Only ids and names are kept —
 //! never a request body, a document or a secret.
 
-use super::poll::Watched;
+use crate::api::poll::Watched;
 use serde::{Deserialize, Serialize};
 
 /// Most operations remembered; older ones are forgotten.
