@@ -21,7 +21,8 @@ procs_run cargo bench --bench bench --quiet
 echo
 procs_run trunk build --release >/dev/null 2>&1
 node tools/bench/sizes.mjs
-node tools/bench/size-budget.mjs
+# The budget is make test's check; here it is a figure, so the page is measured anyway.
+node tools/bench/size-budget.mjs || true
 echo
 echo "The page, first load (headless chromium, cache off; tools/bench/page.mjs):"
 procs_run node tools/bench/page.mjs
