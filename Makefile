@@ -13,6 +13,7 @@ test:
 setup:
 	bash scripts/setup.sh
 
-# Host benchmarks of the hot paths and the size of the release build.
+# Host benchmarks of the hot paths, the size of the release build, and the
+# page side by side with RavenDB's own Studio (tools/bench/page.mjs).
 bench:
 	bash scripts/bench.sh

@@ -87,7 +87,11 @@ NGINX_PORT=$(free_port)
 # connect-src also names the second devserver, as a deployment using the CORS
 # alternative must (README, Deploy); without it the CSP, not CORS, would block.
 CSP="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' $DIRECT_URL; frame-ancestors 'none'"
+# brotli_static: Debian's libnginx-mod-http-brotli-static (scripts/setup.sh);
+# without it, every browser gets the .gz copies (and hosting.test.mjs fails).
+BROTLI_MODULE=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
 cat > "$WORK/nginx/nginx.conf" <<CONF
+$( [ -f "$BROTLI_MODULE" ] && echo "load_module $BROTLI_MODULE;" )
 worker_processes 1;
 pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/logs/error.log;
@@ -100,6 +104,10 @@ http {
   types { text/html html; text/css css; text/javascript js; application/wasm wasm; application/json json; image/svg+xml svg; }
   gzip on;
   gzip_types text/css text/javascript application/wasm application/json image/svg+xml;
+  # As the README's example: the build's precompressed copies (.br, .gz).
+  $( [ -f "$BROTLI_MODULE" ] && echo "brotli_static on;" )
+  gzip_static on;
+  gzip_vary on;
   # As the README's example: hashed assets cached for a year, the rest
   # revalidated; one location with every header (a nested location with an
   # add_header of its own would drop the outer ones).

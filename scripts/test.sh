@@ -136,6 +136,8 @@ if procs_run bash -c 'set -o pipefail; trunk build --release 2>&1 | tail -3'; th
 else
   failed=$((failed + 1)); failures+=("trunk build --release")
 fi
+# The first load's brotli size against tools/bench/size-budget.txt (a byte count, not a timing).
+check "size budget" node tools/bench/size-budget.mjs
 
 # Adds node's "# pass N" / "# fail N" from a node:test log.
 count_node() {

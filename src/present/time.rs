@@ -73,7 +73,10 @@ pub fn ago(then_ms: f64, now_ms: f64) -> Option<String> {
 pub fn format_duration(ms: f64) -> String {
     let secs = (ms.max(0.0) / 1000.0).floor() as u64;
     if secs < 60 {
-        format!("{:.1} s", ms.max(0.0) / 1000.0)
+        // Tenths by integer arithmetic: `{:.1}` on an f64 would pull the
+        // float formatter into the wasm.
+        let tenths = (ms.max(0.0) / 100.0).round() as u64;
+        format!("{}.{} s", tenths / 10, tenths % 10)
     } else if secs < 3600 {
         format!("{} min {:02} s", secs / 60, secs % 60)
     } else {

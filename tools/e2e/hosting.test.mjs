@@ -2,12 +2,16 @@
 // from README.md, only its paths, port and upstream substituted) serves dist/
 // from a sub-path; every kind of file gets the strict CSP (no inline script
 // or style, no framing), X-Frame-Options, nosniff, its type, its caching and
-// compression. The suite's own nginx (scripts/e2e.sh) is checked the same way.
+// compression: the build's brotli and gzip -9 copies are sent as they are
+// (brotli_static, gzip_static) and decode to the very files of dist/. The
+// suite's own nginx (scripts/e2e.sh) is checked the same way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, rmSync, cpSync, copyFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { request } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { setup, open, browser, until, BASE, DIRECT, WWW_DIR } from './lib.mjs';
 
@@ -16,6 +20,8 @@ setup();
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SUB = 'ops/raven/backup/';
 const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
+// Debian's libnginx-mod-http-brotli-static (scripts/setup.sh installs it).
+const BROTLI_MODULE = '/usr/lib/nginx/modules/ngx_http_brotli_static_module.so';
 
 /** The README's nginx example (the block that serves the sub-path). */
 function readmeExample() {
@@ -54,7 +60,10 @@ before(async () => {
   example = substitute(example, 'root /srv/www;', `root ${dir}/www;`);
   example = substitute(example, 'proxy_pass http://127.0.0.1:8080;', `proxy_pass ${DIRECT};`);
   const user = process.getuid?.() === 0 ? 'user root;' : '';
-  writeFileSync(`${dir}/nginx.conf`, `worker_processes 1;
+  // As Debian's /etc/nginx/nginx.conf loads an installed module (modules-enabled/).
+  const modules = existsSync(BROTLI_MODULE) ? `load_module ${BROTLI_MODULE};` : '';
+  writeFileSync(`${dir}/nginx.conf`, `${modules}
+worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/logs/error.log;
 ${user}
@@ -94,16 +103,72 @@ async function assetsOf(base) {
   };
   const js = find('the app', /^raven-backup-studio-[0-9a-f]+\.js$/);
   const hashed = 'public, max-age=31536000, immutable';
+  // file: the file of dist/ behind the URL; precompressed: dist/ has its .br and .gz.
+  const asset = (name, file, more) => ({ name, url: base + file, file, precompressed: true, ...more });
   return [
-    { name: 'the sub-path', url: base, type: 'text/html', cache: 'no-cache' },
-    { name: 'index.html', url: `${base}index.html`, type: 'text/html', cache: 'no-cache' },
-    { name: 'config.json', url: `${base}config.json`, type: 'application/json', cache: 'no-cache' },
-    { name: 'the loader', url: base + find('the loader', /^init-[0-9a-f]+\.js$/), type: 'text/javascript', cache: hashed },
-    { name: 'the app', url: base + js, type: 'text/javascript', cache: hashed },
-    { name: 'the wasm', url: base + js.replace(/\.js$/, '_bg.wasm'), type: 'application/wasm', cache: hashed, gzip: true },
-    { name: 'the stylesheet', url: base + find('the stylesheet', /\.css$/), type: 'text/css', cache: hashed },
-    { name: 'the icon', url: base + find('the icon', /\.(svg|ico)$/), type: /^image\//, cache: hashed },
+    { ...asset('the sub-path', 'index.html', { type: 'text/html', cache: 'no-cache' }), url: base },
+    asset('index.html', 'index.html', { type: 'text/html', cache: 'no-cache' }),
+    asset('config.json', 'config.json', { type: 'application/json', cache: 'no-cache', precompressed: false }),
+    asset('the loader', find('the loader', /^init-[0-9a-f]+\.js$/), { type: 'text/javascript', cache: hashed }),
+    asset('the app', js, { type: 'text/javascript', cache: hashed }),
+    asset('the wasm', js.replace(/\.js$/, '_bg.wasm'), { type: 'application/wasm', cache: hashed, gzip: true }),
+    asset('the stylesheet', find('the stylesheet', /\.css$/), { type: 'text/css', cache: hashed }),
+    asset('the icon', find('the icon', /\.(svg|ico)$/), { type: /^image\//, cache: hashed }),
   ];
+}
+
+/** One GET with the given Accept-Encoding; the body as sent (not decoded). */
+function getRaw(url, acceptEncoding) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { 'Accept-Encoding': acceptEncoding } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * Each file is sent as the build's brotli copy to a browser that accepts br,
+ * as its gzip -9 copy to one that accepts only gzip, and as it is otherwise;
+ * each decodes to the very bytes of dist/. config.json has no copy (it is
+ * edited after deploying): it is compressed on the fly, never from a stale copy.
+ */
+async function checkEncodings(base) {
+  assert.ok(existsSync(BROTLI_MODULE),
+    `nginx's brotli_static module is installed (${BROTLI_MODULE}: apt install libnginx-mod-http-brotli-static, scripts/setup.sh)`);
+  for (const a of await assetsOf(base)) {
+    const original = readFileSync(`${ROOT}dist/${a.file}`);
+    const precompressed = existsSync(`${ROOT}dist/${a.file}.br`) && existsSync(`${ROOT}dist/${a.file}.gz`);
+    assert.equal(precompressed, a.precompressed, `${a.name}: dist/ has a .br and a .gz copy of ${a.file}: ${precompressed}`);
+    for (const [accept, encoding, decode] of [
+      ['br, gzip', 'br', brotliDecompressSync],
+      ['br', 'br', brotliDecompressSync],
+      ['gzip', 'gzip', gunzipSync],
+      ['identity', undefined, (b) => b],
+    ]) {
+      const what = `${a.name} with Accept-Encoding: ${accept}`;
+      const r = await getRaw(a.url, accept);
+      assert.equal(r.status, 200, what);
+      if (!a.precompressed) {
+        // No copy, never brotli; nginx gzips it on the fly (or not, when small).
+        const sent = r.headers['content-encoding'];
+        assert.ok(sent === undefined || (sent === 'gzip' && accept.includes('gzip')), `${what}: Content-Encoding ${sent}`);
+        assert.ok((sent === 'gzip' ? gunzipSync(r.body) : r.body).equals(original), `${what}: the file as it is in dist/`);
+        continue;
+      }
+      assert.equal(r.headers['content-encoding'], encoding, `${what}: Content-Encoding`);
+      if (encoding) assert.match(r.headers.vary ?? '', /Accept-Encoding/i, `${what}: Vary`);
+      if (a.precompressed && encoding) {
+        const copy = readFileSync(`${ROOT}dist/${a.file}.${encoding === 'br' ? 'br' : 'gz'}`);
+        assert.ok(r.body.equals(copy), `${what}: the build's own .${encoding === 'br' ? 'br' : 'gz'} copy is sent (${r.body.length} B, the copy is ${copy.length} B)`);
+      }
+      assert.ok(decode(r.body).equals(original), `${what}: decodes to dist/${a.file} (${original.length} B)`);
+    }
+  }
 }
 
 async function checkHeaders(base, policy) {
@@ -135,10 +200,15 @@ test("the README's nginx example serves every kind of file with the CSP, no fram
   await checkHeaders(README_BASE, POLICY);
 });
 
+test("the README's nginx example sends the build's brotli and gzip -9 copies, which decode to dist/'s files", async () => {
+  await checkEncodings(README_BASE);
+});
+
 test("the suite's own nginx sends the same headers", async () => {
   // Another flow may have replaced or removed config.json: put back dist/'s.
   copyFileSync(`${ROOT}dist/config.json`, `${WWW_DIR}/config.json`);
   await checkHeaders(BASE, POLICY);
+  await checkEncodings(BASE);
 });
 
 test("under the README's example the page connects through its proxy, and no page can frame it", async () => {
