@@ -77,12 +77,13 @@ async fn run(client: Client, mut tracker: Tracker, watch: OperationWatch) {
             tracker.resume(now_ms());
             was_paused = false;
         }
-        let Some(request) = tracker.next_request() else {
+        // One request at a time: the tracker sends the next only after
+        // this answer.
+        let Some(request) = tracker.send_request(now_ms()) else {
             return;
         };
-        // One request at a time: the next is sent only after this answer.
         let result = client.poll(&request).await;
-        tracker.observe(now_ms(), &request, result);
+        tracker.observe(now_ms(), result);
         if watch.snapshot.try_set(tracker.snapshot().clone()).is_some() {
             return; // disposed
         }

@@ -6,18 +6,19 @@
 //!
 //! ```text
 //! let mut t = Tracker::new(target, PollConfig::default(), now());
-//! while t.outcome().is_none() {
-//!     let Some(req) = t.next_request() else { break };
-//!     let result = perform(&req).await;      // one HTTP request
-//!     t.observe(now(), &req, result);
+//! while let Some(req) = t.send_request(now()) {   // remembered as in flight
+//!     let result = perform(&req).await;          // one HTTP request
+//!     t.observe(now(), result);                  // the answer to it
 //!     sleep(t.next_delay_ms()).await;
 //! }
 //! ```
 //!
-//! so there is never more than one request in flight. Pausing and "stop
-//! watching" live in the driver: to pause, stop looping; to resume, call
-//! [`Tracker::resume`] first so the pause does not count as server silence;
-//! to stop watching, drop the tracker (the server-side work goes on).
+//! The tracker remembers the request in flight, so there is never more
+//! than one, and an answer is always read as the answer to that request.
+//! Pausing and "stop watching" live in the driver: to pause, stop looping;
+//! to resume, call [`Tracker::resume`] first so the pause does not count as
+//! server silence; to stop watching, drop the tracker (the server-side work
+//! goes on).
 //!
 //! `now_ms` is wall-clock milliseconds since the Unix epoch (`Date.now()`):
 //! it measures intervals and is also compared with the server's `Started`
@@ -193,11 +194,19 @@ pub enum PollRequest {
     },
 }
 
-/// (Placed here so the enum above stays the 3.x list.)
 impl PollRequest {
-    /// True for the 4.x operation-state request.
-    pub fn is_v4(&self) -> bool {
-        matches!(self, PollRequest::Operation4 { .. })
+    /// What is asked for, in words (for messages).
+    fn name(&self) -> &'static str {
+        match self {
+            PollRequest::OperationStatus { .. } => "the 3.x operation state",
+            PollRequest::BackupStatusDoc { .. } | PollRequest::FsBackupStatus { .. } => {
+                "the backup status document"
+            }
+            PollRequest::RestoreStatusDoc | PollRequest::FsRestoreStatusDoc { .. } => {
+                "the restore status document"
+            }
+            PollRequest::Operation4 { .. } => "the 4.x operation state",
+        }
     }
 }
 
@@ -214,6 +223,27 @@ pub enum PollResponse {
     Operation4(crate::api::wire4x::OperationState),
     /// 404, or `Results` empty / `[null]` (§4.3).
     Missing,
+}
+
+impl PollResponse {
+    /// What was answered, in words (for messages).
+    fn name(&self) -> &'static str {
+        match self {
+            PollResponse::Operation(_) => "a 3.x operation state",
+            PollResponse::Backup(_) => "a backup status document",
+            PollResponse::Restore(_) => "a restore status document",
+            PollResponse::Operation4(_) => "a 4.x operation state",
+            PollResponse::Missing => "nothing",
+        }
+    }
+
+    /// The error of an answer of the wrong kind: read as an unreadable
+    /// answer (retried, bounded by `lost_after_ms`), never trusted.
+    fn wrong_kind(&self, req: &PollRequest) -> ApiError {
+        ApiError::MalformedBody {
+            detail: format!("{} came back for {}", self.name(), req.name()),
+        }
+    }
 }
 
 /// Timing and limits.
@@ -404,6 +434,8 @@ pub struct Tracker {
     delay_ms: u32,
     /// Last observation time (for `resume`).
     last_seen_ms: f64,
+    /// The request sent and not answered yet.
+    in_flight: Option<PollRequest>,
 }
 
 impl Tracker {
@@ -418,6 +450,7 @@ impl Tracker {
         let mut tracker = Tracker {
             delay_ms: config.first_delay_ms,
             last_seen_ms: now_ms,
+            in_flight: None,
             common: Common {
                 snap: Snapshot {
                     phase: Phase::Starting,
@@ -441,15 +474,30 @@ impl Tracker {
         tracker
     }
 
-    /// The request to perform next; `None` once finished.
+    /// The request [`Tracker::send_request`] would send now, without
+    /// sending it; `None` once finished and while a request is in flight.
     pub fn next_request(&self) -> Option<PollRequest> {
-        if self.outcome().is_some() {
+        if self.outcome().is_some() || self.in_flight.is_some() {
             return None;
         }
         match &self.core {
             Core::V3(core) => Some(core.next_request(&self.common)),
             Core::V4(core) => core.next_request(),
         }
+    }
+
+    /// The request to perform now, remembered as in flight until
+    /// [`Tracker::observe`] gets its answer. `None` once finished and while
+    /// a request is in flight: there is never more than one.
+    pub fn send_request(&mut self, _now_ms: f64) -> Option<PollRequest> {
+        let req = self.next_request()?;
+        self.in_flight = Some(req.clone());
+        Some(req)
+    }
+
+    /// The request in flight, if any.
+    pub fn in_flight(&self) -> Option<&PollRequest> {
+        self.in_flight.as_ref()
     }
 
     /// How long to wait before the next request (0 once finished).
@@ -495,14 +543,14 @@ impl Tracker {
         self.delay_ms = self.common.config.first_delay_ms;
     }
 
-    /// Feeds the answer to `req` (the value [`Tracker::next_request`]
-    /// returned), received at `now_ms`. Does nothing once finished.
-    pub fn observe(
-        &mut self,
-        now_ms: f64,
-        req: &PollRequest,
-        result: Result<PollResponse, ApiError>,
-    ) {
+    /// Feeds the answer to the request in flight, received at `now_ms`.
+    /// Does nothing when no request is in flight (or once finished); an
+    /// aborted request is forgotten without counting.
+    pub fn observe(&mut self, now_ms: f64, result: Result<PollResponse, ApiError>) {
+        let Some(req) = self.in_flight.take() else {
+            return;
+        };
+        let req = &req;
         if self.outcome().is_some() {
             return;
         }

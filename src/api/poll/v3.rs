@@ -198,13 +198,7 @@ impl Core3 {
                 self.on_restore_doc(common, now_ms, &status)
             }
             (false, PollResponse::Missing) => self.on_doc_missing(now_ms),
-            (_, other) => {
-                // The driver answered with the wrong kind: treat it as an
-                // unreadable answer (retried, bounded by lost_after_ms).
-                return Err(ApiError::MalformedBody {
-                    detail: format!("unexpected answer {other:?} to {req:?}"),
-                });
-            }
+            (_, other) => return Err(other.wrong_kind(req)),
         })
     }
 

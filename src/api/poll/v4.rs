@@ -60,9 +60,7 @@ impl Core4 {
                 });
                 Ok(true)
             }
-            other => Err(ApiError::MalformedBody {
-                detail: format!("unexpected answer {other:?} to {req:?}"),
-            }),
+            other => Err(other.wrong_kind(req)),
         }
     }
 

@@ -102,9 +102,12 @@ impl Sim {
 
     /// One request: asks the tracker, answers it, sleeps.
     pub(super) fn step(&mut self, answer: Result<PollResponse, ApiError>) -> PollRequest {
-        let req = self.t.next_request().expect("tracker wants a request");
+        let req = self
+            .t
+            .send_request(self.now)
+            .expect("tracker wants a request");
         self.now += 40.0; // request latency
-        self.t.observe(self.now, &req, answer);
+        self.t.observe(self.now, answer);
         self.requests.push(req.clone());
         self.phases.push(self.t.snapshot().phase.clone());
         let delay = self.t.next_delay_ms();
