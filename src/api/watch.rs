@@ -77,9 +77,16 @@ async fn run(client: Client, mut tracker: Tracker, watch: OperationWatch) {
             tracker.resume(now_ms());
             was_paused = false;
         }
+        // At most two requests a second, also right after a resume.
+        let now = now_ms();
+        let wait = tracker.wait_ms(now);
+        if wait > 0 {
+            sleep(wait).await;
+            continue;
+        }
         // One request at a time: the tracker sends the next only after
         // this answer.
-        let Some(request) = tracker.send_request(now_ms()) else {
+        let Some(request) = tracker.send_request(now) else {
             return;
         };
         let result = client.poll(&request).await;

@@ -6,7 +6,10 @@
 //!
 //! ```text
 //! let mut t = Tracker::new(target, PollConfig::default(), now());
-//! while let Some(req) = t.send_request(now()) {   // remembered as in flight
+//! loop {
+//!     let wait = t.wait_ms(now());               // the rate bound, mostly 0
+//!     if wait > 0 { sleep(wait).await; continue; }
+//!     let Some(req) = t.send_request(now()) else { break }; // finished
 //!     let result = perform(&req).await;          // one HTTP request
 //!     t.observe(now(), result);                  // the answer to it
 //!     sleep(t.next_delay_ms()).await;
@@ -15,6 +18,9 @@
 //!
 //! The tracker remembers the request in flight, so there is never more
 //! than one, and an answer is always read as the answer to that request.
+//! Polling stays light: the delay grows while nothing changes, and never
+//! more than two requests go out in any second
+//! ([`PollConfig::rate_window_ms`]), however fast the answers change.
 //! Pausing and "stop watching" live in the driver: to pause, stop looping;
 //! to resume, call [`Tracker::resume`] first so the pause does not count as
 //! server silence; to stop watching, drop the tracker (the server-side work
@@ -272,6 +278,10 @@ pub struct PollConfig {
     pub clock_skew_ms: u32,
     /// Most log lines kept; older ones are dropped and counted (default 5000).
     pub max_log_lines: usize,
+    /// No more than two requests are sent in any window this long, however
+    /// fast the answers change (default 1000 ms: at most two a second).
+    /// This wins over `max_delay_ms`.
+    pub rate_window_ms: u32,
 }
 
 impl Default for PollConfig {
@@ -285,6 +295,7 @@ impl Default for PollConfig {
             settle_ms: 15_000,
             clock_skew_ms: 120_000,
             max_log_lines: 5000,
+            rate_window_ms: 1000,
         }
     }
 }
@@ -436,6 +447,8 @@ pub struct Tracker {
     last_seen_ms: f64,
     /// The request sent and not answered yet.
     in_flight: Option<PollRequest>,
+    /// When the last two requests were sent (the older first).
+    sends: [Option<f64>; 2],
 }
 
 impl Tracker {
@@ -451,6 +464,7 @@ impl Tracker {
             delay_ms: config.first_delay_ms,
             last_seen_ms: now_ms,
             in_flight: None,
+            sends: [None, None],
             common: Common {
                 snap: Snapshot {
                     phase: Phase::Starting,
@@ -487,12 +501,35 @@ impl Tracker {
     }
 
     /// The request to perform now, remembered as in flight until
-    /// [`Tracker::observe`] gets its answer. `None` once finished and while
-    /// a request is in flight: there is never more than one.
-    pub fn send_request(&mut self, _now_ms: f64) -> Option<PollRequest> {
+    /// [`Tracker::observe`] gets its answer. `None` once finished, while a
+    /// request is in flight (there is never more than one) and while
+    /// [`Tracker::wait_ms`] is not 0 (never more than two requests in any
+    /// [`PollConfig::rate_window_ms`]).
+    pub fn send_request(&mut self, now_ms: f64) -> Option<PollRequest> {
+        if self.wait_ms(now_ms) > 0 {
+            return None;
+        }
         let req = self.next_request()?;
         self.in_flight = Some(req.clone());
+        self.sends = [self.sends[1], Some(now_ms)];
         Some(req)
+    }
+
+    /// How long from `now_ms` until [`Tracker::send_request`] may send:
+    /// 0 unless the request before the last one was sent less than
+    /// [`PollConfig::rate_window_ms`] ago. [`Tracker::next_delay_ms`]
+    /// already counts it in; a driver that sends at once (after
+    /// [`Tracker::resume`]) waits this long first.
+    pub fn wait_ms(&self, now_ms: f64) -> u32 {
+        match self.sends[0] {
+            // (A clock set back, with the older send "in the future", is
+            // not a reason to wait.)
+            Some(older) if older <= now_ms => {
+                let allowed_at = older + f64::from(self.common.config.rate_window_ms);
+                (allowed_at - now_ms).ceil().max(0.0) as u32
+            }
+            _ => 0,
+        }
     }
 
     /// The request in flight, if any.
@@ -550,7 +587,17 @@ impl Tracker {
         let Some(req) = self.in_flight.take() else {
             return;
         };
-        let req = &req;
+        self.read_answer(now_ms, &req, result);
+        // The delay also keeps to the rate bound (and grows from there).
+        self.delay_ms = self.delay_ms.max(self.wait_ms(now_ms));
+    }
+
+    fn read_answer(
+        &mut self,
+        now_ms: f64,
+        req: &PollRequest,
+        result: Result<PollResponse, ApiError>,
+    ) {
         if self.outcome().is_some() {
             return;
         }

@@ -80,6 +80,10 @@ pub(super) struct Sim {
     pub(super) requests: Vec<PollRequest>,
     pub(super) phases: Vec<Phase>,
     pub(super) delays: Vec<u32>,
+    /// When each request was sent.
+    pub(super) sent_at: Vec<f64>,
+    /// How long each request takes (default 40 ms).
+    pub(super) latency_ms: f64,
 }
 
 impl Sim {
@@ -97,16 +101,21 @@ impl Sim {
             requests: Vec::new(),
             phases: Vec::new(),
             delays: Vec::new(),
+            sent_at: Vec::new(),
+            latency_ms: 40.0,
         }
     }
 
-    /// One request: asks the tracker, answers it, sleeps.
+    /// One request: asks the tracker (waiting first if it says so, as the
+    /// driver does), answers it, sleeps.
     pub(super) fn step(&mut self, answer: Result<PollResponse, ApiError>) -> PollRequest {
+        self.now += f64::from(self.t.wait_ms(self.now));
         let req = self
             .t
             .send_request(self.now)
             .expect("tracker wants a request");
-        self.now += 40.0; // request latency
+        self.sent_at.push(self.now);
+        self.now += self.latency_ms;
         self.t.observe(self.now, answer);
         self.requests.push(req.clone());
         self.phases.push(self.t.snapshot().phase.clone());
@@ -159,4 +168,19 @@ pub(super) fn new_northwind_restore() -> Watched {
     Watched::DatabaseRestore {
         database: "NewNorthwind".into(),
     }
+}
+
+/// The most requests sent in any window of `window_ms` (a window starting
+/// at each send).
+pub(super) fn most_in_window(sent_at: &[f64], window_ms: f64) -> usize {
+    sent_at
+        .iter()
+        .map(|start| {
+            sent_at
+                .iter()
+                .filter(|t| **t >= *start && **t < start + window_ms)
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
 }
