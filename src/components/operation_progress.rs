@@ -6,7 +6,7 @@
 use crate::{
     api::{
         client::Client,
-        poll::{LogSeverity, Outcome, Phase, Snapshot},
+        poll::{Log, LogSeverity, Outcome, Phase},
         watch::OperationWatch,
         ApiError,
     },
@@ -37,15 +37,12 @@ fn short_time(at: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-fn log_text(snapshot: &Snapshot) -> String {
+fn log_text(log: &Log) -> String {
     let mut out = String::new();
-    if snapshot.dropped_lines > 0 {
-        out.push_str(&format!(
-            "({} older lines dropped)\n",
-            snapshot.dropped_lines
-        ));
+    if log.dropped() > 0 {
+        out.push_str(&format!("({} older lines dropped)\n", log.dropped()));
     }
-    for line in &snapshot.log {
+    for line in log.lines() {
         let sev = match line.severity {
             LogSeverity::Info => "Info",
             LogSeverity::Error => "Error",
@@ -102,6 +99,7 @@ pub fn OperationProgress(
     kill: Option<(Client, i64)>,
 ) -> impl IntoView {
     let snapshot = watch.snapshot;
+    let log = watch.log;
     // Elapsed time ticks every second while the watch runs.
     let now = RwSignal::new(js_sys::Date::now());
     let ticker = set_interval_with_handle(
@@ -134,11 +132,13 @@ pub fn OperationProgress(
             Phase::Running if watch.paused.get() => {
                 format!("{noun} of {subject_for_summary}: watching paused ({time}). The server carries on.")
             }
-            Phase::Running => format!(
-                "{noun} of {subject_for_summary}: running, {} message{} ({time})",
-                s.log.len() + s.dropped_lines,
-                if s.log.len() + s.dropped_lines == 1 { "" } else { "s" }
-            ),
+            Phase::Running => {
+                let messages = log.with(Log::total);
+                format!(
+                    "{noun} of {subject_for_summary}: running, {messages} message{} ({time})",
+                    if messages == 1 { "" } else { "s" }
+                )
+            }
             Phase::Reconnecting { .. } => format!(
                 "{noun} of {subject_for_summary}: reconnecting to the server… ({time}). The last known state is shown."
             ),
@@ -179,7 +179,7 @@ pub fn OperationProgress(
     // Keep the newest message in view as the log grows.
     let log_ref = NodeRef::<leptos::html::Ol>::new();
     Effect::new(move |_| {
-        snapshot.with(|s| s.log.len());
+        log.track();
         if let Some(ol) = log_ref.get() {
             ol.set_scroll_top(ol.scroll_height());
         }
@@ -220,7 +220,7 @@ pub fn OperationProgress(
                     })}
                 </Show>
                 <button type="button" class="secondary"
-                    on:click=move |_| snapshot.with_untracked(|s| download_text(&file_name, &log_text(s)))>
+                    on:click=move |_| log.with_untracked(|l| download_text(&file_name, &log_text(l)))>
                     "Download the whole log"
                 </button>
             </div>
@@ -247,16 +247,16 @@ pub fn OperationProgress(
                 _ => None,
             })}
             <h3>"Messages from the server"</h3>
-            {move || snapshot.with(|s| {
-                let hidden = s.log.len().saturating_sub(VISIBLE_LINES) + s.dropped_lines;
+            {move || log.with(|l| {
+                let hidden = l.lines().len().saturating_sub(VISIBLE_LINES) + l.dropped();
                 (hidden > 0).then(|| view! {
                     <p class="hint">{format!("{hidden} older messages are not shown here; download the whole log to see them.")}</p>
                 })
             })}
             <ol class="log" aria-label="Messages from the server" node_ref=log_ref tabindex="0">
-                {move || snapshot.with(|s| {
-                    let start = s.log.len().saturating_sub(VISIBLE_LINES);
-                    s.log[start..].iter().map(|line| {
+                {move || log.with(|l| {
+                    let start = l.lines().len().saturating_sub(VISIBLE_LINES);
+                    l.lines()[start..].iter().map(|line| {
                         let error = line.severity == LogSeverity::Error;
                         view! {
                             <li class:log-error=error>
@@ -268,7 +268,7 @@ pub fn OperationProgress(
                     }).collect_view()
                 })}
             </ol>
-            <Show when=move || snapshot.with(|s| s.log.is_empty())>
+            <Show when=move || log.with(Log::is_empty)>
                 <p class="hint">"No messages yet."</p>
             </Show>
         </section>

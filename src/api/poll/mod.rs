@@ -52,7 +52,7 @@ mod verdict;
 #[cfg(test)]
 mod tests;
 
-pub use log::{LogLine, LogSeverity};
+pub use log::{Log, LogDelta, LogLine, LogSeverity};
 
 use crate::api::error::ApiError;
 use crate::api::version::Generation;
@@ -354,25 +354,35 @@ pub enum Phase {
     Finished(Outcome),
 }
 
-/// Everything a screen shows about the followed work.
+/// What a screen shows about the followed work, but the log ([`Log`]):
+/// small, so a driver may copy it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
     /// Where the tracker is (carries the outcome once finished).
     pub phase: Phase,
-    /// The server's messages, in order, each once.
-    pub log: Vec<LogLine>,
-    /// Oldest lines dropped to keep the log at `max_log_lines`.
-    pub dropped_lines: usize,
     /// The latest progress line.
     pub progress: Option<String>,
     /// When the watch started (`now_ms` of [`Tracker::new`]).
     pub started_ms: f64,
-    /// Time since then, as of the last observation.
+    /// Time since then, as of the last observation. Like the two counters
+    /// below, refreshed by every answer without counting as a change
+    /// ([`Changes::head`]).
     pub elapsed_ms: f64,
     /// Answers observed (good or bad).
     pub requests: u32,
     /// Transient failures observed.
     pub transient_errors: u32,
+}
+
+/// What an observation changed, so a driver publishes only that (quinn's
+/// "poll for events" idea): the head of the [`Snapshot`], lines of the
+/// [`Log`], or nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// The phase (with the outcome) or the progress line changed.
+    pub head: bool,
+    /// How the log changed.
+    pub log: LogDelta,
 }
 
 // ---------------------------------------------------------------------------
@@ -386,6 +396,9 @@ struct Common {
     target: WatchTarget,
     config: PollConfig,
     snap: Snapshot,
+    log: Log,
+    /// What changed since the last report.
+    changes: Changes,
     /// Last time anything changed (for `running_limit_ms`).
     last_change_ms: f64,
 }
@@ -398,17 +411,20 @@ impl Common {
     /// Sets the outcome; the first one stays.
     fn finish(&mut self, outcome: Outcome) {
         if !self.is_finished() {
-            self.snap.phase = Phase::Finished(outcome);
+            self.set_phase(Phase::Finished(outcome));
+        }
+    }
+
+    fn set_phase(&mut self, phase: Phase) {
+        if self.snap.phase != phase {
+            self.snap.phase = phase;
+            self.changes.head = true;
         }
     }
 
     fn push_line(&mut self, line: LogLine) {
-        log::push_capped(
-            &mut self.snap.log,
-            &mut self.snap.dropped_lines,
-            self.config.max_log_lines,
-            line,
-        );
+        let max = self.config.max_log_lines;
+        self.log.push(line, max, &mut self.changes.log);
     }
 
     /// Sets the progress line if `text` is a new, non-empty one.
@@ -416,6 +432,7 @@ impl Common {
         let text = text.map(str::trim).filter(|t| !t.is_empty());
         if text.is_some() && self.snap.progress.as_deref() != text {
             self.snap.progress = text.map(str::to_string);
+            self.changes.head = true;
             true
         } else {
             false
@@ -468,14 +485,14 @@ impl Tracker {
             common: Common {
                 snap: Snapshot {
                     phase: Phase::Starting,
-                    log: Vec::new(),
-                    dropped_lines: 0,
                     progress: None,
                     started_ms: now_ms,
                     elapsed_ms: 0.0,
                     requests: 0,
                     transient_errors: 0,
                 },
+                log: Log::default(),
+                changes: Changes::default(),
                 last_change_ms: now_ms,
                 target,
                 config,
@@ -485,6 +502,8 @@ impl Tracker {
         if let Core::V4(core) = &tracker.core {
             core.check_target(&mut tracker.common);
         }
+        // The first picture is read whole; changes count from here.
+        tracker.common.changes = Changes::default();
         tracker
     }
 
@@ -546,9 +565,14 @@ impl Tracker {
         }
     }
 
-    /// The current picture.
+    /// The current picture, but the log.
     pub fn snapshot(&self) -> &Snapshot {
         &self.common.snap
+    }
+
+    /// The log.
+    pub fn log(&self) -> &Log {
+        &self.common.log
     }
 
     /// The final outcome, once there is one. There is only ever one.
@@ -576,20 +600,22 @@ impl Tracker {
         }
         if let Phase::Reconnecting { since_ms, .. } = &mut self.common.snap.phase {
             *since_ms += shift;
+            self.common.changes.head = true;
         }
         self.delay_ms = self.common.config.first_delay_ms;
     }
 
-    /// Feeds the answer to the request in flight, received at `now_ms`.
-    /// Does nothing when no request is in flight (or once finished); an
-    /// aborted request is forgotten without counting.
-    pub fn observe(&mut self, now_ms: f64, result: Result<PollResponse, ApiError>) {
-        let Some(req) = self.in_flight.take() else {
-            return;
-        };
-        self.read_answer(now_ms, &req, result);
-        // The delay also keeps to the rate bound (and grows from there).
-        self.delay_ms = self.delay_ms.max(self.wait_ms(now_ms));
+    /// Feeds the answer to the request in flight, received at `now_ms`,
+    /// and reports what changed since the last report (nothing when no
+    /// request is in flight or once finished; an aborted request is
+    /// forgotten without counting).
+    pub fn observe(&mut self, now_ms: f64, result: Result<PollResponse, ApiError>) -> Changes {
+        if let Some(req) = self.in_flight.take() {
+            self.read_answer(now_ms, &req, result);
+            // The delay also keeps to the rate bound (and grows from there).
+            self.delay_ms = self.delay_ms.max(self.wait_ms(now_ms));
+        }
+        std::mem::take(&mut self.common.changes)
     }
 
     fn read_answer(
@@ -626,7 +652,7 @@ impl Tracker {
             Err(err) => return self.on_error(now_ms, err),
         };
         if !self.common.is_finished() {
-            self.common.snap.phase = Phase::Running;
+            self.common.set_phase(Phase::Running);
         }
         if changed {
             self.common.last_change_ms = now_ms;
@@ -675,10 +701,10 @@ impl Tracker {
                 ),
             });
         }
-        common.snap.phase = Phase::Reconnecting {
+        common.set_phase(Phase::Reconnecting {
             since_ms,
             last_error: err,
-        };
+        });
         self.grow_delay();
     }
 }

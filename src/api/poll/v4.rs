@@ -86,7 +86,7 @@ fn on_operation(common: &mut Common, state: &OperationState) -> bool {
     let mut changed = false;
     let mut add = |common: &mut Common, text: &str| {
         let text = text.trim();
-        if !text.is_empty() && !common.snap.log.iter().any(|l| l.text == text) {
+        if !text.is_empty() && !common.log.contains_text(text) {
             common.push_line(LogLine::info(text));
             changed = true;
         }

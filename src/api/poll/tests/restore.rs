@@ -176,8 +176,8 @@ fn early_30_restore_without_state_reads_the_last_message() {
     );
     assert!(s
         .t
-        .snapshot()
-        .log
+        .log()
+        .lines()
         .iter()
         .all(|l| l.severity == LogSeverity::Error));
 

@@ -70,10 +70,13 @@ pub(super) fn server_500() -> ApiError {
 }
 
 pub(super) fn texts(t: &Tracker) -> Vec<&str> {
-    t.snapshot().log.iter().map(|l| l.text.as_str()).collect()
+    t.log().lines().iter().map(|l| l.text.as_str()).collect()
 }
 
-/// Drives a tracker the way the browser driver does, with a fake clock.
+/// Drives a tracker the way the browser driver does, with a fake clock,
+/// and mirrors its picture from the reported changes alone, as the driver
+/// does: every step checks the mirror against the tracker, so every test
+/// also proves the changes are reported exactly.
 pub(super) struct Sim {
     pub(super) t: Tracker,
     pub(super) now: f64,
@@ -84,6 +87,12 @@ pub(super) struct Sim {
     pub(super) sent_at: Vec<f64>,
     /// How long each request takes (default 40 ms).
     pub(super) latency_ms: f64,
+    /// What each answer changed.
+    pub(super) changes: Vec<Changes>,
+    /// The picture as a driver publishing only the changes has it.
+    pub(super) shown: Snapshot,
+    /// The log as a driver publishing only the changes has it.
+    pub(super) shown_log: Log,
 }
 
 impl Sim {
@@ -95,8 +104,12 @@ impl Sim {
     }
 
     pub(super) fn with(target: WatchTarget, config: PollConfig) -> Sim {
+        let t = Tracker::new(target, config, T0);
         Sim {
-            t: Tracker::new(target, config, T0),
+            shown: t.snapshot().clone(),
+            shown_log: t.log().clone(),
+            changes: Vec::new(),
+            t,
             now: T0,
             requests: Vec::new(),
             phases: Vec::new(),
@@ -116,7 +129,8 @@ impl Sim {
             .expect("tracker wants a request");
         self.sent_at.push(self.now);
         self.now += self.latency_ms;
-        self.t.observe(self.now, answer);
+        let changes = self.t.observe(self.now, answer);
+        self.publish(changes);
         self.requests.push(req.clone());
         self.phases.push(self.t.snapshot().phase.clone());
         let delay = self.t.next_delay_ms();
@@ -155,6 +169,23 @@ impl Sim {
 
     pub(super) fn outcome(&self) -> Option<&Outcome> {
         self.t.outcome()
+    }
+
+    /// Applies `changes` to the mirror, then checks it shows what the
+    /// tracker has (the counters aside: they are read, not published).
+    pub(super) fn publish(&mut self, changes: Changes) {
+        self.changes.push(changes);
+        if changes.head {
+            self.shown = self.t.snapshot().clone();
+        }
+        self.shown_log.catch_up(self.t.log(), changes.log);
+        let now = self.t.snapshot();
+        assert_eq!(
+            (&self.shown.phase, &self.shown.progress),
+            (&now.phase, &now.progress),
+            "a head change went unreported: {changes:?}"
+        );
+        assert_eq!(&self.shown_log, self.t.log(), "{changes:?}");
     }
 }
 

@@ -38,7 +38,7 @@ fn v30_backup_success_follows_the_status_document() {
         ["Started backup process.", "Backing up indexes..", "Done"]
     );
     assert_eq!(
-        s.t.snapshot().log[0].at.as_deref(),
+        s.t.log().lines()[0].at.as_deref(),
         Some("2016-05-10T12:00:01.0000000Z")
     );
     assert_eq!(s.t.next_request(), None);
@@ -68,7 +68,7 @@ fn v30_backup_failure_is_the_last_error_message() {
         s.requests[0],
         PollRequest::BackupStatusDoc { database: None }
     );
-    assert_eq!(s.t.snapshot().log[1].severity, LogSeverity::Error);
+    assert_eq!(s.t.log().lines()[1].severity, LogSeverity::Error);
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn an_old_status_document_from_a_previous_run_is_ignored() {
         s.outcome().is_none(),
         "a finished old run is not our success"
     );
-    assert!(s.t.snapshot().log.is_empty());
+    assert!(s.t.log().is_empty());
     s.step(Ok(backup_doc(true, None, &[msg("new run")])));
     s.step(Ok(old.clone())); // a stale read in between
     s.step(Ok(backup_doc(false, None, &[msg("new run")])));

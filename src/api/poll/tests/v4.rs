@@ -26,14 +26,14 @@ fn ravendb_4_backup_is_followed_by_its_operation_state_to_success() {
     );
     s.step(op4(json!({"Status": "InProgress", "Progress": {"Message": "[17:45:41 INFO] Started task: 'e2e-backup'"}, "Result": null})));
     assert!(s.outcome().is_none());
-    assert_eq!(s.t.snapshot().log.len(), 1);
+    assert_eq!(s.t.log().lines().len(), 1);
     s.step(op4(json!({"Status": "Completed", "Progress": null, "Result": {
         "Messages": ["[17:45:41 INFO] Started task: 'e2e-backup'", "[17:45:41 INFO] Saving backup status"]}})));
     assert!(
         matches!(s.outcome(), Some(Outcome::Succeeded { summary }) if summary.contains("database Northwind"))
     );
     // Each line once, in order.
-    let texts: Vec<_> = s.t.snapshot().log.iter().map(|l| l.text.as_str()).collect();
+    let texts: Vec<_> = s.t.log().lines().iter().map(|l| l.text.as_str()).collect();
     assert_eq!(
         texts,
         [
