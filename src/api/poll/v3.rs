@@ -27,7 +27,7 @@
 use super::log::merge_list;
 use super::verdict::{
     backup_verdict, is_restore_error_line, reason_and_details, restore_failure,
-    restore_text_verdict, Verdict,
+    restore_text_verdict, verdict_outcome, Verdict,
 };
 use super::{
     Common, LogLine, LogSeverity, Outcome, PollRequest, PollResponse, WatchTarget, Watched,
@@ -582,36 +582,5 @@ impl Core3 {
             }
             None => String::new(),
         }
-    }
-}
-
-/// The outcome a document's verdict gives.
-fn verdict_outcome(what: &Watched, verdict: &Verdict) -> Outcome {
-    match verdict {
-        Verdict::Succeeded => Outcome::Succeeded {
-            summary: success_summary(what),
-        },
-        Verdict::Failed { reason, details } => Outcome::Failed {
-            reason: reason.clone(),
-            details: details.clone(),
-        },
-        Verdict::Canceled { reason } => Outcome::Canceled {
-            reason: reason.clone(),
-        },
-    }
-}
-
-/// `Backup of database X completed.` / `Database X was restored.`
-fn success_summary(what: &Watched) -> String {
-    if what.is_backup() {
-        format!("Backup of {} completed.", what.subject())
-    } else {
-        let subject = what.subject();
-        let mut chars = subject.chars();
-        let capitalized = match chars.next() {
-            Some(c) => c.to_ascii_uppercase().to_string() + chars.as_str(),
-            None => subject,
-        };
-        format!("{capitalized} was restored.")
     }
 }

@@ -2,6 +2,7 @@
 //! server's words) or cancellation, from a backup status or a restore log
 //! (§4.1, §5.5, §6.1).
 
+use super::{Outcome, Watched};
 use crate::api::error::{split_exception_text, strip_exception_type};
 use crate::api::wire3x::BackupStatus;
 
@@ -109,5 +110,36 @@ pub(super) fn backup_verdict(status: &BackupStatus) -> Verdict {
             reason: "The backup ended without success; the server gave no reason.".into(),
             details: None,
         },
+    }
+}
+
+/// The outcome a document's verdict gives.
+pub(super) fn verdict_outcome(what: &Watched, verdict: &Verdict) -> Outcome {
+    match verdict {
+        Verdict::Succeeded => Outcome::Succeeded {
+            summary: success_summary(what),
+        },
+        Verdict::Failed { reason, details } => Outcome::Failed {
+            reason: reason.clone(),
+            details: details.clone(),
+        },
+        Verdict::Canceled { reason } => Outcome::Canceled {
+            reason: reason.clone(),
+        },
+    }
+}
+
+/// `Backup of database X completed.` / `Database X was restored.`
+fn success_summary(what: &Watched) -> String {
+    if what.is_backup() {
+        format!("Backup of {} completed.", what.subject())
+    } else {
+        let subject = what.subject();
+        let mut chars = subject.chars();
+        let capitalized = match chars.next() {
+            Some(c) => c.to_ascii_uppercase().to_string() + chars.as_str(),
+            None => subject,
+        };
+        format!("{capitalized} was restored.")
     }
 }
