@@ -1,15 +1,17 @@
 //! The one typed client: one async function per server endpoint. Screens
 //! call these and never build URLs or parse bodies themselves.
 
-use super::wire4x;
 use super::{
     error::ApiError,
     http::{self, RawResponse},
     poll::{PollRequest, PollResponse},
-    wire3x::{
-        parse_database_list, BackupStatus, DatabaseDocument, DatabaseListEntry,
-        OperationIdResponse, OperationState, OperationsListItem, RestoreInProgress, RestoreStatus,
-        UserInfo,
+    wire::{
+        common::{parse_database_list, BuildVersion, DatabaseListEntry},
+        v3::{
+            BackupStatus, DatabaseDocument, OperationIdResponse, OperationState,
+            OperationsListItem, RestoreInProgress, RestoreStatus, UserInfo,
+        },
+        v4 as wire4x,
     },
 };
 use crate::route::percent_encode;
@@ -336,7 +338,7 @@ impl Client {
             },
             other => other,
         })?;
-        let bv: super::wire3x::BuildVersion = raw.json().map_err(|_| ApiError::NotRavenDb {
+        let bv: BuildVersion = raw.json().map_err(|_| ApiError::NotRavenDb {
             url: url.clone(),
             detail: "GET /build/version did not return RavenDB's version document".into(),
         })?;

@@ -3,7 +3,8 @@
 //! screens and the client never branch on the version themselves.
 
 use crate::api::error::ApiError;
-use crate::api::wire3x::{BuildVersion, DatabaseRestoreRequest};
+use crate::api::wire::common::BuildVersion;
+use crate::api::wire::v3::DatabaseRestoreRequest;
 use thiserror::Error;
 
 /// Which wire protocol a server speaks.
@@ -231,7 +232,7 @@ impl Generation {
     }
 
     /// `GET /operations` items use `Description`/`Status`/`Completed`…
-    /// (3.5) rather than `Payload`/`TaskStatus` (3.0). `wire3x::
+    /// (3.5) rather than `Payload`/`TaskStatus` (3.0). `wire::v3::
     /// OperationsListItem` reads both; this is for labels only.
     pub fn operations_list_has_description(&self) -> bool {
         !matches!(self, Generation::V30)

@@ -1,7 +1,7 @@
 //! The requests the tracker asks a driver to perform, and their answers.
 
 use crate::api::error::ApiError;
-use crate::api::wire3x::{BackupStatus, OperationState, RestoreStatus};
+use crate::api::wire::{v3, v4};
 
 /// The one request the driver should perform next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,13 +68,13 @@ impl PollRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PollResponse {
     /// An operation state (§7.2).
-    Operation(OperationState),
+    Operation(v3::OperationState),
     /// A backup status document (§4.1).
-    Backup(BackupStatus),
+    Backup(v3::BackupStatus),
     /// A restore status document (§6.1).
-    Restore(RestoreStatus),
+    Restore(v3::RestoreStatus),
     /// A 4.x operation state.
-    Operation4(crate::api::wire4x::OperationState),
+    Operation4(v4::OperationState),
     /// 404, or `Results` empty / `[null]` (§4.3).
     Missing,
 }

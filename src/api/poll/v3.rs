@@ -33,9 +33,9 @@ use super::{
     Common, LogLine, LogSeverity, Outcome, PollRequest, PollResponse, WatchTarget, Watched,
 };
 use crate::api::error::{split_exception_text, ApiError};
-use crate::api::wire3x::{
-    parse_iso_ms, BackupMessage, BackupStatus, OperationState, RestoreState, RestoreStatus,
-    Severity,
+use crate::api::wire::time::parse_iso_ms;
+use crate::api::wire::v3::{
+    BackupMessage, BackupStatus, OperationState, RestoreState, RestoreStatus, Severity,
 };
 
 /// How the operation ended, per `/operation/status`.

@@ -5,7 +5,7 @@
 
 use super::{Common, LogLine, LogSeverity, Outcome, PollRequest, PollResponse, Watched};
 use crate::api::error::ApiError;
-use crate::api::wire4x::{OperationState, OperationStatus};
+use crate::api::wire::v4::{OperationState, OperationStatus};
 
 /// What the 4.x core remembers: which state to read.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 
 use super::{Outcome, Watched};
 use crate::api::error::{split_exception_text, strip_exception_type};
-use crate::api::wire3x::BackupStatus;
+use crate::api::wire::v3::BackupStatus;
 
 /// What the status document's final word is.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,7 +5,7 @@
 use crate::api::error::ApiError;
 use crate::api::poll::*;
 use crate::api::version::Generation;
-use crate::api::wire3x::{BackupMessage, BackupStatus, RestoreStatus, Severity};
+use crate::api::wire::v3::{BackupMessage, BackupStatus, RestoreStatus, Severity};
 use serde_json::json;
 
 /// 2016-05-10T12:00:00Z, the watch start in every test.

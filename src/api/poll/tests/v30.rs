@@ -4,7 +4,7 @@
 use super::sim::*;
 use crate::api::poll::*;
 use crate::api::version::Generation;
-use crate::api::wire3x::BackupStatus;
+use crate::api::wire::v3::BackupStatus;
 use serde_json::json;
 
 #[test]
