@@ -62,15 +62,14 @@ pub enum ApiError {
 /// `{Url, Message, Error}` (400), `{Error}` (401, 3.x), 4.x
 /// `{Url, Type, Message, Error}`; all fields optional.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(rename_all = "PascalCase", default)]
 struct ServerErrorBody {
-    #[serde(rename = "Message", alias = "message")]
+    #[serde(alias = "message")]
     message: Option<String>,
-    #[serde(rename = "Error", alias = "error")]
+    #[serde(alias = "error")]
     error: Option<String>,
     #[serde(rename = "Type")]
     kind: Option<String>,
-    #[serde(rename = "Reason")]
     reason: Option<String>,
 }
 

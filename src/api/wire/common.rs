@@ -29,45 +29,33 @@ pub enum OperationRunState {
 /// One database of `GET /databases` (§9.1): a plain name, or the object of
 /// `?getAdditionalData=true`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct DatabaseListEntry {
     /// Database name.
-    #[serde(rename = "Name", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub name: String,
     /// Disabled flag (additional data only).
-    #[serde(rename = "Disabled", default, deserialize_with = "lenient_opt_bool")]
+    #[serde(deserialize_with = "lenient_opt_bool")]
     pub disabled: Option<bool>,
     /// Indexing disabled (additional data only).
-    #[serde(
-        rename = "IndexingDisabled",
-        default,
-        deserialize_with = "lenient_opt_bool"
-    )]
+    #[serde(deserialize_with = "lenient_opt_bool")]
     pub indexing_disabled: Option<bool>,
     /// Clients rejected (additional data only).
-    #[serde(
-        rename = "RejectClientsEnabled",
-        default,
-        deserialize_with = "lenient_opt_bool"
-    )]
+    #[serde(deserialize_with = "lenient_opt_bool")]
     pub reject_clients_enabled: Option<bool>,
     /// 3.5: cluster-wide database.
-    #[serde(rename = "ClusterWide", default, deserialize_with = "lenient_opt_bool")]
+    #[serde(deserialize_with = "lenient_opt_bool")]
     pub cluster_wide: Option<bool>,
     /// Active bundles (`Raven/ActiveBundles` split on `;`).
-    #[serde(rename = "Bundles", default, deserialize_with = "lenient_string_list")]
+    #[serde(deserialize_with = "lenient_string_list")]
     pub bundles: Vec<String>,
     /// The caller administers this database.
-    #[serde(
-        rename = "IsAdminCurrentTenant",
-        default,
-        deserialize_with = "lenient_opt_bool"
-    )]
+    #[serde(deserialize_with = "lenient_opt_bool")]
     pub is_admin_current_tenant: Option<bool>,
     /// 3.5: loaded in memory.
-    #[serde(rename = "IsLoaded", default, deserialize_with = "lenient_opt_bool")]
+    #[serde(deserialize_with = "lenient_opt_bool")]
     pub is_loaded: Option<bool>,
     /// 3.5: statistics, `null` when not loaded.
-    #[serde(rename = "Stats", default)]
     pub stats: Option<Value>,
 }
 
@@ -109,29 +97,22 @@ pub fn parse_database_list(v: &Value) -> Vec<DatabaseListEntry> {
 /// "BuildVersion":"3260"}`; 4.x writes `BuildVersion` as a number and adds
 /// `FullVersion` / `CommitHash`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct BuildVersion {
     /// Product version text.
-    #[serde(
-        rename = "ProductVersion",
-        default,
-        deserialize_with = "lenient_string"
-    )]
+    #[serde(deserialize_with = "lenient_string")]
     pub product_version: String,
     /// Build number, as text (numbers are accepted).
-    #[serde(rename = "BuildVersion", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub build_version: String,
     /// 4.x: full version (`4.1.0`).
     #[serde(
-        rename = "FullVersion",
-        default,
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub full_version: Option<String>,
     /// 4.x: commit hash.
     #[serde(
-        rename = "CommitHash",
-        default,
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]

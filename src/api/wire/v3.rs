@@ -24,24 +24,21 @@ use std::collections::BTreeMap;
 /// returns it with **decrypted** secured settings. Unknown fields are kept in
 /// `extra` so that sending it back (in a backup request) loses nothing.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct DatabaseDocument {
     /// Short name of the database; `null` in stored form and allowed in a
     /// backup request.
-    #[serde(rename = "Id", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub id: Option<String>,
     /// Plain settings (`Raven/DataDir`, `Raven/ActiveBundles`, …).
-    #[serde(rename = "Settings", default, deserialize_with = "lenient_string_map")]
+    #[serde(deserialize_with = "lenient_string_map")]
     pub settings: BTreeMap<String, String>,
     /// Secured settings; plain text when read through the admin endpoint.
     /// They end up in the backup in plain text (§3.3 security note).
-    #[serde(
-        rename = "SecuredSettings",
-        default,
-        deserialize_with = "lenient_string_map"
-    )]
+    #[serde(deserialize_with = "lenient_string_map")]
     pub secured_settings: BTreeMap<String, String>,
     /// Whether the database is disabled.
-    #[serde(rename = "Disabled", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub disabled: bool,
     /// Every other field, kept verbatim.
     #[serde(flatten)]
@@ -55,32 +52,24 @@ pub type FileSystemDocument = DatabaseDocument;
 /// (§3.2). `DatabaseDocument` is always written, as `null` when `None`
 /// (the server then loads and decrypts the stored document, §3.3).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct DatabaseBackupRequest {
     /// Server-side destination folder.
-    #[serde(
-        rename = "BackupLocation",
-        default,
-        deserialize_with = "lenient_string"
-    )]
+    #[serde(deserialize_with = "lenient_string")]
     pub backup_location: String,
     /// The document stored in the backup as `Database.Document`.
-    #[serde(rename = "DatabaseDocument", default)]
     pub database_document: Option<DatabaseDocument>,
 }
 
 /// Body of `POST /fs/{fs}/admin/backup` (§10). `FileSystemDocument` is
 /// always written, as `null` when `None`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct FilesystemBackupRequest {
     /// Server-side destination folder.
-    #[serde(
-        rename = "BackupLocation",
-        default,
-        deserialize_with = "lenient_string"
-    )]
+    #[serde(deserialize_with = "lenient_string")]
     pub backup_location: String,
     /// The file system's document, or `None` to let the server load it.
-    #[serde(rename = "FileSystemDocument", default)]
     pub file_system_document: Option<FileSystemDocument>,
 }
 
@@ -97,55 +86,33 @@ pub struct FilesystemBackupRequest {
 /// [`DatabaseRestoreRequest::with_late_options`] (or
 /// `version::Generation::shape_restore_request`) to fill them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct DatabaseRestoreRequest {
     /// Name of the new database; `None` = the `Id` of the backup's
     /// `Database.Document`.
-    #[serde(
-        rename = "DatabaseName",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub database_name: Option<String>,
     /// Folder holding the backup (server-side path).
-    #[serde(
-        rename = "BackupLocation",
-        default,
-        deserialize_with = "lenient_string"
-    )]
+    #[serde(deserialize_with = "lenient_string")]
     pub backup_location: String,
     /// Index folder; `None` = `<DatabaseLocation>/Indexes`.
-    #[serde(
-        rename = "IndexesLocation",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub indexes_location: Option<String>,
     /// Seconds to wait for another restore to finish; `None` = fail at once
     /// with 503 (§5.3 step 9).
-    #[serde(rename = "RestoreStartTimeout", default)]
     pub restore_start_timeout: Option<i32>,
     /// Data folder of the new database; `None` = `~/{name}` (§5.4).
-    #[serde(
-        rename = "DatabaseLocation",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub database_location: Option<String>,
     /// Esent defragmentation (the `defrag` query parameter overrides it).
-    #[serde(rename = "Defrag", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub defrag: bool,
     /// Voron journals / Esent logs folder.
-    #[serde(
-        rename = "JournalsLocation",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub journals_location: Option<String>,
     /// Late 3.0 and 3.5: restore with replication destinations disabled.
     /// Omitted from the JSON when `None`.
     #[serde(
-        rename = "DisableReplicationDestinations",
-        default,
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
@@ -153,8 +120,6 @@ pub struct DatabaseRestoreRequest {
     /// Late 3.0 and 3.5: give the restored database a new id.
     /// Omitted from the JSON when `None`.
     #[serde(
-        rename = "GenerateNewDatabaseId",
-        default,
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
@@ -184,47 +149,27 @@ impl DatabaseRestoreRequest {
 /// Body of the file-system restore (§10): the common restore fields plus
 /// `FilesystemName` and `FilesystemLocation`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct FilesystemRestoreRequest {
     /// Name of the new file system; `None` = from `Filesystem.Document`.
-    #[serde(
-        rename = "FilesystemName",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub filesystem_name: Option<String>,
     /// Folder holding the backup (server-side path).
-    #[serde(
-        rename = "BackupLocation",
-        default,
-        deserialize_with = "lenient_string"
-    )]
+    #[serde(deserialize_with = "lenient_string")]
     pub backup_location: String,
     /// Data folder of the new file system.
-    #[serde(
-        rename = "FilesystemLocation",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub filesystem_location: Option<String>,
     /// Index folder.
-    #[serde(
-        rename = "IndexesLocation",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub indexes_location: Option<String>,
     /// Journals / logs folder.
-    #[serde(
-        rename = "JournalsLocation",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub journals_location: Option<String>,
     /// Esent defragmentation.
-    #[serde(rename = "Defrag", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub defrag: bool,
     /// Seconds to wait for another restore to finish.
-    #[serde(rename = "RestoreStartTimeout", default)]
     pub restore_start_timeout: Option<i32>,
 }
 
@@ -278,44 +223,43 @@ impl<'de> Deserialize<'de> for Severity {
 
 /// One line of the backup log (§4.1).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct BackupMessage {
     /// The text.
-    #[serde(rename = "Message", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub message: String,
     /// Full exception text on errors (late 3.0 and 3.5; absent before).
-    #[serde(rename = "Details", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub details: Option<String>,
     /// UTC time, 7-digit ISO string.
-    #[serde(rename = "Timestamp", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub timestamp: Option<String>,
     /// `Informational` or `Error`.
-    #[serde(rename = "Severity", default)]
     pub severity: Severity,
 }
 
 /// The `Raven/Backup/Status` document (§4.1), also the FS backup status
 /// configuration item (§10).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct BackupStatus {
     /// UTC start of the run.
-    #[serde(rename = "Started", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub started: Option<String>,
     /// Set when the run ends (success or failure).
-    #[serde(rename = "Completed", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub completed: Option<String>,
     /// `false` once the run has finished.
-    #[serde(rename = "IsRunning", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub is_running: bool,
     /// 3.5 only: true if neither faulted nor canceled. `None` in 3.0.
     #[serde(
-        rename = "Success",
-        default,
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub success: Option<bool>,
     /// The ordered log.
-    #[serde(rename = "Messages", default, deserialize_with = "null_as_default")]
+    #[serde(deserialize_with = "null_as_default")]
     pub messages: Vec<BackupMessage>,
 }
 
@@ -398,14 +342,13 @@ impl<'de> Deserialize<'de> for RestoreState {
 /// "no database name" 400 path (§5.3 step 4): the inner object is read and
 /// `wrapped` is set. Such a document means that restore attempt failed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(try_from = "Value")]
+#[serde(try_from = "Value", rename_all = "PascalCase")]
 pub struct RestoreStatus {
     /// `None` when the field is missing, null or empty (early 3.0 wrote
     /// only `Messages`).
-    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<RestoreState>,
     /// The ordered log, plain strings.
-    #[serde(rename = "Messages")]
     pub messages: Vec<String>,
     /// True if the document had the `{"restoreStatus":{…}}` wrapper.
     #[serde(skip)]
@@ -454,9 +397,10 @@ impl TryFrom<Value> for RestoreStatus {
 
 /// `Raven/Restore/InProgress` (§6.2): present while a restore runs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct RestoreInProgress {
     /// Name of the database or file system being restored.
-    #[serde(rename = "Resource", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub resource: String,
 }
 
@@ -532,27 +476,25 @@ fn error_text(v: &Value) -> Option<String> {
 /// 3.0 `{Completed,Faulted,State}`, 3.5 `{Exception,Completed,Faulted,
 /// Canceled,State}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct OperationState {
     /// The operation has ended (success, failure or cancellation).
-    #[serde(rename = "Completed", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub completed: bool,
     /// The operation failed.
-    #[serde(rename = "Faulted", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub faulted: bool,
     /// 3.5 only: the operation was canceled.
     #[serde(
-        rename = "Canceled",
-        default,
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub canceled: Option<bool>,
     /// 3.5 only: the serialized .NET exception; its exact shape is unknown
     /// (§15.1), so it stays opaque.
-    #[serde(rename = "Exception", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exception: Option<Value>,
     /// Class-specific state; `None` when `null`.
-    #[serde(rename = "State", default)]
     pub state: Option<OperationStateDetail>,
 }
 
@@ -620,74 +562,59 @@ impl OperationState {
 /// `{Id,TaskType,Description,StartTime,Status,Completed,Faulted,Canceled,
 /// Exception,Killable}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct OperationsListItem {
     /// Operation id (per database task list, §7.1).
-    #[serde(rename = "Id", default)]
     pub id: i64,
     /// Task type name (`BackupDatabase`, `RestoreDatabase`, …).
-    #[serde(rename = "TaskType", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub task_type: Option<String>,
     /// 3.0: the description.
     #[serde(
-        rename = "Payload",
-        default,
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub payload: Option<String>,
     /// 3.5: the description.
     #[serde(
-        rename = "Description",
-        default,
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
     /// Start time (ISO string).
-    #[serde(rename = "StartTime", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub start_time: Option<String>,
     /// 3.0: .NET `TaskStatus` name.
     #[serde(
-        rename = "TaskStatus",
-        default,
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_status: Option<String>,
     /// 3.5: the operation's state object (`{"Progress":…}` for backups).
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Value>,
     /// 3.5: ended.
     #[serde(
-        rename = "Completed",
-        default,
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub completed: Option<bool>,
     /// 3.5: failed.
     #[serde(
-        rename = "Faulted",
-        default,
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub faulted: Option<bool>,
     /// 3.5: canceled.
     #[serde(
-        rename = "Canceled",
-        default,
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub canceled: Option<bool>,
     /// The exception, opaque (§15.1).
-    #[serde(rename = "Exception", default)]
     pub exception: Option<Value>,
     /// 3.5: can be canceled with `/operation/kill`.
     #[serde(
-        rename = "Killable",
-        default,
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
@@ -741,70 +668,51 @@ impl OperationsListItem {
 
 /// One entry of `UserInfo.Databases` (§9.4).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct UserDatabaseAccess {
     /// Database name.
-    #[serde(rename = "Database", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub database: String,
     /// Admin of that database.
-    #[serde(rename = "IsAdmin", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub is_admin: bool,
     /// Read-only access.
-    #[serde(rename = "IsReadOnly", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub is_read_only: bool,
 }
 
 /// `GET /debug/user-info` (§9.4).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct UserInfo {
     /// `Using anonymous user` / `Using windows auth` / `Using OAuth`.
-    #[serde(rename = "Remark", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub remark: Option<String>,
     /// User name.
-    #[serde(rename = "User", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub user: Option<String>,
     /// Server administrator (needed for restore, §12.2).
-    #[serde(rename = "IsAdminGlobal", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub is_admin_global: bool,
     /// Admin of the database the request was sent to.
-    #[serde(
-        rename = "IsAdminCurrentDb",
-        default,
-        deserialize_with = "lenient_opt_bool"
-    )]
+    #[serde(deserialize_with = "lenient_opt_bool")]
     pub is_admin_current_db: Option<bool>,
     /// Per-database access.
-    #[serde(rename = "Databases", default, deserialize_with = "null_as_default")]
+    #[serde(deserialize_with = "null_as_default")]
     pub databases: Vec<UserDatabaseAccess>,
     /// Databases administered.
-    #[serde(
-        rename = "AdminDatabases",
-        default,
-        deserialize_with = "lenient_string_list"
-    )]
+    #[serde(deserialize_with = "lenient_string_list")]
     pub admin_databases: Vec<String>,
     /// Databases read only.
-    #[serde(
-        rename = "ReadOnlyDatabases",
-        default,
-        deserialize_with = "lenient_string_list"
-    )]
+    #[serde(deserialize_with = "lenient_string_list")]
     pub read_only_databases: Vec<String>,
     /// Databases read/write.
-    #[serde(
-        rename = "ReadWriteDatabases",
-        default,
-        deserialize_with = "lenient_string_list"
-    )]
+    #[serde(deserialize_with = "lenient_string_list")]
     pub read_write_databases: Vec<String>,
     /// Windows Backup Operators member (may back up, §2.6).
-    #[serde(
-        rename = "IsBackupOperator",
-        default,
-        deserialize_with = "lenient_opt_bool"
-    )]
+    #[serde(deserialize_with = "lenient_opt_bool")]
     pub is_backup_operator: Option<bool>,
     /// OAuth token body, opaque.
-    #[serde(rename = "AccessTokenBody", default)]
     pub access_token_body: Option<Value>,
 }
 
@@ -831,9 +739,9 @@ impl UserInfo {
 
 /// `{"OperationId": n}` of a 3.5 backup or any restore (§3.5, §5.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct OperationIdResponse {
     /// The operation id, in the system database's task list.
-    #[serde(rename = "OperationId")]
     pub operation_id: i64,
 }
 
@@ -841,12 +749,12 @@ pub struct OperationIdResponse {
 /// requested id (`null` for a missing one, or nothing at all depending on
 /// the `Raven-Client-Version` header); `Includes` is `[]` (3.x).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct MultiLoadResponse {
     /// The documents, with their `@metadata`.
-    #[serde(rename = "Results", default, deserialize_with = "null_as_default")]
+    #[serde(deserialize_with = "null_as_default")]
     pub results: Vec<Option<Value>>,
     /// Included documents (unused here).
-    #[serde(rename = "Includes", default)]
     pub includes: Value,
 }
 

@@ -42,26 +42,19 @@ use serde_json::{Map, Value};
 /// "CommitHash":"86e8830","FullVersion":"4.1.0"}`. `BuildVersion` is a number
 /// in 4.x (3.x wrote a string; both are read).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct BuildVersion4 {
     /// Build number (`41001`).
-    #[serde(rename = "BuildVersion", default, deserialize_with = "lenient_i64")]
+    #[serde(deserialize_with = "lenient_i64")]
     pub build_version: i64,
     /// `major.minor` (`4.1`).
-    #[serde(
-        rename = "ProductVersion",
-        default,
-        deserialize_with = "lenient_string"
-    )]
+    #[serde(deserialize_with = "lenient_string")]
     pub product_version: String,
     /// Short commit hash.
-    #[serde(
-        rename = "CommitHash",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub commit_hash: Option<String>,
     /// Full version (`4.1.0`).
-    #[serde(rename = "FullVersion", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub full_version: String,
 }
 
@@ -90,83 +83,67 @@ impl BuildVersion4 {
 
 /// `{"HumaneSize":"40.19 MBytes","SizeInBytes":42139648}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct Size {
     /// Human-readable size.
-    #[serde(rename = "HumaneSize", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub humane_size: String,
     /// Bytes.
-    #[serde(rename = "SizeInBytes", default, deserialize_with = "lenient_i64")]
+    #[serde(deserialize_with = "lenient_i64")]
     pub size_in_bytes: i64,
 }
 
 /// `BackupInfo` of a `GET /databases` entry; `null` when the database has no
 /// backup task.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct DatabaseBackupInfo {
     /// Last backup (local time without zone in the sample: `2026-11-27T17:45:41.5333614`);
     /// `null` before the first run.
-    #[serde(
-        rename = "LastBackup",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub last_backup: Option<String>,
     /// Seconds until the next scheduled backup.
-    #[serde(
-        rename = "IntervalUntilNextBackupInSec",
-        default,
-        deserialize_with = "lenient_opt_f64"
-    )]
+    #[serde(deserialize_with = "lenient_opt_f64")]
     pub interval_until_next_backup_in_sec: Option<f64>,
 }
 
 /// One database of `GET /databases` (4.x `{"Databases":[…]}`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct DatabaseInfo {
     /// Database name.
-    #[serde(rename = "Name", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub name: String,
     /// Disabled flag.
-    #[serde(rename = "Disabled", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub disabled: bool,
     /// Size on disk.
-    #[serde(rename = "TotalSize", default, deserialize_with = "lenient_opt_object")]
+    #[serde(deserialize_with = "lenient_opt_object")]
     pub total_size: Option<Size>,
     /// Encrypted database (restoring it needs the key and an SSL server).
-    #[serde(rename = "IsEncrypted", default, deserialize_with = "lenient_opt_bool")]
+    #[serde(deserialize_with = "lenient_opt_bool")]
     pub is_encrypted: Option<bool>,
     /// The caller administers it.
-    #[serde(rename = "IsAdmin", default, deserialize_with = "lenient_opt_bool")]
+    #[serde(deserialize_with = "lenient_opt_bool")]
     pub is_admin: Option<bool>,
     /// Last / next backup, `None` without a backup task.
-    #[serde(
-        rename = "BackupInfo",
-        default,
-        deserialize_with = "lenient_opt_object"
-    )]
+    #[serde(deserialize_with = "lenient_opt_object")]
     pub backup_info: Option<DatabaseBackupInfo>,
     /// Number of documents.
-    #[serde(
-        rename = "DocumentsCount",
-        default,
-        deserialize_with = "lenient_opt_i64"
-    )]
+    #[serde(deserialize_with = "lenient_opt_i64")]
     pub documents_count: Option<i64>,
     /// Replication factor.
-    #[serde(
-        rename = "ReplicationFactor",
-        default,
-        deserialize_with = "lenient_opt_i64"
-    )]
+    #[serde(deserialize_with = "lenient_opt_i64")]
     pub replication_factor: Option<i64>,
 }
 
 /// `GET /databases` (4.x): `{"Databases":[…]}`. Entries without a name are
 /// dropped by [`DatabaseList::names`], unreadable entries are skipped.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct DatabaseList {
     /// The databases.
-    #[serde(rename = "Databases", default, deserialize_with = "lenient_list")]
+    #[serde(deserialize_with = "lenient_list")]
     pub databases: Vec<DatabaseInfo>,
 }
 
@@ -191,36 +168,34 @@ impl DatabaseList {
 /// The parts of a `DatabaseRecord` (`GET /admin/databases?name=`) the
 /// dashboard reads.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct DatabaseRecordSummary {
     /// Database name.
-    #[serde(rename = "DatabaseName", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub database_name: String,
     /// Disabled flag.
-    #[serde(rename = "Disabled", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub disabled: bool,
     /// Encrypted database.
-    #[serde(rename = "Encrypted", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub encrypted: bool,
     /// The backup tasks' configurations.
-    #[serde(rename = "PeriodicBackups", default, deserialize_with = "lenient_list")]
+    #[serde(deserialize_with = "lenient_list")]
     pub periodic_backups: Vec<PeriodicBackupConfiguration>,
     /// Record version.
-    #[serde(rename = "Etag", default, deserialize_with = "lenient_opt_i64")]
+    #[serde(deserialize_with = "lenient_opt_i64")]
     pub etag: Option<i64>,
 }
 
 /// Body of `DELETE /admin/databases`: `{"DatabaseNames":["Restored"],"HardDelete":true}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct DeleteDatabasesRequest {
     /// The databases to delete.
-    #[serde(
-        rename = "DatabaseNames",
-        default,
-        deserialize_with = "lenient_string_list"
-    )]
+    #[serde(deserialize_with = "lenient_string_list")]
     pub database_names: Vec<String>,
     /// Also delete the files.
-    #[serde(rename = "HardDelete", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub hard_delete: bool,
 }
 
@@ -241,12 +216,13 @@ lenient_enum! {
 
 /// `ResponsibleNode` of a task: `{"NodeTag":"A","NodeUrl":"http://…","ResponsibleNode":null}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct NodeId {
     /// Cluster node tag (`A`).
-    #[serde(rename = "NodeTag", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub node_tag: String,
     /// Node URL.
-    #[serde(rename = "NodeUrl", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub node_url: Option<String>,
 }
 
@@ -254,15 +230,16 @@ pub struct NodeId {
 /// "DateTime":"2026-11-28T02:00:00.0000713Z","IsFull":true}`; `null` for a
 /// disabled task.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct NextBackup {
     /// Time until the run, .NET `TimeSpan` text (`[d.]hh:mm:ss[.fffffff]`).
-    #[serde(rename = "TimeSpan", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub time_span: Option<String>,
     /// UTC time of the run.
-    #[serde(rename = "DateTime", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub date_time: Option<String>,
     /// Full or incremental.
-    #[serde(rename = "IsFull", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub is_full: bool,
 }
 
@@ -270,92 +247,61 @@ pub struct NextBackup {
 /// Not recorded running (a small backup ends before a poll), so the fields
 /// come from the 4.1 client's names and every one is optional.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct RunningBackup {
     /// Start time.
-    #[serde(rename = "StartTime", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub start_time: Option<String>,
     /// Full or incremental.
-    #[serde(rename = "IsFull", default, deserialize_with = "lenient_opt_bool")]
+    #[serde(deserialize_with = "lenient_opt_bool")]
     pub is_full: Option<bool>,
     /// The operation id of the run (database level).
-    #[serde(
-        rename = "RunningBackupTaskId",
-        default,
-        deserialize_with = "lenient_opt_i64"
-    )]
+    #[serde(deserialize_with = "lenient_opt_i64")]
     pub running_backup_task_id: Option<i64>,
 }
 
 /// One item of `OngoingTasksList`. Only backup tasks carry the backup fields;
 /// other task types (replication, ETL, subscriptions) read with them empty.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct OngoingTask {
     /// Task id (`TaskId` of the creation answer).
-    #[serde(rename = "TaskId", default, deserialize_with = "lenient_i64")]
+    #[serde(deserialize_with = "lenient_i64")]
     pub task_id: i64,
     /// `Backup`, `Replication`, `RavenEtl`, `SqlEtl`, `Subscription`, …
-    #[serde(rename = "TaskType", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub task_type: String,
     /// The node that runs it.
-    #[serde(
-        rename = "ResponsibleNode",
-        default,
-        deserialize_with = "lenient_opt_object"
-    )]
+    #[serde(deserialize_with = "lenient_opt_object")]
     pub responsible_node: Option<NodeId>,
     /// `Enabled`, `Disabled`, `PartiallyEnabled`.
-    #[serde(rename = "TaskState", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub task_state: String,
     /// `Active`, `NotActive`, `Reconnect`, `NotOnThisNode`, `None`.
-    #[serde(
-        rename = "TaskConnectionStatus",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub task_connection_status: Option<String>,
     /// The task's name.
-    #[serde(rename = "TaskName", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub task_name: String,
     /// Error text, `null` when fine.
-    #[serde(rename = "Error", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub error: Option<String>,
     /// Backup tasks: `Backup` or `Snapshot`.
-    #[serde(rename = "BackupType", default)]
     pub backup_type: Option<BackupType>,
     /// Backup tasks: `Local`, `S3`, `Glacier`, `Azure`, `FTP`.
-    #[serde(
-        rename = "BackupDestinations",
-        default,
-        deserialize_with = "lenient_string_list"
-    )]
+    #[serde(deserialize_with = "lenient_string_list")]
     pub backup_destinations: Vec<String>,
     /// Backup tasks: UTC time of the last full backup.
-    #[serde(
-        rename = "LastFullBackup",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub last_full_backup: Option<String>,
     /// Backup tasks: UTC time of the last incremental backup.
-    #[serde(
-        rename = "LastIncrementalBackup",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub last_incremental_backup: Option<String>,
     /// Backup tasks: the run in progress.
-    #[serde(
-        rename = "OnGoingBackup",
-        default,
-        deserialize_with = "lenient_opt_object"
-    )]
+    #[serde(deserialize_with = "lenient_opt_object")]
     pub on_going_backup: Option<RunningBackup>,
     /// Backup tasks: the next scheduled run; `None` when disabled.
-    #[serde(
-        rename = "NextBackup",
-        default,
-        deserialize_with = "lenient_opt_object"
-    )]
+    #[serde(deserialize_with = "lenient_opt_object")]
     pub next_backup: Option<NextBackup>,
 }
 
@@ -389,20 +335,13 @@ impl OngoingTask {
 
 /// `GET /databases/{db}/tasks`: `{"OngoingTasksList":[…],"SubscriptionsCount":0}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct OngoingTasks {
     /// Every task.
-    #[serde(
-        rename = "OngoingTasksList",
-        default,
-        deserialize_with = "lenient_list"
-    )]
+    #[serde(deserialize_with = "lenient_list")]
     pub ongoing_tasks_list: Vec<OngoingTask>,
     /// Number of subscriptions (not in the list).
-    #[serde(
-        rename = "SubscriptionsCount",
-        default,
-        deserialize_with = "lenient_i64"
-    )]
+    #[serde(deserialize_with = "lenient_i64")]
     pub subscriptions_count: i64,
 }
 
@@ -419,13 +358,14 @@ impl OngoingTasks {
 
 /// `LocalSettings` of a backup task.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct LocalSettings {
     /// Destination disabled.
-    #[serde(rename = "Disabled", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub disabled: bool,
     /// Server-side folder; each run writes a `{date}.ravendb-{db}-{node}-backup`
     /// subfolder in it.
-    #[serde(rename = "FolderPath", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub folder_path: String,
 }
 
@@ -434,45 +374,31 @@ pub struct LocalSettings {
 /// Other destinations (S3, Azure, …) are kept in `extra`, so a configuration
 /// read from the record can be sent back unchanged.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct PeriodicBackupConfiguration {
     /// Existing task id when updating; left out to create a task.
     #[serde(
-        rename = "TaskId",
-        default,
         deserialize_with = "lenient_opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_id: Option<i64>,
     /// Task name.
-    #[serde(rename = "Name", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub name: Option<String>,
     /// `Backup` or `Snapshot`.
-    #[serde(rename = "BackupType", default)]
     pub backup_type: BackupType,
     /// Cron expression of full backups (NCrontab: "February 30 and 31"
     /// are rejected, so an impossible date cannot disable the schedule).
-    #[serde(
-        rename = "FullBackupFrequency",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub full_backup_frequency: Option<String>,
     /// Cron expression of incremental backups; written as `null` when `None`.
-    #[serde(
-        rename = "IncrementalBackupFrequency",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub incremental_backup_frequency: Option<String>,
     /// A disabled task cannot be run now (500 "Backup task id: N is disabled").
-    #[serde(rename = "Disabled", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub disabled: bool,
     /// Local destination.
-    #[serde(
-        rename = "LocalSettings",
-        default,
-        deserialize_with = "lenient_opt_object"
-    )]
+    #[serde(deserialize_with = "lenient_opt_object")]
     pub local_settings: Option<LocalSettings>,
     /// Every other field, kept verbatim.
     #[serde(flatten)]
@@ -505,128 +431,85 @@ impl PeriodicBackupConfiguration {
 /// Answer of the task creation (`{"RaftCommandIndex":3,"TaskId":3}`) and of
 /// the task deletion (`{"TaskId":3,"RaftCommandIndex":3}`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct TaskCreated {
     /// Raft index of the change.
-    #[serde(
-        rename = "RaftCommandIndex",
-        default,
-        deserialize_with = "lenient_opt_i64"
-    )]
+    #[serde(deserialize_with = "lenient_opt_i64")]
     pub raft_command_index: Option<i64>,
     /// The task id (not predictable: it is the raft index of the creation).
-    #[serde(rename = "TaskId", default, deserialize_with = "lenient_i64")]
+    #[serde(deserialize_with = "lenient_i64")]
     pub task_id: i64,
 }
 
 /// `LocalBackup` of a periodic backup status.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct LocalBackupStatus {
     /// UTC time of the last full backup to this destination.
-    #[serde(
-        rename = "LastFullBackup",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub last_full_backup: Option<String>,
     /// UTC time of the last incremental backup.
-    #[serde(
-        rename = "LastIncrementalBackup",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub last_incremental_backup: Option<String>,
     /// Duration of the last full backup.
-    #[serde(
-        rename = "FullBackupDurationInMs",
-        default,
-        deserialize_with = "lenient_opt_i64"
-    )]
+    #[serde(deserialize_with = "lenient_opt_i64")]
     pub full_backup_duration_in_ms: Option<i64>,
     /// Duration of the last incremental backup.
-    #[serde(
-        rename = "IncrementalBackupDurationInMs",
-        default,
-        deserialize_with = "lenient_opt_i64"
-    )]
+    #[serde(deserialize_with = "lenient_opt_i64")]
     pub incremental_backup_duration_in_ms: Option<i64>,
     /// Error text of this destination.
-    #[serde(rename = "Exception", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub exception: Option<String>,
     /// The folder written, the `BackupLocation` of a restore.
-    #[serde(
-        rename = "BackupDirectory",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub backup_directory: Option<String>,
     /// A temp folder was used.
-    #[serde(rename = "TempFolderUsed", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub temp_folder_used: bool,
 }
 
 /// The `Status` of `GET /periodic-backup/status?name={db}&taskId=N`
 /// (server level in 4.1).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct PeriodicBackupStatus {
     /// Task id.
-    #[serde(rename = "TaskId", default, deserialize_with = "lenient_i64")]
+    #[serde(deserialize_with = "lenient_i64")]
     pub task_id: i64,
     /// `Backup` or `Snapshot`.
-    #[serde(rename = "BackupType", default)]
     pub backup_type: Option<BackupType>,
     /// The last run was full.
-    #[serde(rename = "IsFull", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub is_full: bool,
     /// Node that ran it.
-    #[serde(rename = "NodeTag", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub node_tag: Option<String>,
     /// UTC time of the last full backup.
-    #[serde(
-        rename = "LastFullBackup",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub last_full_backup: Option<String>,
     /// UTC time of the last incremental backup.
-    #[serde(
-        rename = "LastIncrementalBackup",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub last_incremental_backup: Option<String>,
     /// Local destination status.
-    #[serde(
-        rename = "LocalBackup",
-        default,
-        deserialize_with = "lenient_opt_object"
-    )]
+    #[serde(deserialize_with = "lenient_opt_object")]
     pub local_backup: Option<LocalBackupStatus>,
     /// Last etag backed up.
-    #[serde(rename = "LastEtag", default, deserialize_with = "lenient_opt_i64")]
+    #[serde(deserialize_with = "lenient_opt_i64")]
     pub last_etag: Option<i64>,
     /// Folder name of the last run (inside `FolderPath`).
-    #[serde(
-        rename = "FolderName",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub folder_name: Option<String>,
     /// Duration of the last run.
-    #[serde(rename = "DurationInMs", default, deserialize_with = "lenient_opt_i64")]
+    #[serde(deserialize_with = "lenient_opt_i64")]
     pub duration_in_ms: Option<i64>,
     /// Status version.
-    #[serde(rename = "Version", default, deserialize_with = "lenient_opt_i64")]
+    #[serde(deserialize_with = "lenient_opt_i64")]
     pub version: Option<i64>,
     /// Error of the last run, `null` when fine. Not recorded non-null; kept
     /// opaque, read with [`PeriodicBackupStatus::error_text`].
-    #[serde(rename = "Error", default)]
     pub error: Option<Value>,
     /// Database-level operation id of the last run.
-    #[serde(
-        rename = "LastOperationId",
-        default,
-        deserialize_with = "lenient_opt_i64"
-    )]
+    #[serde(deserialize_with = "lenient_opt_i64")]
     pub last_operation_id: Option<i64>,
 }
 
@@ -660,9 +543,10 @@ impl PeriodicBackupStatus {
 /// `GET /periodic-backup/status?name=&taskId=`: `{"Status":{…}}`, or
 /// `{"Status":null}` for a task that never ran or does not exist.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct PeriodicBackupStatusResponse {
     /// The status, `None` before the first run.
-    #[serde(rename = "Status", default, deserialize_with = "lenient_opt_object")]
+    #[serde(deserialize_with = "lenient_opt_object")]
     pub status: Option<PeriodicBackupStatus>,
 }
 
@@ -674,17 +558,16 @@ pub struct PeriodicBackupStatusResponse {
 /// a database-level id) and of `POST /admin/restore/database`
 /// (`{"OperationId":1}`, a server-level id).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct OperationIdResponse {
     /// Node that runs it (backup only).
     #[serde(
-        rename = "ResponsibleNode",
-        default,
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub responsible_node: Option<String>,
     /// The operation id.
-    #[serde(rename = "OperationId", default, deserialize_with = "lenient_i64")]
+    #[serde(deserialize_with = "lenient_i64")]
     pub operation_id: i64,
 }
 
@@ -706,18 +589,19 @@ lenient_enum! {
 /// A smuggler counter (`Documents`, `Indexes`, …) of a backup or restore
 /// result or progress.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct ItemCount {
     /// This part was processed.
-    #[serde(rename = "Processed", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub processed: bool,
     /// This part was skipped.
-    #[serde(rename = "Skipped", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub skipped: bool,
     /// Items read.
-    #[serde(rename = "ReadCount", default, deserialize_with = "lenient_i64")]
+    #[serde(deserialize_with = "lenient_i64")]
     pub read_count: i64,
     /// Items that failed.
-    #[serde(rename = "ErroredCount", default, deserialize_with = "lenient_i64")]
+    #[serde(deserialize_with = "lenient_i64")]
     pub errored_count: i64,
 }
 
@@ -726,15 +610,16 @@ pub struct ItemCount {
 /// `"Progress":null`. `Message` is the latest log line; `Messages` is `null`
 /// while running.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct OperationProgress {
     /// .NET type (`Raven.Server.Documents.PeriodicBackup.BackupProgress, Raven.Server`).
-    #[serde(rename = "$type", default, deserialize_with = "lenient_opt_string")]
+    #[serde(rename = "$type", deserialize_with = "lenient_opt_string")]
     pub type_name: Option<String>,
     /// Latest log line.
-    #[serde(rename = "Message", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub message: Option<String>,
     /// Documents counter.
-    #[serde(rename = "Documents", default, deserialize_with = "lenient_opt_object")]
+    #[serde(deserialize_with = "lenient_opt_object")]
     pub documents: Option<ItemCount>,
 }
 
@@ -742,37 +627,34 @@ pub struct OperationProgress {
 /// (`Messages`, `Elapsed`, counters), or for `Faulted` an
 /// `OperationExceptionResult` (`Type`, `Message`, `Error`, `StatusCode`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct OperationResult {
     /// .NET type of the result.
-    #[serde(rename = "$type", default, deserialize_with = "lenient_opt_string")]
+    #[serde(rename = "$type", deserialize_with = "lenient_opt_string")]
     pub type_name: Option<String>,
     /// The log (`[17:45:41 INFO] Started task: 'e2e-backup'`, …).
-    #[serde(rename = "Messages", default, deserialize_with = "lenient_string_list")]
+    #[serde(deserialize_with = "lenient_string_list")]
     pub messages: Vec<String>,
     /// Duration, .NET `TimeSpan` text.
-    #[serde(rename = "Elapsed", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub elapsed: Option<String>,
     /// Documents counter.
-    #[serde(rename = "Documents", default, deserialize_with = "lenient_opt_object")]
+    #[serde(deserialize_with = "lenient_opt_object")]
     pub documents: Option<ItemCount>,
     /// Restore: data folder of the new database.
-    #[serde(
-        rename = "DataDirectory",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub data_directory: Option<String>,
     /// Faulted: exception type (`System.InvalidOperationException`).
-    #[serde(rename = "Type", default, deserialize_with = "lenient_opt_string")]
+    #[serde(rename = "Type", deserialize_with = "lenient_opt_string")]
     pub exception_type: Option<String>,
     /// Faulted: the readable message.
-    #[serde(rename = "Message", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub message: Option<String>,
     /// Faulted: the full exception text with stack trace.
-    #[serde(rename = "Error", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub error: Option<String>,
     /// Faulted: HTTP-like status code (500).
-    #[serde(rename = "StatusCode", default, deserialize_with = "lenient_opt_i64")]
+    #[serde(deserialize_with = "lenient_opt_i64")]
     pub status_code: Option<i64>,
 }
 
@@ -789,15 +671,15 @@ impl OperationResult {
 /// `GET /databases/{db}/operations/state?id=` and `GET /operations/state?id=`
 /// (an unknown id answers 404 with an empty body).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct OperationState {
     /// `InProgress`, `Completed`, `Faulted`, `Canceled`.
-    #[serde(rename = "Status", default)]
     pub status: OperationStatus,
     /// Progress while running, `None` otherwise.
-    #[serde(rename = "Progress", default, deserialize_with = "lenient_opt_object")]
+    #[serde(deserialize_with = "lenient_opt_object")]
     pub progress: Option<OperationProgress>,
     /// Outcome once finished.
-    #[serde(rename = "Result", default, deserialize_with = "lenient_opt_object")]
+    #[serde(deserialize_with = "lenient_opt_object")]
     pub result: Option<OperationResult>,
 }
 
@@ -864,51 +746,46 @@ impl OperationState {
 
 /// `Description` of an item of `GET /databases/{db}/operations`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct OperationDescription {
     /// `Full backup task: 'e2e-backup'`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub description: Option<String>,
     /// `DatabaseBackup`, `DatabaseRestore`, …
-    #[serde(rename = "TaskType", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub task_type: Option<String>,
     /// UTC start.
-    #[serde(rename = "StartTime", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub start_time: Option<String>,
     /// UTC end, `None` while running.
-    #[serde(rename = "EndTime", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub end_time: Option<String>,
 }
 
 /// One item of `GET /databases/{db}/operations` (`{"Results":[…]}`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct OperationInfo {
     /// Operation id.
-    #[serde(rename = "Id", default, deserialize_with = "lenient_i64")]
+    #[serde(deserialize_with = "lenient_i64")]
     pub id: i64,
     /// What it is.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "lenient_opt_object"
-    )]
+    #[serde(deserialize_with = "lenient_opt_object")]
     pub description: Option<OperationDescription>,
     /// Can be killed.
-    #[serde(rename = "Killable", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub killable: bool,
     /// Its state.
-    #[serde(rename = "State", default, deserialize_with = "lenient_opt_object")]
+    #[serde(deserialize_with = "lenient_opt_object")]
     pub state: Option<OperationState>,
 }
 
 /// `GET /databases/{db}/operations`: `{"Results":[…]}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct OperationList {
     /// The operations.
-    #[serde(rename = "Results", default, deserialize_with = "lenient_list")]
+    #[serde(deserialize_with = "lenient_list")]
     pub results: Vec<OperationInfo>,
 }
 
@@ -921,30 +798,23 @@ pub struct OperationList {
 /// Optional fields are left out when `None` / false, so the smallest body is
 /// the recorded `{"DatabaseName":…,"BackupLocation":…}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct RestoreBackupConfiguration {
     /// Name of the new database (must not exist).
-    #[serde(rename = "DatabaseName", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub database_name: String,
     /// The backup folder (`LocalBackup.BackupDirectory`), server-side.
-    #[serde(
-        rename = "BackupLocation",
-        default,
-        deserialize_with = "lenient_string"
-    )]
+    #[serde(deserialize_with = "lenient_string")]
     pub backup_location: String,
     /// Restore up to and including this file of the folder
     /// (`2026-11-27-19-20.ravendb-full-backup`); `None` = all.
     #[serde(
-        rename = "LastFileNameToRestore",
-        default,
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub last_file_name_to_restore: Option<String>,
     /// Data folder of the new database; `None` = `<DataDir>/Databases/<name>`.
     #[serde(
-        rename = "DataDirectory",
-        default,
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
@@ -953,19 +823,12 @@ pub struct RestoreBackupConfiguration {
     /// unencrypted server rejects any key ("Cannot restore an encrypted
     /// database to a node which doesn't support SSL!").
     #[serde(
-        rename = "EncryptionKey",
-        default,
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub encryption_key: Option<String>,
     /// Restore with the backup's ongoing tasks disabled.
-    #[serde(
-        rename = "DisableOngoingTasks",
-        default,
-        deserialize_with = "lenient_bool",
-        skip_serializing_if = "is_false"
-    )]
+    #[serde(deserialize_with = "lenient_bool", skip_serializing_if = "is_false")]
     pub disable_ongoing_tasks: bool,
 }
 
@@ -973,49 +836,43 @@ pub struct RestoreBackupConfiguration {
 /// it): `{"Path":"<folder>"}`. `GET` answers 400 RouteNotFound; a missing
 /// `Path` 500 ArgumentNullException; a missing folder 500 "Path '…' doesn't exist".
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct RestorePointsRequest {
     /// A backup folder, or a folder of backup folders.
-    #[serde(rename = "Path", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub path: String,
 }
 
 /// One restore point: a backup file a restore can stop at.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct RestorePoint {
     /// Time of the backup (from the file name; minutes, no zone).
-    #[serde(rename = "DateTime", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub date_time: Option<String>,
     /// The backup folder, the `BackupLocation` of a restore.
-    #[serde(rename = "Location", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub location: String,
     /// The file, the `LastFileNameToRestore` of a restore.
-    #[serde(rename = "FileName", default, deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient_string")]
     pub file_name: String,
     /// A snapshot.
-    #[serde(
-        rename = "IsSnapshotRestore",
-        default,
-        deserialize_with = "lenient_bool"
-    )]
+    #[serde(deserialize_with = "lenient_bool")]
     pub is_snapshot_restore: bool,
     /// Encrypted backup.
-    #[serde(rename = "IsEncrypted", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub is_encrypted: bool,
     /// An incremental backup.
-    #[serde(rename = "IsIncremental", default, deserialize_with = "lenient_bool")]
+    #[serde(deserialize_with = "lenient_bool")]
     pub is_incremental: bool,
     /// Files a restore up to here reads.
-    #[serde(rename = "FilesToRestore", default, deserialize_with = "lenient_i64")]
+    #[serde(deserialize_with = "lenient_i64")]
     pub files_to_restore: i64,
     /// Database the backup was taken of.
-    #[serde(
-        rename = "DatabaseName",
-        default,
-        deserialize_with = "lenient_opt_string"
-    )]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub database_name: Option<String>,
     /// Node that took it.
-    #[serde(rename = "NodeTag", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub node_tag: Option<String>,
 }
 
@@ -1033,9 +890,10 @@ impl RestorePoint {
 
 /// Answer of `POST /admin/restore/points`: `{"List":[…]}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct RestorePoints {
     /// The points.
-    #[serde(rename = "List", default, deserialize_with = "lenient_list")]
+    #[serde(deserialize_with = "lenient_list")]
     pub list: Vec<RestorePoint>,
 }
 
@@ -1047,18 +905,19 @@ pub struct RestorePoints {
 /// server exceptions, 400 for RouteNotFound). `error::classify_http` already
 /// turns it into an `ApiError`; this type is for code that needs the `Type`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct ErrorBody4 {
     /// The request path and query.
-    #[serde(rename = "Url", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub url: Option<String>,
     /// .NET exception type.
-    #[serde(rename = "Type", default, deserialize_with = "lenient_opt_string")]
+    #[serde(rename = "Type", deserialize_with = "lenient_opt_string")]
     pub exception_type: Option<String>,
     /// The readable message.
-    #[serde(rename = "Message", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub message: Option<String>,
     /// The full exception text with stack trace.
-    #[serde(rename = "Error", default, deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub error: Option<String>,
 }
 
