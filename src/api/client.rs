@@ -9,7 +9,7 @@ use super::{
         common::{parse_database_list, BuildVersion, DatabaseListEntry},
         v3::{
             BackupStatus, DatabaseDocument, OperationIdResponse, OperationState,
-            OperationsListItem, RestoreInProgress, RestoreStatus, UserInfo,
+            OperationsListItem, RestoreInProgress, RestoreStatus,
         },
         v4 as wire4x,
     },
@@ -65,11 +65,6 @@ impl Client {
 
     fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
-    }
-
-    /// The full URL of a server path (for the review and copy-as-curl).
-    pub fn url_of(&self, path: &str) -> String {
-        self.url(path)
     }
 
     async fn get(&self, path: &str) -> Result<RawResponse, ApiError> {
@@ -319,11 +314,6 @@ impl Client {
         let body = serde_json::json!({ "Path": folder }).to_string();
         self.send4(Method::POST, "/admin/restore/points", Some(body))
             .await
-    }
-
-    /// `GET /debug/user-info` (E14).
-    pub async fn user_info(&self) -> Result<UserInfo, ApiError> {
-        self.get("/debug/user-info").await?.json()
     }
 
     /// `GET /build/version` (E13, anonymous): the version, and from it the

@@ -232,7 +232,8 @@ impl Tracker {
     }
 
     /// The request in flight, if any.
-    pub fn in_flight(&self) -> Option<&PollRequest> {
+    #[cfg(test)]
+    fn in_flight(&self) -> Option<&PollRequest> {
         self.in_flight.as_ref()
     }
 
@@ -261,11 +262,6 @@ impl Tracker {
             Phase::Finished(outcome) => Some(outcome),
             _ => None,
         }
-    }
-
-    /// The target being followed.
-    pub fn target(&self) -> &WatchTarget {
-        &self.common.target
     }
 
     /// Call before polling again after the driver paused (tab hidden, user

@@ -71,15 +71,6 @@ pub(crate) fn lenient_i64<'de, D: Deserializer<'de>>(de: D) -> Result<i64, D::Er
     Ok(lenient_opt_i64(de)?.unwrap_or(0))
 }
 
-/// An optional float that also accepts numeric strings.
-pub(crate) fn lenient_opt_f64<'de, D: Deserializer<'de>>(de: D) -> Result<Option<f64>, D::Error> {
-    Ok(match Value::deserialize(de)? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    })
-}
-
 /// A list of strings; `null` reads as empty, non-string items are printed.
 pub(crate) fn lenient_string_list<'de, D: Deserializer<'de>>(
     de: D,

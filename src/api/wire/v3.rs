@@ -137,13 +137,6 @@ impl DatabaseRestoreRequest {
         self.generate_new_database_id = Some(generate_new_database_id);
         self
     }
-
-    /// Removes the two late fields, giving the early-3.0 subset.
-    pub fn early_subset(mut self) -> Self {
-        self.disable_replication_destinations = None;
-        self.generate_new_database_id = None;
-        self
-    }
 }
 
 /// Body of the file-system restore (§10): the common restore fields plus
@@ -666,102 +659,10 @@ impl OperationsListItem {
     }
 }
 
-/// One entry of `UserInfo.Databases` (§9.4).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct UserDatabaseAccess {
-    /// Database name.
-    #[serde(deserialize_with = "lenient_string")]
-    pub database: String,
-    /// Admin of that database.
-    #[serde(deserialize_with = "lenient_bool")]
-    pub is_admin: bool,
-    /// Read-only access.
-    #[serde(deserialize_with = "lenient_bool")]
-    pub is_read_only: bool,
-}
-
-/// `GET /debug/user-info` (§9.4).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct UserInfo {
-    /// `Using anonymous user` / `Using windows auth` / `Using OAuth`.
-    #[serde(deserialize_with = "lenient_opt_string")]
-    pub remark: Option<String>,
-    /// User name.
-    #[serde(deserialize_with = "lenient_opt_string")]
-    pub user: Option<String>,
-    /// Server administrator (needed for restore, §12.2).
-    #[serde(deserialize_with = "lenient_bool")]
-    pub is_admin_global: bool,
-    /// Admin of the database the request was sent to.
-    #[serde(deserialize_with = "lenient_opt_bool")]
-    pub is_admin_current_db: Option<bool>,
-    /// Per-database access.
-    #[serde(deserialize_with = "null_as_default")]
-    pub databases: Vec<UserDatabaseAccess>,
-    /// Databases administered.
-    #[serde(deserialize_with = "lenient_string_list")]
-    pub admin_databases: Vec<String>,
-    /// Databases read only.
-    #[serde(deserialize_with = "lenient_string_list")]
-    pub read_only_databases: Vec<String>,
-    /// Databases read/write.
-    #[serde(deserialize_with = "lenient_string_list")]
-    pub read_write_databases: Vec<String>,
-    /// Windows Backup Operators member (may back up, §2.6).
-    #[serde(deserialize_with = "lenient_opt_bool")]
-    pub is_backup_operator: Option<bool>,
-    /// OAuth token body, opaque.
-    pub access_token_body: Option<Value>,
-}
-
-impl UserInfo {
-    /// May this user back up `database` (`None` = the system database)?
-    /// Server admins and backup operators may back up everything; a database
-    /// admin may back up that database (§2.6 step 3).
-    pub fn can_backup(&self, database: Option<&str>) -> bool {
-        if self.is_admin_global || self.is_backup_operator == Some(true) {
-            return true;
-        }
-        match database {
-            None => false,
-            Some(db) => {
-                self.admin_databases.iter().any(|d| d == db || d == "*")
-                    || self
-                        .databases
-                        .iter()
-                        .any(|d| d.is_admin && (d.database == db || d.database == "*"))
-            }
-        }
-    }
-}
-
 /// `{"OperationId": n}` of a 3.5 backup or any restore (§3.5, §5.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OperationIdResponse {
     /// The operation id, in the system database's task list.
     pub operation_id: i64,
-}
-
-/// `POST /queries` answer (§4.3, E15): `Results` holds one entry per
-/// requested id (`null` for a missing one, or nothing at all depending on
-/// the `Raven-Client-Version` header); `Includes` is `[]` (3.x).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct MultiLoadResponse {
-    /// The documents, with their `@metadata`.
-    #[serde(deserialize_with = "null_as_default")]
-    pub results: Vec<Option<Value>>,
-    /// Included documents (unused here).
-    pub includes: Value,
-}
-
-impl MultiLoadResponse {
-    /// The document at `index`, or `None` if it is missing (`null` or the
-    /// list is shorter).
-    pub fn document(&self, index: usize) -> Option<&Value> {
-        self.results.get(index)?.as_ref().filter(|v| !v.is_null())
-    }
 }

@@ -29,175 +29,9 @@
 //! → [`OperationIdResponse`], then poll the **server-level**
 //! `GET /operations/state?id=` (its ids count separately from the database ones).
 
-use super::common::OperationRunState;
 use super::lenient::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-// ---------------------------------------------------------------------------
-// Server identity and database list
-// ---------------------------------------------------------------------------
-
-/// `GET /build/version` (4.x): `{"BuildVersion":41001,"ProductVersion":"4.1",
-/// "CommitHash":"86e8830","FullVersion":"4.1.0"}`. `BuildVersion` is a number
-/// in 4.x (3.x wrote a string; both are read).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct BuildVersion4 {
-    /// Build number (`41001`).
-    #[serde(deserialize_with = "lenient_i64")]
-    pub build_version: i64,
-    /// `major.minor` (`4.1`).
-    #[serde(deserialize_with = "lenient_string")]
-    pub product_version: String,
-    /// Short commit hash.
-    #[serde(deserialize_with = "lenient_opt_string")]
-    pub commit_hash: Option<String>,
-    /// Full version (`4.1.0`).
-    #[serde(deserialize_with = "lenient_string")]
-    pub full_version: String,
-}
-
-impl BuildVersion4 {
-    /// `(major, minor)` from `FullVersion`, else `ProductVersion`.
-    pub fn major_minor(&self) -> Option<(u32, u32)> {
-        [&self.full_version, &self.product_version]
-            .into_iter()
-            .find_map(|text| {
-                let mut parts = text.trim().split('.');
-                let major = parts.next()?.trim().parse().ok()?;
-                let minor = parts
-                    .next()
-                    .and_then(|m| m.trim().parse().ok())
-                    .unwrap_or(0);
-                Some((major, minor))
-            })
-    }
-
-    /// True for 4.0 and 4.1: no one-time backup endpoint (it came in 4.2),
-    /// so a backup needs a temporary periodic task.
-    pub fn needs_temporary_backup_task(&self) -> bool {
-        matches!(self.major_minor(), Some((4, 0 | 1)))
-    }
-}
-
-/// `{"HumaneSize":"40.19 MBytes","SizeInBytes":42139648}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct Size {
-    /// Human-readable size.
-    #[serde(deserialize_with = "lenient_string")]
-    pub humane_size: String,
-    /// Bytes.
-    #[serde(deserialize_with = "lenient_i64")]
-    pub size_in_bytes: i64,
-}
-
-/// `BackupInfo` of a `GET /databases` entry; `null` when the database has no
-/// backup task.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct DatabaseBackupInfo {
-    /// Last backup (local time without zone in the sample: `2026-11-27T17:45:41.5333614`);
-    /// `null` before the first run.
-    #[serde(deserialize_with = "lenient_opt_string")]
-    pub last_backup: Option<String>,
-    /// Seconds until the next scheduled backup.
-    #[serde(deserialize_with = "lenient_opt_f64")]
-    pub interval_until_next_backup_in_sec: Option<f64>,
-}
-
-/// One database of `GET /databases` (4.x `{"Databases":[…]}`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct DatabaseInfo {
-    /// Database name.
-    #[serde(deserialize_with = "lenient_string")]
-    pub name: String,
-    /// Disabled flag.
-    #[serde(deserialize_with = "lenient_bool")]
-    pub disabled: bool,
-    /// Size on disk.
-    #[serde(deserialize_with = "lenient_opt_object")]
-    pub total_size: Option<Size>,
-    /// Encrypted database (restoring it needs the key and an SSL server).
-    #[serde(deserialize_with = "lenient_opt_bool")]
-    pub is_encrypted: Option<bool>,
-    /// The caller administers it.
-    #[serde(deserialize_with = "lenient_opt_bool")]
-    pub is_admin: Option<bool>,
-    /// Last / next backup, `None` without a backup task.
-    #[serde(deserialize_with = "lenient_opt_object")]
-    pub backup_info: Option<DatabaseBackupInfo>,
-    /// Number of documents.
-    #[serde(deserialize_with = "lenient_opt_i64")]
-    pub documents_count: Option<i64>,
-    /// Replication factor.
-    #[serde(deserialize_with = "lenient_opt_i64")]
-    pub replication_factor: Option<i64>,
-}
-
-/// `GET /databases` (4.x): `{"Databases":[…]}`. Entries without a name are
-/// dropped by [`DatabaseList::names`], unreadable entries are skipped.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct DatabaseList {
-    /// The databases.
-    #[serde(deserialize_with = "lenient_list")]
-    pub databases: Vec<DatabaseInfo>,
-}
-
-impl DatabaseList {
-    /// The non-empty names, in server order.
-    pub fn names(&self) -> Vec<&str> {
-        self.databases
-            .iter()
-            .map(|d| d.name.as_str())
-            .filter(|n| !n.is_empty())
-            .collect()
-    }
-
-    /// The entry with this name (case-insensitive, as RavenDB names are).
-    pub fn get(&self, name: &str) -> Option<&DatabaseInfo> {
-        self.databases
-            .iter()
-            .find(|d| d.name.eq_ignore_ascii_case(name))
-    }
-}
-
-/// The parts of a `DatabaseRecord` (`GET /admin/databases?name=`) the
-/// dashboard reads.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct DatabaseRecordSummary {
-    /// Database name.
-    #[serde(deserialize_with = "lenient_string")]
-    pub database_name: String,
-    /// Disabled flag.
-    #[serde(deserialize_with = "lenient_bool")]
-    pub disabled: bool,
-    /// Encrypted database.
-    #[serde(deserialize_with = "lenient_bool")]
-    pub encrypted: bool,
-    /// The backup tasks' configurations.
-    #[serde(deserialize_with = "lenient_list")]
-    pub periodic_backups: Vec<PeriodicBackupConfiguration>,
-    /// Record version.
-    #[serde(deserialize_with = "lenient_opt_i64")]
-    pub etag: Option<i64>,
-}
-
-/// Body of `DELETE /admin/databases`: `{"DatabaseNames":["Restored"],"HardDelete":true}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct DeleteDatabasesRequest {
-    /// The databases to delete.
-    #[serde(deserialize_with = "lenient_string_list")]
-    pub database_names: Vec<String>,
-    /// Also delete the files.
-    #[serde(deserialize_with = "lenient_bool")]
-    pub hard_delete: bool,
-}
 
 // ---------------------------------------------------------------------------
 // Ongoing tasks (`GET /databases/{db}/tasks`)
@@ -315,21 +149,6 @@ impl OngoingTask {
     /// "Backup task id: N is disabled").
     pub fn is_enabled(&self) -> bool {
         self.task_state.eq_ignore_ascii_case("Enabled")
-    }
-
-    /// The later of the last full and last incremental backup, as
-    /// `(time, is_full)`.
-    pub fn last_backup(&self) -> Option<(&str, bool)> {
-        let full = self.last_full_backup.as_deref().map(|t| (t, true));
-        let incr = self.last_incremental_backup.as_deref().map(|t| (t, false));
-        match (full, incr) {
-            (Some(f), Some(i)) => {
-                let fm = super::time::parse_iso_ms(f.0);
-                let im = super::time::parse_iso_ms(i.0);
-                Some(if im > fm { i } else { f })
-            }
-            (f, i) => f.or(i),
-        }
     }
 }
 
@@ -522,22 +341,6 @@ impl PeriodicBackupStatus {
             .as_deref()
             .filter(|s| !s.trim().is_empty())
     }
-
-    /// The error of the last run: `Error` (a string, or an object's
-    /// `Exception`/`Message`), else `LocalBackup.Exception`.
-    pub fn error_text(&self) -> Option<String> {
-        let own = match self.error.as_ref() {
-            Some(Value::Object(map)) => map
-                .get("Exception")
-                .or_else(|| map.get("Message"))
-                .and_then(value_text)
-                .or_else(|| Some(Value::Object(map.clone()).to_string())),
-            Some(other) => value_text(other),
-            None => None,
-        };
-        own.or_else(|| self.local_backup.as_ref()?.exception.clone())
-            .filter(|s| !s.trim().is_empty())
-    }
 }
 
 /// `GET /periodic-backup/status?name=&taskId=`: `{"Status":{…}}`, or
@@ -684,25 +487,6 @@ pub struct OperationState {
 }
 
 impl OperationState {
-    /// True when the state will not change any more.
-    pub fn is_terminal(&self) -> bool {
-        matches!(
-            self.status,
-            OperationStatus::Completed | OperationStatus::Faulted | OperationStatus::Canceled
-        )
-    }
-
-    /// The state in the generation-neutral form of [`OperationRunState`].
-    pub fn run_state(&self) -> OperationRunState {
-        match self.status {
-            OperationStatus::InProgress => OperationRunState::Running,
-            OperationStatus::Completed => OperationRunState::Succeeded,
-            OperationStatus::Faulted => OperationRunState::Faulted,
-            OperationStatus::Canceled => OperationRunState::Canceled,
-            OperationStatus::Other(_) => OperationRunState::Unknown,
-        }
-    }
-
     /// The log lines of the result (empty while running).
     pub fn messages(&self) -> &[String] {
         self.result.as_ref().map_or(&[], |r| &r.messages)
@@ -733,60 +517,6 @@ impl OperationState {
                 Some(crate::api::error::split_exception_text(error).0)
             })
     }
-
-    /// A faulted operation's full exception text (`Result.Error`).
-    pub fn failure_details(&self) -> Option<&str> {
-        let result = self.result.as_ref()?;
-        if !result.is_exception() {
-            return None;
-        }
-        result.error.as_deref()
-    }
-}
-
-/// `Description` of an item of `GET /databases/{db}/operations`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct OperationDescription {
-    /// `Full backup task: 'e2e-backup'`.
-    #[serde(deserialize_with = "lenient_opt_string")]
-    pub description: Option<String>,
-    /// `DatabaseBackup`, `DatabaseRestore`, …
-    #[serde(deserialize_with = "lenient_opt_string")]
-    pub task_type: Option<String>,
-    /// UTC start.
-    #[serde(deserialize_with = "lenient_opt_string")]
-    pub start_time: Option<String>,
-    /// UTC end, `None` while running.
-    #[serde(deserialize_with = "lenient_opt_string")]
-    pub end_time: Option<String>,
-}
-
-/// One item of `GET /databases/{db}/operations` (`{"Results":[…]}`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct OperationInfo {
-    /// Operation id.
-    #[serde(deserialize_with = "lenient_i64")]
-    pub id: i64,
-    /// What it is.
-    #[serde(deserialize_with = "lenient_opt_object")]
-    pub description: Option<OperationDescription>,
-    /// Can be killed.
-    #[serde(deserialize_with = "lenient_bool")]
-    pub killable: bool,
-    /// Its state.
-    #[serde(deserialize_with = "lenient_opt_object")]
-    pub state: Option<OperationState>,
-}
-
-/// `GET /databases/{db}/operations`: `{"Results":[…]}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct OperationList {
-    /// The operations.
-    #[serde(deserialize_with = "lenient_list")]
-    pub results: Vec<OperationInfo>,
 }
 
 // ---------------------------------------------------------------------------
@@ -832,17 +562,6 @@ pub struct RestoreBackupConfiguration {
     pub disable_ongoing_tasks: bool,
 }
 
-/// Body of `POST /admin/restore/points` (4.1 has it; the notes do not show
-/// it): `{"Path":"<folder>"}`. `GET` answers 400 RouteNotFound; a missing
-/// `Path` 500 ArgumentNullException; a missing folder 500 "Path '…' doesn't exist".
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct RestorePointsRequest {
-    /// A backup folder, or a folder of backup folders.
-    #[serde(deserialize_with = "lenient_string")]
-    pub path: String,
-}
-
 /// One restore point: a backup file a restore can stop at.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -876,17 +595,7 @@ pub struct RestorePoint {
     pub node_tag: Option<String>,
 }
 
-impl RestorePoint {
-    /// A restore request that stops at this point.
-    pub fn restore_request(&self, database_name: impl Into<String>) -> RestoreBackupConfiguration {
-        RestoreBackupConfiguration {
-            database_name: database_name.into(),
-            backup_location: self.location.clone(),
-            last_file_name_to_restore: Some(self.file_name.clone()),
-            ..Default::default()
-        }
-    }
-}
+impl RestorePoint {}
 
 /// Answer of `POST /admin/restore/points`: `{"List":[…]}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -895,46 +604,4 @@ pub struct RestorePoints {
     /// The points.
     #[serde(deserialize_with = "lenient_list")]
     pub list: Vec<RestorePoint>,
-}
-
-// ---------------------------------------------------------------------------
-// Errors
-// ---------------------------------------------------------------------------
-
-/// The 4.x error body `{"Url":…,"Type":…,"Message":…,"Error":…}` (500 for
-/// server exceptions, 400 for RouteNotFound). `error::classify_http` already
-/// turns it into an `ApiError`; this type is for code that needs the `Type`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct ErrorBody4 {
-    /// The request path and query.
-    #[serde(deserialize_with = "lenient_opt_string")]
-    pub url: Option<String>,
-    /// .NET exception type.
-    #[serde(rename = "Type", deserialize_with = "lenient_opt_string")]
-    pub exception_type: Option<String>,
-    /// The readable message.
-    #[serde(deserialize_with = "lenient_opt_string")]
-    pub message: Option<String>,
-    /// The full exception text with stack trace.
-    #[serde(deserialize_with = "lenient_opt_string")]
-    pub error: Option<String>,
-}
-
-impl ErrorBody4 {
-    /// The short type name (`RouteNotFoundException`).
-    pub fn short_type(&self) -> Option<&str> {
-        let t = self.exception_type.as_deref()?;
-        Some(t.rsplit('.').next().unwrap_or(t))
-    }
-
-    /// `RouteNotFoundException`: the endpoint does not exist in this version.
-    pub fn is_route_not_found(&self) -> bool {
-        self.short_type() == Some("RouteNotFoundException")
-    }
-
-    /// `DatabaseDoesNotExistException`.
-    pub fn is_database_missing(&self) -> bool {
-        self.short_type() == Some("DatabaseDoesNotExistException")
-    }
 }
