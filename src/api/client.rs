@@ -102,7 +102,7 @@ impl Client {
     /// `GET /databases` (E11): database names (and details where given).
     pub async fn list_databases(&self) -> Result<Vec<DatabaseListEntry>, ApiError> {
         let raw = self.get("/databases?pageSize=1024").await?;
-        Ok(parse_database_list(&raw.json::<Value>()?))
+        Ok(parse_database_list(raw.json::<Value>()?))
     }
 
     /// `GET /admin/databases/{db}` (E12): the stored document with its

@@ -2,14 +2,8 @@
 //! database list and a normalized operation state.
 
 use super::lenient::*;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-
-/// Reads a value of `T` from JSON, for the helpers that take `&Value`.
-fn from_value<T: DeserializeOwned>(v: &Value) -> Result<T, serde_json::Error> {
-    T::deserialize(v)
-}
 
 /// A normalized operation state, whatever the version's shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,20 +66,20 @@ impl DatabaseListEntry {
 /// Reads a `GET /databases` answer: an array of names, an array of
 /// additional-data objects, or (4.x) `{"Databases":[…]}`. Items that are
 /// neither a name nor an object with a `Name` are skipped.
-pub fn parse_database_list(v: &Value) -> Vec<DatabaseListEntry> {
+pub fn parse_database_list(v: Value) -> Vec<DatabaseListEntry> {
     let items = match v {
         Value::Array(items) => items,
-        Value::Object(map) => match map.get("Databases") {
+        Value::Object(mut map) => match map.remove("Databases") {
             Some(Value::Array(items)) => items,
             _ => return Vec::new(),
         },
         _ => return Vec::new(),
     };
     items
-        .iter()
+        .into_iter()
         .filter_map(|item| match item {
-            Value::String(name) => Some(DatabaseListEntry::named(name.clone())),
-            Value::Object(_) => from_value::<DatabaseListEntry>(item)
+            Value::String(name) => Some(DatabaseListEntry::named(name)),
+            item @ Value::Object(_) => super::from_value::<DatabaseListEntry>(item)
                 .ok()
                 .filter(|e| !e.name.is_empty()),
             _ => None,

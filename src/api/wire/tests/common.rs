@@ -7,7 +7,7 @@ use serde_json::json;
 #[test]
 fn database_lists_of_names_and_of_objects() {
     // §9.1
-    let names = parse_database_list(&json!(["Northwind", "Orders"]));
+    let names = parse_database_list(json!(["Northwind", "Orders"]));
     assert_eq!(
         names,
         vec![
@@ -15,7 +15,7 @@ fn database_lists_of_names_and_of_objects() {
             DatabaseListEntry::named("Orders")
         ]
     );
-    let rich = parse_database_list(&json!([
+    let rich = parse_database_list(json!([
         {"Name": "Northwind", "Disabled": false, "IndexingDisabled": false,
          "RejectClientsEnabled": false, "ClusterWide": false,
          "Bundles": ["Replication", "Versioning"], "IsAdminCurrentTenant": true,
@@ -28,9 +28,9 @@ fn database_lists_of_names_and_of_objects() {
     assert_eq!(rich[0].is_loaded, Some(true));
     assert_eq!(rich[1].disabled, Some(true));
     assert!(rich[1].bundles.is_empty());
-    let v4 = parse_database_list(&json!({"Databases": [{"Name": "Test", "Disabled": false}]}));
+    let v4 = parse_database_list(json!({"Databases": [{"Name": "Test", "Disabled": false}]}));
     assert_eq!(v4[0].name, "Test");
-    assert!(parse_database_list(&json!("nope")).is_empty());
+    assert!(parse_database_list(json!("nope")).is_empty());
 }
 
 #[test]

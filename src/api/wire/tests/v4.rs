@@ -128,7 +128,7 @@ fn build_version_recorded() {
 #[test]
 fn database_list_recorded() {
     // Read with the database-list reader of both generations.
-    let list = parse_database_list(&recorded::<Value>(
+    let list = parse_database_list(recorded::<Value>(
         r#"{"Databases":[{"Name":"Restored","Disabled":false,"TotalSize":{"HumaneSize":"40.19 MBytes","SizeInBytes":42139648},...,"BackupInfo":null,
   "DocumentsCount":1,...,"NodesTopology":{...},"ReplicationFactor":1,...},
   {"Name":"Test",...,"BackupInfo":{"LastBackup":"2026-11-27T17:45:41.5333614","IntervalUntilNextBackupInSec":29650.99},...}]}"#,
@@ -138,10 +138,10 @@ fn database_list_recorded() {
     assert_eq!(list[0].disabled, Some(false));
     assert_eq!(list[1].disabled, None);
     // Lenient: odd items are skipped, null lists read as empty.
-    let odd = parse_database_list(&json!({"Databases": [7, {"Name": "A", "Disabled": "true"}]}));
+    let odd = parse_database_list(json!({"Databases": [7, {"Name": "A", "Disabled": "true"}]}));
     assert_eq!(odd.len(), 1);
     assert_eq!(odd[0].disabled, Some(true));
-    assert!(parse_database_list(&json!({"Databases": null})).is_empty());
+    assert!(parse_database_list(json!({"Databases": null})).is_empty());
 }
 
 const TASKS: &str = r#"{"OngoingTasksList":[{"TaskId":3,"TaskType":"Backup","ResponsibleNode":{"NodeTag":"A","NodeUrl":"http://127.0.0.1:8080","ResponsibleNode":null},
