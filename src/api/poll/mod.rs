@@ -11,7 +11,8 @@
 //!     if wait > 0 { sleep(wait).await; continue; }
 //!     let Some(req) = t.send_request(now()) else { break }; // finished
 //!     let result = perform(&req).await;          // one HTTP request
-//!     t.observe(now(), result);                  // the answer to it
+//!     let changes = t.observe(now(), result);    // the answer to it
+//!     publish(&t, changes);                      // only what changed
 //!     sleep(t.next_delay_ms()).await;
 //! }
 //! ```
@@ -21,6 +22,8 @@
 //! Polling stays light: the delay grows while nothing changes, and never
 //! more than two requests go out in any second
 //! ([`PollConfig::rate_window_ms`]), however fast the answers change.
+//! Each answer reports what it changed ([`Changes`]: the head of the
+//! [`Snapshot`], lines of the [`Log`]), so a driver publishes only that.
 //! Pausing and "stop watching" live in the driver: to pause, stop looping;
 //! to resume, call [`Tracker::resume`] first so the pause does not count as
 //! server silence; to stop watching, drop the tracker (the server-side work
@@ -187,8 +190,8 @@ impl Tracker {
         tracker
     }
 
-    /// The request [`Tracker::send_request`] would send now, without
-    /// sending it; `None` once finished and while a request is in flight.
+    /// The request [`Tracker::send_request`] sends next, without sending
+    /// it; `None` once finished and while a request is in flight.
     pub fn next_request(&self) -> Option<PollRequest> {
         if self.outcome().is_some() || self.in_flight.is_some() {
             return None;
