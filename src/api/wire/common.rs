@@ -23,33 +23,34 @@ pub enum OperationRunState {
 /// One database of `GET /databases` (§9.1): a plain name, or the object of
 /// `?getAdditionalData=true`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct DatabaseListEntry {
     /// Database name.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub name: String,
     /// Disabled flag (additional data only).
-    #[serde(deserialize_with = "lenient_opt_bool")]
+    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub disabled: Option<bool>,
     /// Indexing disabled (additional data only).
-    #[serde(deserialize_with = "lenient_opt_bool")]
+    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub indexing_disabled: Option<bool>,
     /// Clients rejected (additional data only).
-    #[serde(deserialize_with = "lenient_opt_bool")]
+    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub reject_clients_enabled: Option<bool>,
     /// 3.5: cluster-wide database.
-    #[serde(deserialize_with = "lenient_opt_bool")]
+    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub cluster_wide: Option<bool>,
     /// Active bundles (`Raven/ActiveBundles` split on `;`).
-    #[serde(deserialize_with = "lenient_string_list")]
+    #[serde(default, deserialize_with = "lenient_string_list")]
     pub bundles: Vec<String>,
     /// The caller administers this database.
-    #[serde(deserialize_with = "lenient_opt_bool")]
+    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub is_admin_current_tenant: Option<bool>,
     /// 3.5: loaded in memory.
-    #[serde(deserialize_with = "lenient_opt_bool")]
+    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub is_loaded: Option<bool>,
     /// 3.5: statistics, `null` when not loaded.
+    #[serde(default)]
     pub stats: Option<Value>,
 }
 
@@ -91,24 +92,26 @@ pub fn parse_database_list(v: Value) -> Vec<DatabaseListEntry> {
 /// "BuildVersion":"3260"}`; 4.x writes `BuildVersion` as a number and adds
 /// `FullVersion` / `CommitHash`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct BuildVersion {
     /// Product version text.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub product_version: String,
     /// Build number, as text (numbers are accepted).
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub build_version: String,
     /// 4.x: full version (`4.1.0`).
     #[serde(
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub full_version: Option<String>,
     /// 4.x: commit hash.
     #[serde(
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub commit_hash: Option<String>,
 }

@@ -50,13 +50,13 @@ lenient_enum! {
 
 /// `ResponsibleNode` of a task: `{"NodeTag":"A","NodeUrl":"http://…","ResponsibleNode":null}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct NodeId {
     /// Cluster node tag (`A`).
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub node_tag: String,
     /// Node URL.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub node_url: Option<String>,
 }
 
@@ -64,16 +64,16 @@ pub struct NodeId {
 /// "DateTime":"2026-11-28T02:00:00.0000713Z","IsFull":true}`; `null` for a
 /// disabled task.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct NextBackup {
     /// Time until the run, .NET `TimeSpan` text (`[d.]hh:mm:ss[.fffffff]`).
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub time_span: Option<String>,
     /// UTC time of the run.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub date_time: Option<String>,
     /// Full or incremental.
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub is_full: bool,
 }
 
@@ -81,61 +81,62 @@ pub struct NextBackup {
 /// Not recorded running (a small backup ends before a poll), so the fields
 /// come from the 4.1 client's names and every one is optional.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct RunningBackup {
     /// Start time.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub start_time: Option<String>,
     /// Full or incremental.
-    #[serde(deserialize_with = "lenient_opt_bool")]
+    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub is_full: Option<bool>,
     /// The operation id of the run (database level).
-    #[serde(deserialize_with = "lenient_opt_i64")]
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub running_backup_task_id: Option<i64>,
 }
 
 /// One item of `OngoingTasksList`. Only backup tasks carry the backup fields;
 /// other task types (replication, ETL, subscriptions) read with them empty.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct OngoingTask {
     /// Task id (`TaskId` of the creation answer).
-    #[serde(deserialize_with = "lenient_i64")]
+    #[serde(default, deserialize_with = "lenient_i64")]
     pub task_id: i64,
     /// `Backup`, `Replication`, `RavenEtl`, `SqlEtl`, `Subscription`, …
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub task_type: String,
     /// The node that runs it.
-    #[serde(deserialize_with = "lenient_opt_object")]
+    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub responsible_node: Option<NodeId>,
     /// `Enabled`, `Disabled`, `PartiallyEnabled`.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub task_state: String,
     /// `Active`, `NotActive`, `Reconnect`, `NotOnThisNode`, `None`.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub task_connection_status: Option<String>,
     /// The task's name.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub task_name: String,
     /// Error text, `null` when fine.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub error: Option<String>,
     /// Backup tasks: `Backup` or `Snapshot`.
+    #[serde(default)]
     pub backup_type: Option<BackupType>,
     /// Backup tasks: `Local`, `S3`, `Glacier`, `Azure`, `FTP`.
-    #[serde(deserialize_with = "lenient_string_list")]
+    #[serde(default, deserialize_with = "lenient_string_list")]
     pub backup_destinations: Vec<String>,
     /// Backup tasks: UTC time of the last full backup.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub last_full_backup: Option<String>,
     /// Backup tasks: UTC time of the last incremental backup.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub last_incremental_backup: Option<String>,
     /// Backup tasks: the run in progress.
-    #[serde(deserialize_with = "lenient_opt_object")]
+    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub on_going_backup: Option<RunningBackup>,
     /// Backup tasks: the next scheduled run; `None` when disabled.
-    #[serde(deserialize_with = "lenient_opt_object")]
+    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub next_backup: Option<NextBackup>,
 }
 
@@ -154,13 +155,13 @@ impl OngoingTask {
 
 /// `GET /databases/{db}/tasks`: `{"OngoingTasksList":[…],"SubscriptionsCount":0}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct OngoingTasks {
     /// Every task.
-    #[serde(deserialize_with = "lenient_list")]
+    #[serde(default, deserialize_with = "lenient_list")]
     pub ongoing_tasks_list: Vec<OngoingTask>,
     /// Number of subscriptions (not in the list).
-    #[serde(deserialize_with = "lenient_i64")]
+    #[serde(default, deserialize_with = "lenient_i64")]
     pub subscriptions_count: i64,
 }
 
@@ -177,14 +178,14 @@ impl OngoingTasks {
 
 /// `LocalSettings` of a backup task.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct LocalSettings {
     /// Destination disabled.
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub disabled: bool,
     /// Server-side folder; each run writes a `{date}.ravendb-{db}-{node}-backup`
     /// subfolder in it.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub folder_path: String,
 }
 
@@ -193,31 +194,33 @@ pub struct LocalSettings {
 /// Other destinations (S3, Azure, …) are kept in `extra`, so a configuration
 /// read from the record can be sent back unchanged.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct PeriodicBackupConfiguration {
     /// Existing task id when updating; left out to create a task.
     #[serde(
         deserialize_with = "lenient_opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub task_id: Option<i64>,
     /// Task name.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub name: Option<String>,
     /// `Backup` or `Snapshot`.
+    #[serde(default)]
     pub backup_type: BackupType,
     /// Cron expression of full backups (NCrontab: "February 30 and 31"
     /// are rejected, so an impossible date cannot disable the schedule).
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub full_backup_frequency: Option<String>,
     /// Cron expression of incremental backups; written as `null` when `None`.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub incremental_backup_frequency: Option<String>,
     /// A disabled task cannot be run now (500 "Backup task id: N is disabled").
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub disabled: bool,
     /// Local destination.
-    #[serde(deserialize_with = "lenient_opt_object")]
+    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub local_settings: Option<LocalSettings>,
     /// Every other field, kept verbatim.
     #[serde(flatten)]
@@ -250,85 +253,87 @@ impl PeriodicBackupConfiguration {
 /// Answer of the task creation (`{"RaftCommandIndex":3,"TaskId":3}`) and of
 /// the task deletion (`{"TaskId":3,"RaftCommandIndex":3}`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct TaskCreated {
     /// Raft index of the change.
-    #[serde(deserialize_with = "lenient_opt_i64")]
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub raft_command_index: Option<i64>,
     /// The task id (not predictable: it is the raft index of the creation).
-    #[serde(deserialize_with = "lenient_i64")]
+    #[serde(default, deserialize_with = "lenient_i64")]
     pub task_id: i64,
 }
 
 /// `LocalBackup` of a periodic backup status.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct LocalBackupStatus {
     /// UTC time of the last full backup to this destination.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub last_full_backup: Option<String>,
     /// UTC time of the last incremental backup.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub last_incremental_backup: Option<String>,
     /// Duration of the last full backup.
-    #[serde(deserialize_with = "lenient_opt_i64")]
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub full_backup_duration_in_ms: Option<i64>,
     /// Duration of the last incremental backup.
-    #[serde(deserialize_with = "lenient_opt_i64")]
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub incremental_backup_duration_in_ms: Option<i64>,
     /// Error text of this destination.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub exception: Option<String>,
     /// The folder written, the `BackupLocation` of a restore.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub backup_directory: Option<String>,
     /// A temp folder was used.
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub temp_folder_used: bool,
 }
 
 /// The `Status` of `GET /periodic-backup/status?name={db}&taskId=N`
 /// (server level in 4.1).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct PeriodicBackupStatus {
     /// Task id.
-    #[serde(deserialize_with = "lenient_i64")]
+    #[serde(default, deserialize_with = "lenient_i64")]
     pub task_id: i64,
     /// `Backup` or `Snapshot`.
+    #[serde(default)]
     pub backup_type: Option<BackupType>,
     /// The last run was full.
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub is_full: bool,
     /// Node that ran it.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub node_tag: Option<String>,
     /// UTC time of the last full backup.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub last_full_backup: Option<String>,
     /// UTC time of the last incremental backup.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub last_incremental_backup: Option<String>,
     /// Local destination status.
-    #[serde(deserialize_with = "lenient_opt_object")]
+    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub local_backup: Option<LocalBackupStatus>,
     /// Last etag backed up.
-    #[serde(deserialize_with = "lenient_opt_i64")]
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub last_etag: Option<i64>,
     /// Folder name of the last run (inside `FolderPath`).
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub folder_name: Option<String>,
     /// Duration of the last run.
-    #[serde(deserialize_with = "lenient_opt_i64")]
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub duration_in_ms: Option<i64>,
     /// Status version.
-    #[serde(deserialize_with = "lenient_opt_i64")]
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub version: Option<i64>,
     /// Error of the last run, `null` when fine. Not recorded non-null; kept
     /// opaque, read with [`PeriodicBackupStatus::error_text`].
+    #[serde(default)]
     pub error: Option<Value>,
     /// Database-level operation id of the last run.
-    #[serde(deserialize_with = "lenient_opt_i64")]
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub last_operation_id: Option<i64>,
 }
 
@@ -346,10 +351,10 @@ impl PeriodicBackupStatus {
 /// `GET /periodic-backup/status?name=&taskId=`: `{"Status":{…}}`, or
 /// `{"Status":null}` for a task that never ran or does not exist.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct PeriodicBackupStatusResponse {
     /// The status, `None` before the first run.
-    #[serde(deserialize_with = "lenient_opt_object")]
+    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub status: Option<PeriodicBackupStatus>,
 }
 
@@ -361,16 +366,17 @@ pub struct PeriodicBackupStatusResponse {
 /// a database-level id) and of `POST /admin/restore/database`
 /// (`{"OperationId":1}`, a server-level id).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct OperationIdResponse {
     /// Node that runs it (backup only).
     #[serde(
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub responsible_node: Option<String>,
     /// The operation id.
-    #[serde(deserialize_with = "lenient_i64")]
+    #[serde(default, deserialize_with = "lenient_i64")]
     pub operation_id: i64,
 }
 
@@ -392,19 +398,19 @@ lenient_enum! {
 /// A smuggler counter (`Documents`, `Indexes`, …) of a backup or restore
 /// result or progress.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct ItemCount {
     /// This part was processed.
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub processed: bool,
     /// This part was skipped.
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub skipped: bool,
     /// Items read.
-    #[serde(deserialize_with = "lenient_i64")]
+    #[serde(default, deserialize_with = "lenient_i64")]
     pub read_count: i64,
     /// Items that failed.
-    #[serde(deserialize_with = "lenient_i64")]
+    #[serde(default, deserialize_with = "lenient_i64")]
     pub errored_count: i64,
 }
 
@@ -413,16 +419,16 @@ pub struct ItemCount {
 /// `"Progress":null`. `Message` is the latest log line; `Messages` is `null`
 /// while running.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct OperationProgress {
     /// .NET type (`Raven.Server.Documents.PeriodicBackup.BackupProgress, Raven.Server`).
-    #[serde(rename = "$type", deserialize_with = "lenient_opt_string")]
+    #[serde(default, rename = "$type", deserialize_with = "lenient_opt_string")]
     pub type_name: Option<String>,
     /// Latest log line.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub message: Option<String>,
     /// Documents counter.
-    #[serde(deserialize_with = "lenient_opt_object")]
+    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub documents: Option<ItemCount>,
 }
 
@@ -430,34 +436,34 @@ pub struct OperationProgress {
 /// (`Messages`, `Elapsed`, counters), or for `Faulted` an
 /// `OperationExceptionResult` (`Type`, `Message`, `Error`, `StatusCode`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct OperationResult {
     /// .NET type of the result.
-    #[serde(rename = "$type", deserialize_with = "lenient_opt_string")]
+    #[serde(default, rename = "$type", deserialize_with = "lenient_opt_string")]
     pub type_name: Option<String>,
     /// The log (`[17:45:41 INFO] Started task: 'e2e-backup'`, …).
-    #[serde(deserialize_with = "lenient_string_list")]
+    #[serde(default, deserialize_with = "lenient_string_list")]
     pub messages: Vec<String>,
     /// Duration, .NET `TimeSpan` text.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub elapsed: Option<String>,
     /// Documents counter.
-    #[serde(deserialize_with = "lenient_opt_object")]
+    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub documents: Option<ItemCount>,
     /// Restore: data folder of the new database.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub data_directory: Option<String>,
     /// Faulted: exception type (`System.InvalidOperationException`).
-    #[serde(rename = "Type", deserialize_with = "lenient_opt_string")]
+    #[serde(default, rename = "Type", deserialize_with = "lenient_opt_string")]
     pub exception_type: Option<String>,
     /// Faulted: the readable message.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub message: Option<String>,
     /// Faulted: the full exception text with stack trace.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub error: Option<String>,
     /// Faulted: HTTP-like status code (500).
-    #[serde(deserialize_with = "lenient_opt_i64")]
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub status_code: Option<i64>,
 }
 
@@ -474,15 +480,16 @@ impl OperationResult {
 /// `GET /databases/{db}/operations/state?id=` and `GET /operations/state?id=`
 /// (an unknown id answers 404 with an empty body).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct OperationState {
     /// `InProgress`, `Completed`, `Faulted`, `Canceled`.
+    #[serde(default)]
     pub status: OperationStatus,
     /// Progress while running, `None` otherwise.
-    #[serde(deserialize_with = "lenient_opt_object")]
+    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub progress: Option<OperationProgress>,
     /// Outcome once finished.
-    #[serde(deserialize_with = "lenient_opt_object")]
+    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub result: Option<OperationResult>,
 }
 
@@ -528,13 +535,13 @@ impl OperationState {
 /// Optional fields are left out when `None` / false, so the smallest body is
 /// the recorded `{"DatabaseName":…,"BackupLocation":…}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct RestoreBackupConfiguration {
     /// Name of the new database (must not exist).
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub database_name: String,
     /// The backup folder (`LocalBackup.BackupDirectory`), server-side.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub backup_location: String,
     /// Restore up to and including this file of the folder
     /// (`2026-11-27-19-20.ravendb-full-backup`); `None` = all.
@@ -542,12 +549,14 @@ pub struct RestoreBackupConfiguration {
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub last_file_name_to_restore: Option<String>,
     /// Data folder of the new database; `None` = `<DataDir>/Databases/<name>`.
     #[serde(
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub data_directory: Option<String>,
     /// Key of an encrypted backup (base64). Never written when `None`: an
     /// unencrypted server rejects any key ("Cannot restore an encrypted
@@ -556,42 +565,47 @@ pub struct RestoreBackupConfiguration {
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub encryption_key: Option<String>,
     /// Restore with the backup's ongoing tasks disabled.
-    #[serde(deserialize_with = "lenient_bool", skip_serializing_if = "is_false")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_bool",
+        skip_serializing_if = "is_false"
+    )]
     pub disable_ongoing_tasks: bool,
 }
 
 /// One restore point: a backup file a restore can stop at.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct RestorePoint {
     /// Time of the backup (from the file name; minutes, no zone).
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub date_time: Option<String>,
     /// The backup folder, the `BackupLocation` of a restore.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub location: String,
     /// The file, the `LastFileNameToRestore` of a restore.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub file_name: String,
     /// A snapshot.
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub is_snapshot_restore: bool,
     /// Encrypted backup.
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub is_encrypted: bool,
     /// An incremental backup.
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub is_incremental: bool,
     /// Files a restore up to here reads.
-    #[serde(deserialize_with = "lenient_i64")]
+    #[serde(default, deserialize_with = "lenient_i64")]
     pub files_to_restore: i64,
     /// Database the backup was taken of.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub database_name: Option<String>,
     /// Node that took it.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub node_tag: Option<String>,
 }
 
@@ -599,9 +613,9 @@ impl RestorePoint {}
 
 /// Answer of `POST /admin/restore/points`: `{"List":[…]}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct RestorePoints {
     /// The points.
-    #[serde(deserialize_with = "lenient_list")]
+    #[serde(default, deserialize_with = "lenient_list")]
     pub list: Vec<RestorePoint>,
 }

@@ -28,21 +28,21 @@ use std::collections::BTreeMap;
 /// returns it with **decrypted** secured settings. Unknown fields are kept in
 /// `extra` so that sending it back (in a backup request) loses nothing.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct DatabaseDocument {
     /// Short name of the database; `null` in stored form and allowed in a
     /// backup request.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub id: Option<String>,
     /// Plain settings (`Raven/DataDir`, `Raven/ActiveBundles`, …).
-    #[serde(deserialize_with = "lenient_string_map")]
+    #[serde(default, deserialize_with = "lenient_string_map")]
     pub settings: BTreeMap<String, String>,
     /// Secured settings; plain text when read through the admin endpoint.
     /// They end up in the backup in plain text (§3.3 security note).
-    #[serde(deserialize_with = "lenient_string_map")]
+    #[serde(default, deserialize_with = "lenient_string_map")]
     pub secured_settings: BTreeMap<String, String>,
     /// Whether the database is disabled.
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub disabled: bool,
     /// Every other field, kept verbatim.
     #[serde(flatten)]
@@ -56,24 +56,26 @@ pub type FileSystemDocument = DatabaseDocument;
 /// (§3.2). `DatabaseDocument` is always written, as `null` when `None`
 /// (the server then loads and decrypts the stored document, §3.3).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct DatabaseBackupRequest {
     /// Server-side destination folder.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub backup_location: String,
     /// The document stored in the backup as `Database.Document`.
+    #[serde(default)]
     pub database_document: Option<DatabaseDocument>,
 }
 
 /// Body of `POST /fs/{fs}/admin/backup` (§10). `FileSystemDocument` is
 /// always written, as `null` when `None`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct FilesystemBackupRequest {
     /// Server-side destination folder.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub backup_location: String,
     /// The file system's document, or `None` to let the server load it.
+    #[serde(default)]
     pub file_system_document: Option<FileSystemDocument>,
 }
 
@@ -90,29 +92,30 @@ pub struct FilesystemBackupRequest {
 /// [`DatabaseRestoreRequest::with_late_options`] (or
 /// `version::Generation::shape_restore_request`) to fill them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct DatabaseRestoreRequest {
     /// Name of the new database; `None` = the `Id` of the backup's
     /// `Database.Document`.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub database_name: Option<String>,
     /// Folder holding the backup (server-side path).
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub backup_location: String,
     /// Index folder; `None` = `<DatabaseLocation>/Indexes`.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub indexes_location: Option<String>,
     /// Seconds to wait for another restore to finish; `None` = fail at once
     /// with 503 (§5.3 step 9).
+    #[serde(default)]
     pub restore_start_timeout: Option<i32>,
     /// Data folder of the new database; `None` = `~/{name}` (§5.4).
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub database_location: Option<String>,
     /// Esent defragmentation (the `defrag` query parameter overrides it).
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub defrag: bool,
     /// Voron journals / Esent logs folder.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub journals_location: Option<String>,
     /// Late 3.0 and 3.5: restore with replication destinations disabled.
     /// Omitted from the JSON when `None`.
@@ -120,6 +123,7 @@ pub struct DatabaseRestoreRequest {
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub disable_replication_destinations: Option<bool>,
     /// Late 3.0 and 3.5: give the restored database a new id.
     /// Omitted from the JSON when `None`.
@@ -127,6 +131,7 @@ pub struct DatabaseRestoreRequest {
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub generate_new_database_id: Option<bool>,
 }
 
@@ -146,26 +151,27 @@ impl DatabaseRestoreRequest {
 /// Body of the file-system restore (§10): the common restore fields plus
 /// `FilesystemName` and `FilesystemLocation`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct FilesystemRestoreRequest {
     /// Name of the new file system; `None` = from `Filesystem.Document`.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub filesystem_name: Option<String>,
     /// Folder holding the backup (server-side path).
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub backup_location: String,
     /// Data folder of the new file system.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub filesystem_location: Option<String>,
     /// Index folder.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub indexes_location: Option<String>,
     /// Journals / logs folder.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub journals_location: Option<String>,
     /// Esent defragmentation.
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub defrag: bool,
     /// Seconds to wait for another restore to finish.
+    #[serde(default)]
     pub restore_start_timeout: Option<i32>,
 }

@@ -75,25 +75,27 @@ fn error_text(v: &Value) -> Option<String> {
 /// 3.0 `{Completed,Faulted,State}`, 3.5 `{Exception,Completed,Faulted,
 /// Canceled,State}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct OperationState {
     /// The operation has ended (success, failure or cancellation).
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub completed: bool,
     /// The operation failed.
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub faulted: bool,
     /// 3.5 only: the operation was canceled.
     #[serde(
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub canceled: Option<bool>,
     /// 3.5 only: the serialized .NET exception; its exact shape is unknown
     /// (§15.1), so it stays opaque.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exception: Option<Value>,
     /// Class-specific state; `None` when `null`.
+    #[serde(default)]
     pub state: Option<OperationStateDetail>,
 }
 
@@ -161,33 +163,37 @@ impl OperationState {
 /// `{Id,TaskType,Description,StartTime,Status,Completed,Faulted,Canceled,
 /// Exception,Killable}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct OperationsListItem {
     /// Operation id (per database task list, §7.1).
+    #[serde(default)]
     pub id: i64,
     /// Task type name (`BackupDatabase`, `RestoreDatabase`, …).
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub task_type: Option<String>,
     /// 3.0: the description.
     #[serde(
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub payload: Option<String>,
     /// 3.5: the description.
     #[serde(
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub description: Option<String>,
     /// Start time (ISO string).
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub start_time: Option<String>,
     /// 3.0: .NET `TaskStatus` name.
     #[serde(
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub task_status: Option<String>,
     /// 3.5: the operation's state object (`{"Progress":…}` for backups).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -197,26 +203,31 @@ pub struct OperationsListItem {
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub completed: Option<bool>,
     /// 3.5: failed.
     #[serde(
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub faulted: Option<bool>,
     /// 3.5: canceled.
     #[serde(
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub canceled: Option<bool>,
     /// The exception, opaque (§15.1).
+    #[serde(default)]
     pub exception: Option<Value>,
     /// 3.5: can be canceled with `/operation/kill`.
     #[serde(
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub killable: Option<bool>,
 }
 

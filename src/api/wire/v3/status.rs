@@ -52,43 +52,45 @@ impl<'de> Deserialize<'de> for Severity {
 
 /// One line of the backup log (§4.1).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct BackupMessage {
     /// The text.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub message: String,
     /// Full exception text on errors (late 3.0 and 3.5; absent before).
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub details: Option<String>,
     /// UTC time, 7-digit ISO string.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub timestamp: Option<String>,
     /// `Informational` or `Error`.
+    #[serde(default)]
     pub severity: Severity,
 }
 
 /// The `Raven/Backup/Status` document (§4.1), also the FS backup status
 /// configuration item (§10).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct BackupStatus {
     /// UTC start of the run.
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub started: Option<String>,
     /// Set when the run ends (success or failure).
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub completed: Option<String>,
     /// `false` once the run has finished.
-    #[serde(deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub is_running: bool,
     /// 3.5 only: true if neither faulted nor canceled. `None` in 3.0.
     #[serde(
         deserialize_with = "lenient_opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
+    #[serde(default)]
     pub success: Option<bool>,
     /// The ordered log.
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub messages: Vec<BackupMessage>,
 }
 
@@ -226,9 +228,9 @@ impl TryFrom<Value> for RestoreStatus {
 
 /// `Raven/Restore/InProgress` (§6.2): present while a restore runs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 pub struct RestoreInProgress {
     /// Name of the database or file system being restored.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub resource: String,
 }
