@@ -80,7 +80,7 @@ pub fn parse_database_list(v: Value) -> Vec<DatabaseListEntry> {
         .into_iter()
         .filter_map(|item| match item {
             Value::String(name) => Some(DatabaseListEntry::named(name)),
-            item @ Value::Object(_) => super::from_value::<DatabaseListEntry>(item)
+            item @ Value::Object(_) => super::from_value::<DatabaseListEntry>(&item)
                 .ok()
                 .filter(|e| !e.name.is_empty()),
             _ => None,

@@ -93,7 +93,7 @@ where
         Value::Array(items) => items
             .into_iter()
             .filter(Value::is_object)
-            .filter_map(|item| T::deserialize(item).ok())
+            .filter_map(|item| super::from_value(&item).ok())
             .collect(),
         _ => Vec::new(),
     })
@@ -106,7 +106,7 @@ where
     T: DeserializeOwned,
 {
     Ok(match Value::deserialize(de)? {
-        v @ Value::Object(_) => T::deserialize(v).ok(),
+        v @ Value::Object(_) => super::from_value(&v).ok(),
         _ => None,
     })
 }

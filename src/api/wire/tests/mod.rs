@@ -29,6 +29,6 @@ fn bodies_are_read_on_one_path_and_bad_json_says_where() {
     assert!(bad.to_string().contains("line 2 column 3"), "{bad}");
     // The same value read from text and from a value.
     let value: Value = serde_json::from_str(r#"{"ProductVersion":"3.5","Extra":[1]}"#).unwrap();
-    let from_value: BuildVersion = super::from_value(value).unwrap();
+    let from_value: BuildVersion = super::from_value(&value).unwrap();
     assert_eq!(from_value.product_version, "3.5");
 }
