@@ -5,9 +5,12 @@
 # (4.x sends no CORS headers: this is how users must deploy it), then runs
 # tools/e2e-ravendb4/*.test.mjs (Playwright driving Debian's chromium).
 # Prints node's "# pass N / # fail N"; exits with node's status.
+# Stops RavenDB, nginx and the test runner (and its browser) on every exit,
+# Ctrl+C and SIGTERM included (scripts/procs.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+source scripts/procs.sh
 WORK="$ROOT/target/e2e-ravendb4"
 rm -rf "$WORK"; mkdir -p "$WORK/nginx/logs" "$WORK/www/ops/raven/backup" "$WORK/backups"
 [ -f dist/index.html ] || { echo "dist/ is missing: run trunk build --release first"; exit 1; }
@@ -17,14 +20,11 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 RAVEN_PORT=$(free_port)
 NGINX_PORT=$(free_port)
 
-cleanup() {
-  [ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null
-  bash scripts/ravendb4/start.sh stop "$WORK/raven" >/dev/null 2>&1
-}
-trap cleanup EXIT
+procs_cleanup_hook() { bash scripts/ravendb4/start.sh stop "$WORK/raven" >/dev/null 2>&1; }
+procs_trap
 
-bash scripts/ravendb4/setup.sh || exit 1
-bash scripts/ravendb4/start.sh "$RAVEN_PORT" "$WORK/raven" || exit 1
+procs_run bash scripts/ravendb4/setup.sh || exit 1
+procs_run bash scripts/ravendb4/start.sh "$RAVEN_PORT" "$WORK/raven" || exit 1
 
 CSP="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'"
 cat > "$WORK/nginx/nginx.conf" <<CONF
@@ -51,12 +51,21 @@ http {
     }
     location / {
       proxy_pass http://127.0.0.1:$RAVEN_PORT;
+      # As docs/deploy-ravendb7.md says to (RavenDB 5.x+ compares Origin
+      # with Host); 4.1 has no such check and works either way.
+      proxy_set_header Host \$http_host;
       proxy_http_version 1.1;
     }
   }
 }
 CONF
-/usr/sbin/nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" || exit 1
+# In the foreground of its own process group, which this shell stops.
+procs_spawn /usr/sbin/nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;'
+for _ in $(seq 1 50); do
+  curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/ops/raven/backup/" && break
+  kill -0 "$SPAWNED_PID" 2>/dev/null || { echo "nginx did not start:"; cat "$WORK/nginx/logs/error.log"; exit 1; }
+  sleep 0.1
+done
 
 export E2E4_BASE_URL="http://127.0.0.1:$NGINX_PORT/ops/raven/backup/"
 export E2E4_API_URL="http://127.0.0.1:$NGINX_PORT"
@@ -64,4 +73,4 @@ export E2E4_BACKUP_ROOT="$WORK/backups"
 export E2E4_SCREENSHOTS="$WORK/screenshots"
 mkdir -p "$E2E4_SCREENSHOTS"
 echo "RavenDB 4.1 on 127.0.0.1:$RAVEN_PORT, dashboard at $E2E4_BASE_URL"
-node --test --test-concurrency=1 tools/e2e-ravendb4/
+procs_run node --test --test-concurrency=1 tools/e2e-ravendb4/

@@ -22,6 +22,8 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+# Firefox for the e2e suite's second engine (driven by npm puppeteer-core).
+command -v firefox-esr >/dev/null 2>&1 || need_apt+=(firefox-esr)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   apt-get update -qq
@@ -50,7 +52,8 @@ fi
 # wasm-opt from npm binaryen (pinned in tools/package-lock.json).
 if [ ! -x tools/node_modules/.bin/wasm-opt ] || ! cmp -s tools/package-lock.json tools/node_modules/.package-lock.json.stamp 2>/dev/null; then
   say "npm ci --prefix tools"
-  npm ci --prefix tools --no-audit --no-fund --loglevel=error >/dev/null
+  # puppeteer-core drives Debian's firefox-esr: it must never download a browser.
+  PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tools --no-audit --no-fund --loglevel=error >/dev/null
   cp tools/package-lock.json tools/node_modules/.package-lock.json.stamp
 fi
 say "tools ready"

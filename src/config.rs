@@ -45,6 +45,13 @@ pub enum UrlError {
     HasSpaces(String),
     #[error("\"{0}\" must not contain a query (?) or fragment (#)")]
     HasQueryOrFragment(String),
+    /// `user:pass@host`: a password would be kept in this browser's storage
+    /// in plain text, so the address is refused (and not repeated).
+    #[error(
+        "must not contain a user name or password (user:password@): it would be kept in this \
+         browser's storage in plain text. Enter only http(s)://host:port"
+    )]
+    HasCredentials,
 }
 
 #[derive(Deserialize)]
@@ -108,6 +115,9 @@ pub fn normalize_server_url(input: &str) -> Result<String, UrlError> {
         return Err(UrlError::HasQueryOrFragment(url.to_string()));
     }
     let host = rest.split('/').next().unwrap_or_default();
+    if host.contains('@') {
+        return Err(UrlError::HasCredentials);
+    }
     if host.is_empty() || host.starts_with(':') {
         return Err(UrlError::NoHost(url.to_string()));
     }
@@ -233,6 +243,46 @@ mod tests {
             normalize_server_url("ftp://a"),
             Err(UrlError::NotHttp(_))
         ));
+    }
+
+    #[test]
+    fn user_and_password_in_the_address_are_refused_without_echoing_them() {
+        for url in [
+            "http://admin:hunter2@raven.local:8080",
+            "https://admin:hunter2@raven.local/",
+            "HTTP://admin:hunter2@raven.local/db",
+            "http://admin@raven.local",
+            "http://:hunter2@raven.local",
+            "http://raven.local\\@evil.example",
+        ] {
+            let e = normalize_server_url(url).unwrap_err();
+            let words = e.to_string();
+            assert_eq!(e, UrlError::HasCredentials, "{url}");
+            assert!(!words.contains("hunter2"), "{words}");
+            assert!(words.contains("user name or password"), "{words}");
+        }
+        // An @ in the path is not a credential.
+        assert_eq!(
+            normalize_server_url("http://raven.local/a@b").unwrap(),
+            "http://raven.local/a@b"
+        );
+        // Nor is a stored one used.
+        assert_eq!(
+            effective_server_url("http://o", None, Some("http://u:p@h")),
+            ("http://o".to_string(), ServerUrlSource::PageOrigin)
+        );
+        let e = parse_deploy_config(r#"{"serverUrl": "http://u:hunter2@h"}"#).unwrap_err();
+        assert!(!e.to_string().contains("hunter2"), "{e}");
+    }
+
+    #[test]
+    fn the_shipped_config_json_means_the_page_origin() {
+        let cfg = parse_deploy_config(include_str!("../static/config.json")).unwrap();
+        assert_eq!(cfg, DeployConfig::default());
+        assert_eq!(
+            effective_server_url("http://o", Some(&cfg), None),
+            ("http://o".to_string(), ServerUrlSource::PageOrigin)
+        );
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! rewrite rule. (leptos_router 0.8 has no hash mode; path routing would need
 //! every host to rewrite unknown paths to index.html and to know the base.)
 
+use crate::url::{percent_decode, percent_encode};
+
 /// One screen of the dashboard, with its parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -91,51 +93,6 @@ fn query_param(query: &str, name: &str) -> Option<String> {
         .find(|(k, _)| *k == name)
         .map(|(_, v)| percent_decode(v))
         .filter(|v| !v.is_empty())
-}
-
-/// Percent-encodes everything but unreserved characters (RFC 3986).
-pub fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-fn percent_decode(text: &str) -> String {
-    fn hex(b: u8) -> Option<u8> {
-        (b as char).to_digit(16).map(|d| d as u8)
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let decoded = match bytes[i] {
-            b'%' if i + 2 < bytes.len() => hex(bytes[i + 1])
-                .zip(hex(bytes[i + 2]))
-                .map(|(hi, lo)| hi * 16 + lo),
-            _ => None,
-        };
-        match (decoded, bytes[i]) {
-            (Some(b), _) => {
-                out.push(b);
-                i += 3;
-            }
-            (None, b'+') => {
-                out.push(b' ');
-                i += 1;
-            }
-            (None, b) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@
 mod support;
 
 use raven_backup_studio::{
-    api::{client::Client, poll::Watched, remembered::RememberedOperation},
-    operations_store,
+    api::{client::Client, poll::Watched},
+    state::operations::{store as operations_store, RememberedOperation},
 };
 use serde_json::json;
 use support::*;

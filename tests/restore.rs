@@ -143,6 +143,12 @@ async fn restore_into_a_new_name_gives_the_same_documents() {
         "{}",
         text(&confirm)
     );
+    // Issue 11, item 13: the sentence ends with one full stop.
+    let sentence = text(&document_by_id("confirm-text"));
+    assert_eq!(
+        sentence,
+        "Restore backup at rs/northwind into a new database NorthwindCopy at the server's default folder (~/NorthwindCopy)."
+    );
     click(&by_role(&app, "button", "Yes, restore"));
     wait_for_page(&app, "restore succeeded", 30_000, || {
         progress(&app).is_some_and(|p| text(&p).contains("Restore succeeded"))

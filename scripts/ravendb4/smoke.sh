@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end smoke test against a genuine RavenDB 4.1.0 server: setup, start
-# on a free port, then the recorded flow of /work/shared/notes/real-ravendb-4.1.md
+# on a free port, then the recorded flow of docs/protocol/ravendb-4x.md
 # with curl: create a database with a few documents, create a periodic backup
 # task (4.1 has no one-time backup endpoint), run it now, poll the
 # database-level operation, restore into a new name, poll the server-level

@@ -2,11 +2,11 @@
 # Starts (or stops) a genuine RavenDB 4.1.0 server installed by setup.sh.
 #
 #   scripts/ravendb4/start.sh PORT DATADIR   # fresh DATADIR, background, waits until ready
-#   scripts/ravendb4/start.sh stop DATADIR   # SIGTERM the PID in DATADIR/server.pid, then SIGKILL
+#   scripts/ravendb4/start.sh stop DATADIR   # SIGTERM the server's process group, then SIGKILL
 #
 # Start deletes and recreates DATADIR (a server that saw a request too early
 # stays "passive" for good, see the readiness caveat in
-# /work/shared/notes/real-ravendb-4.1.md), writes DATADIR/server.pid and logs
+# docs/protocol/ravendb-4x.md#cluster-topology), writes DATADIR/server.pid and logs
 # to DATADIR/server.log. It returns once GET /cluster/topology answers 200
 # (GET /build/version answers earlier, before the server store is ready), or
 # fails after RAVEN4_START_TIMEOUT seconds (default 60) with the log tail
@@ -24,24 +24,31 @@ usage() {
 
 [ $# -eq 2 ] || usage
 
-# Stops the server whose PID is in $1/server.pid: SIGTERM, up to 10 s, SIGKILL.
+# Stops the server whose PID is in $1/server.pid: SIGTERM to its process
+# group (start puts it in a group of its own), up to 10 s, then SIGKILL.
+# The pid is checked first to still be this server (its command line names
+# Raven.Server.dll and this data folder), so a reused pid is never signalled.
 stop_server() {
-  local pidfile="$1/server.pid" pid
+  local dir pidfile pid
+  dir=$(cd "$1" 2>/dev/null && pwd) || { say "no $1: nothing to stop"; return 0; }
+  pidfile="$dir/server.pid"
   if [ ! -f "$pidfile" ]; then
     say "no $pidfile: nothing to stop"
     return 0
   fi
   pid=$(cat "$pidfile")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
+  if tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | grep -q 'Raven.Server.dll' &&
+    tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | grep -qxF -- "--DataDir=$dir"; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     # It exits cleanly in about 1.5 s.
     for _ in $(seq 1 100); do
       kill -0 "$pid" 2>/dev/null || break
+      [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" = Z ] && break
       sleep 0.1
     done
-    if kill -0 "$pid" 2>/dev/null; then
+    if kill -0 "$pid" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]; then
       say "pid $pid ignored SIGTERM for 10 s: SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     fi
   fi
   rm -f "$pidfile"
@@ -76,8 +83,10 @@ DATA=$(cd "$DATA" && pwd)
 URL="http://127.0.0.1:$PORT"
 
 # .NET Core 2.1 cannot find Debian 12's ICU 72; its crypto shim needs OpenSSL 1.0.2.
+# setsid: a process group of its own, which `stop` signals as a whole; the
+# caller owns it through DATADIR/server.pid.
 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 LD_LIBRARY_PATH="$R/ssl10" \
-  nohup "$R/dotnet/dotnet" "$R/server/Raven.Server.dll" \
+  setsid "$R/dotnet/dotnet" "$R/server/Raven.Server.dll" \
   --ServerUrl="$URL" --Setup.Mode=None --License.Eula.Accepted=true \
   --DataDir="$DATA" --Logs.Path="$DATA/Logs" \
   --Security.UnsecuredAccessAllowed=PublicNetwork --non-interactive \

@@ -14,7 +14,7 @@ use super::{
         v4 as wire4x,
     },
 };
-use crate::route::percent_encode;
+use crate::url::percent_encode;
 use gloo_net::http::Method;
 use serde_json::Value;
 

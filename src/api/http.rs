@@ -77,12 +77,22 @@ pub async fn send(
         detail: format!("could not build the request: {e}"),
     })?;
 
-    let fetch = Box::pin(request.send());
+    // One time limit for the whole answer: a server (or proxy) that sends
+    // the headers and then stalls the body is a timeout too.
+    let exchange = Box::pin(async move {
+        let response = request.send().await?;
+        let status = response.status();
+        let headers = response.headers();
+        let content_type = headers.get("content-type");
+        let etag = headers.get("etag");
+        let body = response.text().await;
+        Ok::<_, gloo_net::Error>((status, content_type, etag, body))
+    });
     let timer = Box::pin(gloo_timers::future::TimeoutFuture::new(timeout_ms));
-    let response = match select(fetch, timer).await {
-        Either::Left((result, _)) => result,
+    let answer = match select(exchange, timer).await {
+        Either::Left((answer, _)) => answer,
         Either::Right(((), _)) => {
-            // Abort the fetch now (the guard would too, when dropped).
+            // Abort the fetch, headers or body, now (the guard would too, when dropped).
             drop(guard);
             return Err(ApiError::Timeout {
                 url: url.to_string(),
@@ -92,15 +102,10 @@ pub async fn send(
     };
     guard.disarm();
 
-    let response = match response {
-        Ok(r) => r,
-        Err(_) => return Err(network_failure(url, timeout_ms).await),
+    let Ok((status, content_type, etag, body)) = answer else {
+        return Err(network_failure(url, timeout_ms).await);
     };
-    let status = response.status();
-    let headers = response.headers();
-    let content_type = headers.get("content-type");
-    let etag = headers.get("etag");
-    let body = response.text().await.map_err(|e| ApiError::MalformedBody {
+    let body = body.map_err(|e| ApiError::MalformedBody {
         detail: format!("the body could not be read: {e}"),
     })?;
     if (200..300).contains(&status) {

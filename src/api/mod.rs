@@ -3,7 +3,6 @@
 
 pub mod error;
 pub mod poll;
-pub mod remembered;
 pub mod version;
 pub mod wire;
 

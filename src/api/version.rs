@@ -14,7 +14,7 @@ pub enum Generation {
     /// RavenDB 3.5 (builds 35xxx).
     V35,
     /// RavenDB 4.0 or newer: a different API (see
-    /// `shared/notes/real-ravendb-4.1.md`), driven by its own screens and
+    /// `docs/protocol/ravendb-4x.md`), driven by its own screens and
     /// followed by operation id (`api::poll::v4`).
     V4Plus {
         /// Major version (4, 5, 6, …).

@@ -1,63 +1,15 @@
 //! The connection indicator in the header and the server-address settings
-//! it opens. The indicator asks `GET /build/version` and shows the server's
-//! version, or a clear reason why it cannot.
+//! it opens. The indicator shows the shared server check
+//! (`state::connection`): the server's version, or a clear reason why it
+//! cannot.
 
 use crate::{
-    api::{
-        client::{Client, ServerInfo},
-        wire3x::DatabaseListEntry,
-        ApiError,
-    },
-    app::{Connection, DeployConfigState},
+    api::{client::ServerInfo, ApiError},
     components::error_view::ErrorView,
     config::{normalize_server_url, ServerUrlSource},
+    state::connection::{Connection, DeployConfigState, ServerStatus},
 };
 use leptos::prelude::*;
-
-/// The result of the last server check; `None` while checking.
-pub type ServerStatus = LocalResource<Option<Result<ServerInfo, ApiError>>>;
-
-/// The protocol generation of the connected server, once known (tracked).
-pub fn connected_generation() -> Option<crate::api::version::Generation> {
-    let status = use_context::<ServerStatus>()?;
-    match status.get() {
-        Some(Some(Ok(info))) => Some(info.generation),
-        _ => None,
-    }
-}
-
-/// The server's databases (`GET /databases`), re-read when the server
-/// address changes; `None` inside until the address is known.
-pub type DatabaseList = LocalResource<Option<Result<Vec<DatabaseListEntry>, ApiError>>>;
-
-/// Reads the list of databases of the server in use.
-pub fn database_list(conn: Connection) -> DatabaseList {
-    LocalResource::new(move || {
-        let client = conn.client();
-        async move {
-            match client {
-                Some(c) => Some(c.list_databases().await),
-                None => None,
-            }
-        }
-    })
-}
-
-/// Creates the shared server check (re-runs when the address changes or a
-/// re-check is asked for) and provides it as context.
-pub fn provide_server_status(conn: Connection) -> ServerStatus {
-    let status: ServerStatus = LocalResource::new(move || {
-        conn.recheck.track();
-        let target = conn.server_url();
-        let timeout = conn.timeout_ms();
-        async move {
-            let (url, _) = target?;
-            Some(Client::new(url, timeout).server_info().await)
-        }
-    });
-    provide_context(status);
-    status
-}
 
 fn short_status(status: &Option<Option<Result<ServerInfo, ApiError>>>) -> (String, &'static str) {
     match status {

@@ -103,9 +103,15 @@ pub fn DocumentEditor(
                 }.into_any(),
                 View::Raw => view! {
                     <label for="doc-json">"DatabaseDocument (JSON)"</label>
-                    <textarea id="doc-json" rows="16" spellcheck="false"
+                    // It can hold decrypted secrets: no spellcheck service, no autofill.
+                    <textarea id="doc-json" rows="16" spellcheck="false" autocomplete="off"
                         prop:value=move || text.get()
-                        on:input:target=move |ev| set_text.run(ev.target().value())
+                        on:input:target=move |ev| {
+                            // The admin is typing here: keep the editor open
+                            // when what they type is a secret.
+                            raw_unlocked.set(true);
+                            set_text.run(ev.target().value())
+                        }
                         aria-invalid=move || (invalid.get() && json_error().is_some()).to_string()
                         aria-describedby="doc-json-error"></textarea>
                     <p id="doc-json-error" class="field-error">
@@ -148,7 +154,7 @@ fn StructuredEditor(
                             let on = ev.target().checked();
                             edit(&|d| d.disabled = on);
                         }/>
-                    "Disabled (a restored database starts disabled)"
+                    "Start a database restored from this backup disabled"
                 </label>
             </div>
             <KeyValueTable parsed edit table=Table::Settings/>
@@ -310,7 +316,7 @@ fn KeyValueTable(
                 </div>
                 <div>
                     <label for=new_value_id.clone()>"Value"</label>
-                    <input id=new_value_id type=if secret { "password" } else { "text" } autocomplete="off"
+                    <input id=new_value_id type=if secret { "password" } else { "text" } autocomplete="off" spellcheck="false"
                         prop:value=move || new_value.get()
                         on:input:target=move |ev| new_value.set(ev.target().value())/>
                 </div>

@@ -1,7 +1,8 @@
 //! Shows an [`ApiError`] the same way everywhere: what happened, the
-//! server's own words, what to do next, and the details behind a toggle.
+//! server's own words (once), what to do next, and the details behind a
+//! toggle.
 
-use crate::{api::ApiError, components::clipped};
+use crate::{api::ApiError, components::clipped, present::error};
 use leptos::prelude::*;
 
 /// An error box. Server text is rendered as text, never as HTML.
@@ -11,9 +12,9 @@ pub fn ErrorView(
     error: ApiError,
 ) -> impl IntoView {
     // Server text can be huge (a 5 MB message): show a bounded part.
-    let headline = clipped(&error.user_message());
+    let headline = clipped(&error::headline(&error));
     let words = error.server_message().map(clipped);
-    let details = error.details().map(clipped);
+    let details = error::details(&error).map(|d| clipped(&d));
     let next = error.next_step();
     view! {
         <div class="error-box">

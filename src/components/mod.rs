@@ -4,24 +4,43 @@ pub mod connection;
 pub mod document_editor;
 pub mod error_view;
 pub mod field;
+pub mod flow;
 pub mod operation_progress;
 pub mod request_review;
 pub mod theme;
 
-/// Moves keyboard focus to the first field marked invalid (after the view
-/// has marked them), so a keyboard user lands on what needs fixing.
-pub fn focus_first_invalid() {
-    use leptos::prelude::document;
-    use wasm_bindgen::JsCast;
-    leptos::task::spawn_local(async {
+pub use crate::text::clipped;
+
+/// Moves keyboard focus to the element with this id, once the view has
+/// rendered it.
+pub fn focus_by_id(id: impl Into<String>) {
+    let id = id.into();
+    leptos::task::spawn_local(async move {
         leptos::task::tick().await;
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        if let Ok(Some(el)) = document().query_selector("main [aria-invalid=\"true\"]") {
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
+        if let Some(el) = leptos::prelude::document().get_element_by_id(&id) {
+            focus(el);
         }
     });
 }
 
-pub use crate::text::clipped;
+/// Moves keyboard focus to the first field marked invalid (after the view
+/// has marked them), so a keyboard user lands on what needs fixing.
+pub fn focus_first_invalid() {
+    leptos::task::spawn_local(async {
+        leptos::task::tick().await;
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        if let Ok(Some(el)) =
+            leptos::prelude::document().query_selector("main [aria-invalid=\"true\"]")
+        {
+            focus(el);
+        }
+    });
+}
+
+/// Focuses an element that can take focus.
+pub fn focus(el: web_sys::Element) {
+    use wasm_bindgen::JsCast;
+    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    }
+}

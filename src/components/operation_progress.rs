@@ -1,7 +1,7 @@
 //! The progress panel of a backup or restore: a live, capped message log,
 //! elapsed time, an aria-live summary line, pause / stop watching, cancel
 //! where the server supports it, and a final status that says exactly what
-//! happened.
+//! happened. The words come from `present::progress`.
 
 use crate::{
     api::{
@@ -11,55 +11,17 @@ use crate::{
         ApiError,
     },
     components::{clipped, error_view::ErrorView},
+    hooks::use_interval,
+    present::{
+        operations::kill_answer_text,
+        progress::{elapsed_ms, hidden_lines, log_text, summary as summary_text},
+        time::{format_duration, short_time},
+    },
 };
 use leptos::prelude::*;
 
 /// Lines shown on screen (the newest); the whole log is downloadable.
 const VISIBLE_LINES: usize = 300;
-
-/// "4.2 s", "3 min 05 s".
-pub fn format_duration(ms: f64) -> String {
-    let secs = (ms.max(0.0) / 1000.0).floor() as u64;
-    if secs < 60 {
-        format!("{:.1} s", ms.max(0.0) / 1000.0)
-    } else if secs < 3600 {
-        format!("{} min {:02} s", secs / 60, secs % 60)
-    } else {
-        format!("{} h {:02} min", secs / 3600, (secs % 3600) / 60)
-    }
-}
-
-/// The server's ISO time as `HH:MM:SS` (UTC), or nothing.
-fn short_time(at: &Option<String>) -> String {
-    at.as_deref()
-        .and_then(|s| s.split('T').nth(1))
-        .map(|t| t.chars().take(8).collect::<String>())
-        .unwrap_or_default()
-}
-
-fn log_text(log: &Log) -> String {
-    let mut out = String::new();
-    if log.dropped() > 0 {
-        out.push_str(&format!("({} older lines dropped)\n", log.dropped()));
-    }
-    for line in log.lines() {
-        let sev = match line.severity {
-            LogSeverity::Info => "Info",
-            LogSeverity::Error => "Error",
-        };
-        out.push_str(&format!(
-            "[{}] {}: {}\n",
-            line.at.as_deref().unwrap_or("-"),
-            sev,
-            line.text
-        ));
-        if let Some(d) = &line.details {
-            out.push_str(d);
-            out.push('\n');
-        }
-    }
-    out
-}
 
 /// Offers `text` as a file download (no server round trip).
 fn download_text(file_name: &str, text: &str) {
@@ -80,7 +42,14 @@ fn download_text(file_name: &str, text: &str) {
             a.click();
         }
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // The browser reads the file after the click's task has ended (Firefox
+    // fails a download whose URL is already revoked): free it well after.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(40),
+    );
 }
 
 /// The panel. `noun` is "Backup" or "Restore"; `kill` is offered when the
@@ -94,87 +63,71 @@ pub fn OperationProgress(
     /// What it is about, e.g. "database Northwind".
     subject: String,
     /// Shown on success, e.g. where the backup went.
+    #[prop(default = None)]
     success_note: Option<String>,
     /// A client and operation id to cancel with, when the server supports it.
+    #[prop(default = None)]
     kill: Option<(Client, i64)>,
+    /// True once this is the result of an earlier run (the form has changed
+    /// since it started).
+    #[prop(optional, into)]
+    earlier: Signal<bool>,
 ) -> impl IntoView {
     let snapshot = watch.snapshot;
     let log = watch.log;
-    // Elapsed time ticks every second while the watch runs.
+    let finished = move || snapshot.with(|s| matches!(s.phase, Phase::Finished(_)));
+    // Elapsed time ticks every second while the watch runs, then stops.
     let now = RwSignal::new(js_sys::Date::now());
-    let ticker = set_interval_with_handle(
-        move || {
-            let _ = now.try_set(js_sys::Date::now());
-        },
-        std::time::Duration::from_millis(1000),
-    )
-    .ok();
-    on_cleanup(move || {
-        if let Some(t) = ticker {
-            t.clear();
+    let ticker = use_interval(1000, move || {
+        let _ = now.try_set(js_sys::Date::now());
+    });
+    Effect::new(move |_| {
+        if finished() || watch.stopped.get() {
+            ticker.pause();
         }
     });
-    let finished = move || snapshot.with(|s| matches!(s.phase, Phase::Finished(_)));
-    let elapsed = move || {
-        let s = snapshot.get();
-        if matches!(s.phase, Phase::Finished(_)) || watch.stopped.get() {
-            s.elapsed_ms
-        } else {
-            (now.get() - s.started_ms).max(s.elapsed_ms)
-        }
-    };
     let subject_for_summary = subject.clone();
     let summary = move || {
-        let s = snapshot.get();
-        let time = format_duration(elapsed());
-        match &s.phase {
-            Phase::Starting => format!("{noun} of {subject_for_summary}: starting… ({time})"),
-            Phase::Running if watch.paused.get() => {
-                format!("{noun} of {subject_for_summary}: watching paused ({time}). The server carries on.")
-            }
-            Phase::Running => {
-                let messages = log.with(Log::total);
-                format!(
-                    "{noun} of {subject_for_summary}: running, {messages} message{} ({time})",
-                    if messages == 1 { "" } else { "s" }
+        let stopped = watch.stopped.get();
+        let paused = watch.paused.get();
+        let now = now.get();
+        snapshot.with(|s| {
+            log.with(|l| {
+                summary_text(
+                    noun,
+                    &subject_for_summary,
+                    s,
+                    l,
+                    elapsed_ms(s, now, stopped),
+                    paused,
                 )
-            }
-            Phase::Reconnecting { .. } => format!(
-                "{noun} of {subject_for_summary}: reconnecting to the server… ({time}). The last known state is shown."
-            ),
-            Phase::Finished(Outcome::Succeeded { .. }) => format!("{noun} succeeded in {time}."),
-            Phase::Finished(Outcome::Failed { reason, .. }) => format!("{noun} failed: {}", clipped(reason)),
-            Phase::Finished(Outcome::Canceled { .. }) => format!("{noun} was canceled."),
-            Phase::Finished(Outcome::Lost { .. }) => format!("{noun}: outcome unknown (lost)."),
-        }
+            })
+        })
     };
 
     let confirm_kill = RwSignal::new(false);
-    let kill_result = RwSignal::new(None::<Result<String, ApiError>>);
-    let kill_pending = RwSignal::new(false);
+    // The cancel request: one at a time, its answer in words.
+    let kill_action = Action::new_local(move |(client, id): &(Client, i64)| {
+        let (client, id) = (client.clone(), *id);
+        async move {
+            client
+                .kill_operation(id)
+                .await
+                .map(|state| kill_answer_text(&state))
+        }
+    });
+    let kill_pending = kill_action.pending();
+    let kill_result = kill_action.value();
     let kill_for_view = kill.clone();
     let do_kill = move || {
-        let Some((client, id)) = kill.clone() else {
+        let Some(target) = kill.clone() else {
             return;
         };
         if kill_pending.get_untracked() {
             return;
         }
-        kill_pending.set(true);
         confirm_kill.set(false);
-        leptos::task::spawn_local(async move {
-            let result = client.kill_operation(id).await.map(|state| {
-                if state.is_canceled() {
-                    "The server reports the operation as canceled.".to_string()
-                } else if state.completed {
-                    "The server reports the operation had already finished.".to_string()
-                } else {
-                    "Cancellation requested; the server still reports it as running.".to_string()
-                }
-            });
-            let _ = kill_result.try_set(Some(result));
-            let _ = kill_pending.try_set(false);
-        });
+        kill_action.dispatch_local(target);
     };
     // Keep the newest message in view as the log grows.
     let log_ref = NodeRef::<leptos::html::Ol>::new();
@@ -189,7 +142,13 @@ pub fn OperationProgress(
 
     view! {
         <section class="panel progress" aria-labelledby="progress-title">
-            <h2 id="progress-title">{format!("{noun} of {subject}")}</h2>
+            <h2 id="progress-title">
+                {format!("{noun} of {subject}")}
+                {move || earlier.get().then_some(" (an earlier run)")}
+            </h2>
+            <Show when=move || earlier.get()>
+                <p class="hint">"This is the result of an earlier run: the form has changed since it was started."</p>
+            </Show>
             <p class="progress-summary" role="status" aria-live="polite">{summary}</p>
             <Show when=move || !finished() && !watch.stopped.get()>
                 <div class="progressbar" role="progressbar" aria-label=format!("{noun} in progress")>
@@ -233,7 +192,7 @@ pub fn OperationProgress(
                     </div>
                 </div>
             </Show>
-            {move || kill_result.get().map(|r| match r {
+            {move || kill_result.get().map(|r: Result<&'static str, ApiError>| match r {
                 Ok(text) => view! { <p>{text}</p> }.into_any(),
                 Err(e) => view! { <ErrorView error=e/> }.into_any(),
             })}
@@ -248,7 +207,7 @@ pub fn OperationProgress(
             })}
             <h3>"Messages from the server"</h3>
             {move || log.with(|l| {
-                let hidden = l.lines().len().saturating_sub(VISIBLE_LINES) + l.dropped();
+                let hidden = hidden_lines(l, VISIBLE_LINES);
                 (hidden > 0).then(|| view! {
                     <p class="hint">{format!("{hidden} older messages are not shown here; download the whole log to see them.")}</p>
                 })
@@ -260,7 +219,7 @@ pub fn OperationProgress(
                         let error = line.severity == LogSeverity::Error;
                         view! {
                             <li class:log-error=error>
-                                <span class="log-time">{short_time(&line.at)}</span>
+                                <span class="log-time">{short_time(line.at.as_deref())}</span>
                                 <span class="log-severity">{if error { "Error" } else { "Info" }}</span>
                                 <span class="log-text">{clipped(&line.text)}</span>
                             </li>

@@ -4,7 +4,7 @@
 
 use super::{json_of, parse_json_at, JsonError, PlannedRequest, Problem};
 use crate::api::wire3x::{DatabaseBackupRequest, DatabaseDocument, FilesystemBackupRequest};
-use crate::route::percent_encode;
+use crate::url::percent_encode;
 use serde_json::Value;
 
 /// What is backed up.
@@ -108,35 +108,112 @@ pub fn secret_keys(doc: &DatabaseDocument) -> Vec<String> {
         .collect()
 }
 
-/// Parses the document editor's text.
+/// Parses the document editor's text into the document RavenDB would bind.
+///
+/// RavenDB 3.x binds a request's JSON with JSON.NET, which matches a
+/// property by its exact name first and then ignoring case (ordinal), so
+/// `securedSettings` or `SECUREDSETTINGS` is the database's SecuredSettings
+/// (docs/protocol/ravendb-3x.md §2.4). Such a key is read as the property it binds to, so
+/// the warning, the acknowledgment, the masking and the strip all see it; a
+/// document with two keys that bind to one property is refused, since RavenDB
+/// would merge them.
 pub fn parse_document(text: &str) -> Result<DatabaseDocument, JsonError> {
-    let value: Value = parse_json_at(text)?;
-    if !value.is_object() {
+    let mut value: Value = parse_json_at(text)?;
+    let Value::Object(fields) = &mut value else {
         return Err(JsonError {
             line: 1,
             column: 1,
             message: "the DatabaseDocument must be a JSON object { … }".into(),
         });
+    };
+    // What the admin types is checked strictly, on the text itself so an
+    // error keeps its position, and nothing is silently dropped (the wire
+    // type reads leniently: a server's odd value must not be fatal).
+    let checked: CheckedDocument = serde_json::from_str(text).map_err(JsonError::from)?;
+    for (written, property) in checked.bound {
+        if written != property {
+            if let Some(v) = fields.remove(&written) {
+                fields.insert(property.to_string(), v);
+            }
+        }
     }
-    // The wire type reads leniently (a server's odd value must not be
-    // fatal); what the admin types is checked strictly, on the text itself
-    // so a type error keeps its position, and nothing is silently dropped.
-    serde_json::from_str::<StrictDocument>(text).map_err(JsonError::from)?;
-    serde_json::from_str(text).map_err(JsonError::from)
+    serde_json::from_value(value).map_err(JsonError::from)
 }
 
-/// The DatabaseDocument fields with the types the server requires.
-#[derive(serde::Deserialize)]
-#[allow(dead_code)]
-struct StrictDocument {
-    #[serde(rename = "Id", default)]
-    id: Option<String>,
-    #[serde(rename = "Settings", default)]
-    settings: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "SecuredSettings", default)]
-    secured_settings: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "Disabled", default)]
-    disabled: Option<bool>,
+/// The DatabaseDocument properties RavenDB binds, by their .NET names.
+const DOCUMENT_PROPERTIES: [&str; 4] = ["Id", "Settings", "SecuredSettings", "Disabled"];
+
+/// Whether two names are equal ignoring case as .NET's ordinal ignore-case
+/// comparison does (each character upper-cased on its own, so `ſ` is `S`
+/// and `ı` is `I`).
+pub fn same_name_ignoring_case(a: &str, b: &str) -> bool {
+    fn upper(c: char) -> char {
+        let mut u = c.to_uppercase();
+        match (u.next(), u.next()) {
+            (Some(one), None) => one,
+            _ => c,
+        }
+    }
+    a.chars().count() == b.chars().count()
+        && a.chars().zip(b.chars()).all(|(x, y)| upper(x) == upper(y))
+}
+
+/// The keys of a document's top-level object that RavenDB binds to one of
+/// its properties, each with that property, after checking their types.
+struct CheckedDocument {
+    bound: Vec<(String, &'static str)>,
+}
+
+impl<'de> serde::Deserialize<'de> for CheckedDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(CheckedDocument { bound: Vec::new() })
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for CheckedDocument {
+    type Value = CheckedDocument;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a DatabaseDocument object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<Self, A::Error> {
+        use serde::de::{Error, IgnoredAny};
+        type StringMap = Option<std::collections::BTreeMap<String, String>>;
+        while let Some(key) = map.next_key::<String>()? {
+            let Some(property) = DOCUMENT_PROPERTIES
+                .into_iter()
+                .find(|p| same_name_ignoring_case(&key, p))
+            else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            if let Some((first, _)) = self.bound.iter().find(|(_, p)| *p == property) {
+                let both = if *first == key {
+                    format!("\"{key}\" appears twice")
+                } else {
+                    format!("it has both \"{first}\" and \"{key}\"")
+                };
+                return Err(A::Error::custom(format!(
+                    "{both}: RavenDB reads these names without regard to case, so it would \
+                     merge them into one {property}. Keep only one"
+                )));
+            }
+            match property {
+                "Id" => {
+                    map.next_value::<Option<String>>()?;
+                }
+                "Disabled" => {
+                    map.next_value::<Option<bool>>()?;
+                }
+                _ => {
+                    map.next_value::<StringMap>()?;
+                }
+            }
+            self.bound.push((key, property));
+        }
+        Ok(self)
+    }
 }
 
 /// The editor text of a document (indented JSON, as the server stores it).
@@ -198,10 +275,11 @@ pub fn strip_loses_encryption_key(form: &BackupForm, stored: Option<&DatabaseDoc
         DocumentChoice::ServerStored => stored.cloned(),
         _ => parse_document(&form.document_text).ok(),
     };
+    // RavenDB's SecuredSettings dictionary ignores case too.
     doc.is_some_and(|d| {
         d.secured_settings
-            .get(ENCRYPTION_KEY)
-            .is_some_and(|v| !v.is_empty())
+            .iter()
+            .any(|(k, v)| same_name_ignoring_case(k, ENCRYPTION_KEY) && !v.is_empty())
     })
 }
 
@@ -677,6 +755,141 @@ mod tests {
             cmd,
             "curl -X POST 'http://h:8080/admin/backup?incremental=false' -H 'Content-Type: application/json; charset=utf-8' --data-binary '{\"BackupLocation\":\"it'\\''s\"}'"
         );
+    }
+
+    /// The issue's reproduction: RavenDB binds `securedSettings` (any case)
+    /// to SecuredSettings, so every guard must see it.
+    const CASE_VARIANTS: [&str; 5] = [
+        "securedSettings",
+        "SECUREDSETTINGS",
+        "securedsettings",
+        "SecuredsettingS",
+        // .NET's ordinal ignore-case upper-cases ſ to S and ı to I.
+        "ſecuredSettıngs",
+    ];
+
+    fn case_variant_form(key: &str) -> BackupForm {
+        let mut f = form(
+            BackupTarget::Database("Payroll".into()),
+            DocumentChoice::WriteNew,
+        );
+        f.document_text = format!(
+            r#"{{"Id":"Payroll","{key}":{{"Raven/Encryption/Key":"s3cr3t-X","Raven/Empty":""}}}}"#
+        );
+        f
+    }
+
+    #[test]
+    fn case_variant_secured_settings_are_warned_about_and_acknowledged() {
+        for key in CASE_VARIANTS {
+            let mut f = case_variant_form(key);
+            let carried = secrets_carried(&f, None);
+            assert_eq!(
+                carried,
+                SecretsCarried::Keys(vec![ENCRYPTION_KEY.into()]),
+                "{key}"
+            );
+            let problems = build_backup_request(&f, None).unwrap_err();
+            assert_eq!(problems.len(), 1, "{key}: {problems:?}");
+            assert_eq!(problems[0].field, BackupField::Secrets, "{key}");
+            f.decision = SecretsDecision::Acknowledged(carried.keys().to_vec());
+            let req = build_backup_request(&f, None).unwrap();
+            // The review and copy-as-curl show the body masked.
+            let masked = mask_secrets(&req.body);
+            let curl = curl_command("http://h", req.method, &req.path, &masked);
+            assert!(!masked.to_string().contains("s3cr3t-X"), "{key}: {masked}");
+            assert!(!curl.contains("s3cr3t-X"), "{key}: {curl}");
+            // What is sent is what RavenDB binds: one SecuredSettings.
+            let doc = req.body["DatabaseDocument"].as_object().unwrap();
+            let bound: Vec<_> = doc
+                .keys()
+                .filter(|k| k.to_lowercase().contains("ecuredsett"))
+                .collect();
+            assert_eq!(bound, ["SecuredSettings"], "{key}");
+            assert_eq!(
+                doc["SecuredSettings"][ENCRYPTION_KEY],
+                json!("s3cr3t-X"),
+                "{key}: acknowledged, the secret goes"
+            );
+        }
+    }
+
+    #[test]
+    fn case_variant_secured_settings_are_stripped() {
+        for key in CASE_VARIANTS {
+            let mut f = case_variant_form(key);
+            f.decision = SecretsDecision::Strip;
+            assert!(strip_loses_encryption_key(&f, None), "{key}");
+            let req = build_backup_request(&f, None).unwrap();
+            assert!(
+                !req.body.to_string().contains("s3cr3t-X"),
+                "{key}: {}",
+                req.body
+            );
+            assert_eq!(
+                req.body["DatabaseDocument"]["SecuredSettings"],
+                json!({}),
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_encryption_key_is_found_whatever_its_case() {
+        // RavenDB's SecuredSettings dictionary ignores case too.
+        let mut f = form(
+            BackupTarget::Database("Payroll".into()),
+            DocumentChoice::WriteNew,
+        );
+        f.document_text = r#"{"SecuredSettings":{"raven/encryption/KEY":"k"}}"#.into();
+        f.decision = SecretsDecision::Strip;
+        assert!(strip_loses_encryption_key(&f, None));
+    }
+
+    #[test]
+    fn two_secured_settings_differing_only_in_case_are_refused() {
+        let text = "{\n  \"SecuredSettings\": {},\n  \"securedSettings\": {\"Raven/AWSSecretKey\": \"aws\"}\n}";
+        let err = parse_document(text).unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+        assert!(
+            err.message
+                .contains("\"SecuredSettings\" and \"securedSettings\"")
+                && err.message.contains("without regard to case"),
+            "{err}"
+        );
+        let mut f = form(
+            BackupTarget::Database("Payroll".into()),
+            DocumentChoice::WriteNew,
+        );
+        f.document_text = text.into();
+        f.decision = SecretsDecision::Strip;
+        let problems = build_backup_request(&f, None).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, BackupField::Document);
+        assert!(problems[0].message.contains("without regard to case"));
+        assert_eq!(secrets_carried(&f, None), SecretsCarried::None);
+        f.decision = SecretsDecision::Undecided;
+        assert_eq!(secrets_carried(&f, None), SecretsCarried::Unknown);
+        // The same name twice is refused too (RavenDB would merge them).
+        let err = parse_document(r#"{"SecuredSettings": {}, "SecuredSettings": {"k": "v"}}"#)
+            .unwrap_err();
+        assert!(err.message.contains("twice"), "{err}");
+    }
+
+    #[test]
+    fn other_properties_bind_whatever_their_case_too() {
+        let doc = parse_document(
+            r#"{"id": "P", "SETTINGS": {"Raven/DataDir": "C:\\P"}, "disabled": true, "Custom": 1}"#,
+        )
+        .unwrap();
+        assert_eq!(doc.id.as_deref(), Some("P"));
+        assert_eq!(doc.settings["Raven/DataDir"], "C:\\P");
+        assert!(doc.disabled);
+        assert_eq!(doc.extra.keys().collect::<Vec<_>>(), ["Custom"]);
+        let err = parse_document(r#"{"Settings": {}, "settings": {}}"#).unwrap_err();
+        assert!(err.message.contains("without regard to case"), "{err}");
+        let err = parse_document(r#"{"disabled": "yes"}"#).unwrap_err();
+        assert!(err.message.contains("boolean"), "{err}");
     }
 
     #[test]

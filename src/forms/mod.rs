@@ -2,6 +2,8 @@
 //! rule is unit-tested on the host and the screens only render and edit.
 
 pub mod backup;
+pub mod backup4;
+pub mod document_origin;
 pub mod restore;
 pub mod restore4;
 
@@ -80,6 +82,22 @@ impl PlannedRequest {
             path,
             body,
         }
+    }
+}
+
+/// A short fingerprint of form state or of a request, to tell whether a
+/// form changed since a run started (no copy of the values is kept).
+pub fn fingerprint(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::{DefaultHasher, Hasher};
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl PlannedRequest {
+    /// The [`fingerprint`] of this request (method, path and body).
+    pub fn fingerprint(&self) -> u64 {
+        fingerprint(&(self.method, &self.path, self.body.to_string()))
     }
 }
 
@@ -165,5 +183,18 @@ mod tests {
         assert_eq!(e.line, 1);
         let e = parse_json_at("{\"a\": \"unterminated").unwrap_err();
         assert!(e.message.contains("EOF"), "{}", e.message);
+    }
+
+    #[test]
+    fn fingerprints_tell_requests_apart() {
+        let a = PlannedRequest::post("/a".into(), serde_json::json!({"X": 1}));
+        let same = PlannedRequest::post("/a".into(), serde_json::json!({"X": 1}));
+        let other_body = PlannedRequest::post("/a".into(), serde_json::json!({"X": 2}));
+        let other_path = PlannedRequest::post("/b".into(), serde_json::json!({"X": 1}));
+        assert_eq!(a.fingerprint(), same.fingerprint());
+        assert_ne!(a.fingerprint(), other_body.fingerprint());
+        assert_ne!(a.fingerprint(), other_path.fingerprint());
+        assert_eq!(fingerprint(&("db", 3)), fingerprint(&("db", 3)));
+        assert_ne!(fingerprint(&("db", 3)), fingerprint(&("db", 4)));
     }
 }

@@ -528,6 +528,15 @@ pub fn confirmation_sentence(form: &RestoreForm) -> String {
     format!("Restore backup at {backup} into a new {noun} {name} at {location}.")
 }
 
+/// The name of the resource an "Another restore is in progress (resource
+/// name = X)" refusal names.
+pub fn other_restore_name(message: &str) -> Option<String> {
+    let start = message.find("resource name = ")? + "resource name = ".len();
+    let rest = &message[start..];
+    let end = rest.find(')')?;
+    Some(rest[..end].to_string()).filter(|n| !n.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1015,5 +1024,20 @@ mod tests {
         }
         assert!(advanced_field_help(AdvancedField::Defrag).starts_with("Esent only"));
         assert!(advanced_field_help(AdvancedField::DatabaseLocation).contains("~/<name>"));
+    }
+
+    #[test]
+    fn the_other_restore_is_named_from_the_refusal() {
+        assert_eq!(
+            other_restore_name("Another restore is in progress (resource name = FirstRestore)")
+                .as_deref(),
+            Some("FirstRestore")
+        );
+        assert_eq!(
+            other_restore_name("Another restore is in progress (resource name = )"),
+            None
+        );
+        assert_eq!(other_restore_name("resource name = unterminated"), None);
+        assert_eq!(other_restore_name("Something else"), None);
     }
 }

@@ -85,6 +85,21 @@ pub fn build_restore4_request(
     ))
 }
 
+/// The sentence the admin confirms: `Restore backup at /b/x-backup into a
+/// new database Copy at the server's default folder.` Values are shown
+/// trimmed, as they are sent; it ends with exactly one full stop.
+pub fn confirmation_sentence(form: &Restore4Form) -> String {
+    let at = match form.data_directory.trim() {
+        "" => "the server's default folder",
+        dir => dir,
+    };
+    format!(
+        "Restore backup at {} into a new database {} at {at}.",
+        form.backup_location.trim(),
+        form.database_name.trim()
+    )
+}
+
 fn is_base64(text: &str) -> bool {
     text.len().is_multiple_of(4)
         && text
@@ -156,6 +171,20 @@ mod tests {
                 Restore4Field::EncryptionKey
             ]
         );
+    }
+
+    #[test]
+    fn the_confirmation_names_the_folder_the_name_and_where() {
+        assert_eq!(
+            confirmation_sentence(&form()),
+            "Restore backup at /backups/2026-11-27-17-45.ravendb-Test-A-backup into a new database Restored at the server's default folder."
+        );
+        let f = Restore4Form {
+            data_directory: " /data/Restored ".into(),
+            ..form()
+        };
+        assert!(confirmation_sentence(&f).ends_with(" at /data/Restored."));
+        assert!(!confirmation_sentence(&f).ends_with(".."));
     }
 
     #[test]

@@ -1,3 +1,6 @@
+//! The screen for a hash that names no screen: say so and offer the way
+//! back.
+
 use crate::route::Route;
 use leptos::prelude::*;
 

@@ -2,8 +2,12 @@
 // origin, strict CSP), in headless Debian chromium driven by Playwright.
 // Run by scripts/e2e_ravendb4.sh, which starts the server and nginx.
 // Elements are found by role and accessible name, as a person would.
+// axe-core runs on every 4.x screen state the flows reach, light and dark;
+// the last test asserts that it found nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const BASE = process.env.E2E4_BASE_URL;
@@ -14,6 +18,9 @@ assert.ok(BASE && API && BACKUP_ROOT, 'run through scripts/e2e_ravendb4.sh');
 
 const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let browser;
 before(async () => {
@@ -56,13 +63,62 @@ async function documents(name) {
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/**
+ * A new page whose console errors, page errors and HTTP answers are
+ * recorded: `problems` (errors) and `failed` (every answer >= 400, with its
+ * method and URL, so a console "Failed to load resource" names its request).
+ */
 async function openPage() {
   const context = await browser.newContext();
   const page = await context.newPage();
   const problems = [];
+  const failed = [];
   page.on('pageerror', (e) => problems.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error' && !/config\.json|404/.test(m.text())) problems.push(m.text()); });
-  return { context, page, problems };
+  page.on('response', (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.request().method()} ${r.url().replace(API, '')}`);
+  });
+  page.on('requestfailed', (r) => failed.push(`failed ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+  return { context, page, problems, failed };
+}
+
+/** Every axe violation found by `axeCheck`, and the states it checked. */
+const axeFindings = [];
+const axeStates = [];
+
+/**
+ * Runs axe-core (injected through CDP, which the page's CSP does not govern,
+ * as tools/e2e/lib.mjs does) on the page as it is, in the light and in the
+ * dark theme, and records every violation, whatever its impact. The flow
+ * goes on; the last test of this file asserts that none was found.
+ */
+async function axeCheck(page, state) {
+  const picker = page.getByRole('combobox', { name: 'Theme' });
+  const before = await picker.inputValue();
+  for (const theme of ['light', 'dark']) {
+    await picker.selectOption(theme);
+    await page.waitForFunction((t) => document.documentElement.getAttribute('data-theme') === t, theme);
+    await page.evaluate(`${AXE_SOURCE};0`);
+    const violations = await page.evaluate(async () => {
+      // eslint-disable-next-line no-undef
+      const r = await axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+      }));
+    });
+    axeStates.push(`${state}, ${theme}`);
+    for (const v of violations) axeFindings.push({ state: `${state}, ${theme}`, ...v });
+  }
+  // Ids must be unique (axe 4.14 no longer runs duplicate-id-aria): the
+  // 4.0/4.1 Backup screen rendered two reviews with id="review-title".
+  const duplicates = await page.evaluate(() => {
+    const seen = new Map();
+    for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+    return [...seen].filter(([, n]) => n > 1).map(([id, n]) => `id="${id}" ×${n}`);
+  });
+  if (duplicates.length) axeFindings.push({ state, id: 'duplicate-id', nodes: duplicates });
+  await picker.selectOption(before);
 }
 
 async function connected(page) {
@@ -71,14 +127,17 @@ async function connected(page) {
 
 test('back up from the dashboard, restore into a new name, and every document is equal', async () => {
   await createDatabase('Shop', 40);
-  const { context, page, problems } = await openPage();
+  const { context, page, problems, failed } = await openPage();
   await page.goto(BASE + '#/backup?db=Shop');
   await connected(page);
 
   await page.getByLabel('Backup folder on the server').fill(BACKUP_ROOT);
+  await page.getByRole('region', { name: 'Review the request' }).first().waitFor();
+  await axeCheck(page, 'Backup form with its review (4.1)');
   // Nothing is created on the server without consent.
   await page.getByRole('button', { name: 'Start one-time backup' }).click();
   await page.getByText('Agree to the temporary task first').waitFor();
+  await axeCheck(page, 'Backup refused before consent');
   const before = await api('GET', '/databases/Shop/tasks');
   assert.equal(before.json.OngoingTasksList.length, 0, 'no task was created without consent');
 
@@ -96,6 +155,7 @@ test('back up from the dashboard, restore into a new name, and every document is
   assert.equal(afterTasks.json.OngoingTasksList.length, 0, 'the temporary task was removed');
   // The screen's task list says so too.
   await page.getByText('This database has no backup task').waitFor({ timeout: 10000 });
+  await axeCheck(page, 'Backup succeeded, temporary task removed');
 
   // Restore it under a new name.
   await page.getByRole('link', { name: 'Restore' }).click();
@@ -104,21 +164,51 @@ test('back up from the dashboard, restore into a new name, and every document is
   await page.getByRole('button', { name: 'List restore points' }).click();
   await page.getByRole('combobox', { name: 'Restore up to' }).waitFor();
   await page.getByLabel('New database name').fill('ShopCopy');
+  await axeCheck(page, 'Restore form with its restore points');
   await page.getByRole('button', { name: 'Restore…' }).click();
   const confirm = page.getByRole('alertdialog', { name: 'Confirm the restore' });
   await confirm.getByText(`Restore backup at ${folder} into a new database ShopCopy`).waitFor();
+  await axeCheck(page, 'Restore confirmation');
   await confirm.getByRole('button', { name: 'Yes, restore' }).click();
   await page.getByRole('region', { name: 'Restore of database ShopCopy' }).getByText('Restore succeeded').waitFor({ timeout: 60000 });
   await page.getByRole('link', { name: 'Back up ShopCopy now' }).waitFor();
+  await axeCheck(page, 'Restore succeeded');
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/ravendb41-restore-done.png`, fullPage: true });
 
   const source = await documents('Shop');
   const copy = await documents('ShopCopy');
   assert.equal(source.length, 40);
   assert.deepEqual(copy, source, 'every restored document equals its source');
-  assert.deepEqual(problems, []);
+  console.log(`answers >= 400 in this flow: ${JSON.stringify(failed)}`);
+  assert.deepEqual(problems, [], `answers >= 400: ${JSON.stringify(failed)}`);
   await context.close();
 });
+
+// Issue 11 item 22: the 400 of the flaky run was a 3.x request (GET
+// /admin/databases/Shop from the 3.x Backup screen, GET
+// /docs/Raven/Restore/InProgress from the 3.x Restore screen) sent while the
+// server's version was not known yet. Delaying the version check makes that
+// race certain instead of rare.
+for (const hash of ['#/backup?db=Shop', '#/restore']) {
+  test(`no 3.x request reaches RavenDB 4.1 on ${hash}, even when /build/version answers last`, async () => {
+    const { context, page, problems, failed } = await openPage();
+    const sent = [];
+    page.on('request', (r) => sent.push(`${r.method()} ${r.url().replace(API, '')}`));
+    await page.route('**/build/version', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await page.goto(BASE + hash);
+    await connected(page);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const v3Only = sent.filter((r) => /\/docs\/Raven\/|\/admin\/databases\/[^?]/.test(r));
+    assert.deepEqual(v3Only, [], `requests sent: ${JSON.stringify(sent)}`);
+    assert.deepEqual(failed.filter((f) => !f.includes('/config.json')), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
 
 test("restoring onto an existing name shows RavenDB's own message", async () => {
   const { context, page } = await openPage();
@@ -136,6 +226,7 @@ test("restoring onto an existing name shows RavenDB's own message", async () => 
   await page.getByRole('alertdialog', { name: 'Confirm the restore' }).getByRole('button', { name: 'Yes, restore' }).click();
   const refusal = page.getByRole('region', { name: 'The server did not start the restore' });
   await refusal.getByText('Cannot restore data to an existing database named Meanwhile').first().waitFor({ timeout: 15000 });
+  await axeCheck(page, 'Restore refused by the server');
   // What was typed is kept.
   assert.equal(await page.getByLabel('New database name').inputValue(), 'Meanwhile');
   // And a name the screen already knows is refused before any request.
@@ -143,6 +234,7 @@ test("restoring onto an existing name shows RavenDB's own message", async () => 
   await page.getByRole('button', { name: 'Restore…' }).click();
   await page.getByText('A database named "Shop" already exists on the server').first().waitFor();
   assert.equal(await page.getByLabel('New database name').getAttribute('aria-invalid'), 'true');
+  await axeCheck(page, 'Restore form with a validation error');
   await context.close();
 });
 
@@ -159,4 +251,13 @@ test("a wrong backup path shows RavenDB's own message", async () => {
   const dbs = await api('GET', '/databases');
   assert.ok(!dbs.json.Databases.some((d) => d.Name === 'NeverRestored'));
   await context.close();
+});
+
+// Issue 11 item 21: the 4.0/4.1 Backup screen renders two request reviews;
+// they once shared id="review-title" and one region name (duplicate-id,
+// landmark-unique on the three Backup states).
+test('axe: 0 violations on every 4.x screen state reached above, light and dark', () => {
+  // Eight states of the flows above, each in both themes.
+  assert.equal(axeStates.length, 16, `states checked: ${JSON.stringify(axeStates)}`);
+  assert.deepEqual(axeFindings, []);
 });

@@ -1,16 +1,16 @@
 // Accessibility: axe-core on every screen and state, light and dark, with
 // screenshots; one backup and one restore done with the keyboard only.
-import { test, beforeEach } from 'node:test';
+import { beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  setup, reset, control, open, progress, fillBackup, apiBackup, axe, shot, until, api,
+  test, setup, reset, control, open, progress, fillBackup, apiBackup, axe, shot, until, api,
 } from './lib.mjs';
 
 setup();
 beforeEach(async () => { await reset(); });
 
 for (const theme of ['light', 'dark']) {
-  test(`axe: every screen and state, ${theme} theme (zero serious/critical), with screenshots`, async () => {
+  test(`axe: every screen and state, ${theme} theme (zero violations), with screenshots`, async () => {
     const dark = theme === 'dark';
     const { page } = await open('#/backup', { dark });
     if (dark) {
@@ -46,6 +46,9 @@ for (const theme of ['light', 'dark']) {
     await page.getByRole('link', { name: 'Restore' }).click();
     await page.getByRole('button', { name: 'Restore…' }).click();
     await page.getByText('Enter the backup folder').first().waitFor();
+    // Focus moves to the first invalid field.
+    const folder = page.getByRole('textbox', { name: 'Backup folder on the server' });
+    await until('focus on the first invalid field', () => folder.evaluate((el) => el === document.activeElement), 5000);
     await check('Restore form with a validation error', 'restore-invalid');
 
     // A running restore, then the finished one.
@@ -81,7 +84,15 @@ for (const theme of ['light', 'dark']) {
 async function tabTo(page, role, name, { back = false, max = 80 } = {}) {
   const target = page.getByRole(role, { name, exact: true });
   for (let i = 0; i < max; i++) {
-    if (await target.count() === 1 && await target.evaluate((el) => el === document.activeElement)) return;
+    if (await target.count() === 1 && await target.evaluate((el) => el === document.activeElement)) {
+      // Focus reached with the keyboard is visible (style: :focus-visible).
+      const outline = await target.evaluate((el) => {
+        const st = getComputedStyle(el);
+        return `${st.outlineStyle} ${parseFloat(st.outlineWidth)}`;
+      });
+      assert.equal(outline, 'solid 3', `visible focus on ${role} "${name}"`);
+      return;
+    }
     await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
   }
   throw new Error(`could not reach ${role} "${name}" with the keyboard`);

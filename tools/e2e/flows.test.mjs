@@ -1,10 +1,13 @@
 // The main flows, through nginx at the sub-path, under the strict CSP.
-import { test, beforeEach } from 'node:test';
+import { beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  setup, reset, api, control, open, progress, fillBackup, chooseDatabase, startRestore,
-  apiBackup, documents, until, shot,
+  test, setup, reset, api, control, open, progress, fillBackup, chooseDatabase, startRestore,
+  apiBackup, documents, until, shot, assertNoSecret, API, BACKUP_ROOT,
 } from './lib.mjs';
+import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
 setup();
 beforeEach(async () => { await reset(); });
@@ -67,11 +70,31 @@ test('sensitive-data warning for Payroll and its acknowledgment', async () => {
   received = await api('GET', '/__devserver/received?pathPrefix=/databases/Payroll/admin/backup');
   assert.equal(received.json.length, 1);
   assert.equal(received.json[0].DatabaseDocument, null);
+  // The warning told the truth: the server wrote the secrets into the backup.
+  const written = readFileSync(`${BACKUP_ROOT}/e2e/payroll/Database.Document`, 'utf8');
+  assert.throws(() => assertNoSecret([written], 'the acknowledged backup'), /a secret value of Payroll/);
   // The stored document, secrets included, loaded into the editor (memory
   // only): the after-flow check then looks for the values in storage,
   // the URL, the console and the access logs.
   await page.getByRole('radio', { name: 'Load the stored document and edit it' }).check();
   await page.getByText('Raven/AWSSecretKey').first().waitFor();
+});
+
+test('sensitive-data warning for Payroll: strip the secured settings', async () => {
+  const { page } = await open('#/backup');
+  await fillBackup(page, 'Payroll', 'e2e/payroll-stripped');
+  const warning = page.getByRole('alert').filter({ hasText: 'This backup will contain 3 secrets in plain text' });
+  await warning.getByRole('button', { name: 'Strip secured settings from this backup' }).click();
+  await page.getByRole('region', { name: 'Secured settings will be stripped' }).waitFor();
+  await page.getByRole('button', { name: 'Start backup' }).click();
+  await progress(page).getByText('Backup succeeded').waitFor({ timeout: 30000 });
+  const received = await api('GET', '/__devserver/received?pathPrefix=/databases/Payroll/admin/backup');
+  assert.equal(received.json.length, 1);
+  assert.deepEqual(received.json[0].DatabaseDocument.SecuredSettings, {});
+  // What the server wrote into the backup folder carries no secret value.
+  const written = readFileSync(`${BACKUP_ROOT}/e2e/payroll-stripped/Database.Document`, 'utf8');
+  assert.match(written, /Payroll|SecuredSettings/);
+  assertNoSecret([written], 'the stripped backup\'s Database.Document');
 });
 
 test('raw JSON editing: an error with line and column, then a fix', async () => {
@@ -126,4 +149,53 @@ test('the Operations screen lists the backup and the restore', async () => {
   const local = page.getByRole('region', { name: 'Started from this browser' });
   await local.getByRole('button', { name: /^Follow database backup of Northwind/ }).waitFor();
   await local.getByRole('button', { name: /^Follow database restore of OpsCopy/ }).waitFor();
+});
+
+test('the request review and copy-as-curl: the copied command is the one shown, and it works', async () => {
+  const { page } = await open('#/backup');
+  await fillBackup(page, 'Northwind', 'e2e/curl');
+  const review = page.getByRole('region', { name: 'Review the request' });
+  await review.getByText(`${API}/databases/Northwind/admin/backup?incremental=false`).first().waitFor();
+  const shown = await review.getByText(/^curl -X POST /).textContent();
+  await review.getByRole('button', { name: 'Copy curl command' }).click();
+  await review.getByRole('status').filter({ hasText: 'The curl command was copied.' }).waitFor();
+  const copied = await page.clipboardText();
+  assert.equal(copied, shown);
+  assert.ok(copied.startsWith(`curl -X POST '${API}/databases/Northwind/admin/backup?incremental=false'`), copied);
+  // The copied command, run as is, starts the backup the form describes.
+  await promisify(execFile)('sh', ['-c', `${copied} --silent --show-error --fail`]);
+  await until('backup written by the copied curl', async () => (await control('backup-files')).includes('e2e/curl/Database.Document'));
+
+  // With Payroll's stored document in the body, the secret values are
+  // masked in the review and in what is copied.
+  await chooseDatabase(page, 'Payroll');
+  await page.getByRole('radio', { name: 'Load the stored document and edit it' }).check();
+  await page.getByRole('checkbox', { name: 'I understand: 3 secrets will be written in plain text into this backup' }).check();
+  await review.getByText(/Raven\/AWSSecretKey/).first().waitFor();
+  await review.getByRole('button', { name: 'Copy curl command' }).click();
+  const masked = await until('the Payroll curl in the clipboard', async () => {
+    const text = await page.clipboardText();
+    return text.includes('/databases/Payroll/') && text;
+  });
+  assert.ok(masked.includes('••••••••'), masked);
+  assertNoSecret([masked], 'the copied curl command');
+});
+
+test('the whole log of a finished backup downloads as a text file', async () => {
+  const { page } = await open('#/backup');
+  await fillBackup(page, 'Northwind', 'e2e/log');
+  await page.getByRole('button', { name: 'Start backup' }).click();
+  await progress(page).getByText('Backup succeeded').waitFor({ timeout: 30000 });
+  const { fileName, text } = await page.download(
+    () => progress(page).getByRole('button', { name: 'Download the whole log' }).click(), 15000);
+  assert.equal(fileName, 'backup-log.txt');
+  const lines = text.split('\n').filter(Boolean);
+  for (const line of lines) assert.match(line, /^\[\d{4}-\d\d-\d\dT[^\]]+\] (Info|Warning|Error): /, line);
+  assert.ok(lines[0].includes(`Backing up data to directory = '${BACKUP_ROOT}/e2e/log'`), lines[0]);
+  assert.equal(lines.at(-1).replace(/^\[[^\]]+\] /, ''), 'Info: Backup completed');
+  // Every message shown on screen is in the file.
+  for (const shown of ['Backing up indexes..', 'Finished indexes backup. Executing data backup..']) {
+    await progress(page).getByText(shown).first().waitFor();
+    assert.ok(text.includes(shown), shown);
+  }
 });

@@ -1,9 +1,9 @@
 // Hostile input: names, paths and server messages with markup, quotes, RTL
 // and emoji render as text and execute nothing; a 5 MB message stays usable.
-import { test, beforeEach } from 'node:test';
+import { beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  setup, reset, api, control, open, progress, fillBackup, startRestore, apiBackup, sleep,
+  test, setup, reset, api, control, open, progress, fillBackup, startRestore, apiBackup, sleep,
 } from './lib.mjs';
 
 setup();
@@ -43,10 +43,23 @@ test('a hostile name typed into the forms is shown as text', async () => {
   await s.page.getByRole('combobox', { name: 'Database', exact: true }).fill(name);
   await s.page.getByText(`There is no database named “${name}” on the server.`).waitFor();
   await s.page.getByRole('link', { name: 'Restore' }).click();
-  await s.page.getByRole('textbox', { name: 'New database name' }).fill(name);
+  const field = s.page.getByRole('textbox', { name: 'New database name' });
+  await field.fill(name);
   await s.page.getByRole('button', { name: 'Restore…' }).click();
-  // Refused before any request, with the name in the message as text.
-  await s.page.getByText(/can only contain|Letters, digits/).first().waitFor();
+  // Refused before any request: the list of problems (an alert) and the
+  // field's own error (which aria-describedby names, with aria-invalid set)
+  // list each refused character of the name, markup and emoji included, as
+  // text. The field's static hint ("Letters, digits, _ - and . only") does
+  // not satisfy this.
+  const refused = [...new Set([...name].filter((c) => !/[A-Za-z0-9_.-]/.test(c)))]
+    .map((c) => (c === ' ' ? 'space' : c)).join(', ');
+  const message = `The name contains characters that are not allowed: ${refused}. A database name can use only`;
+  await s.page.getByRole('alert').getByText(message).waitFor();
+  assert.equal(await field.getAttribute('aria-invalid'), 'true');
+  const described = await field.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(' ')
+    .map((id) => document.getElementById(id)?.textContent ?? ''));
+  assert.ok(described.some((t) => t.includes(message)), `the field's description says it: ${described}`);
+  assert.equal(await field.inputValue(), name, 'the typed name is kept');
   const received = await api('GET', '/__devserver/received?pathPrefix=/admin/restore');
   assert.equal(received.json.length, 0);
   await assertInert(s);

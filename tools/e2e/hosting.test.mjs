@@ -1,41 +1,176 @@
-// Static hosting as users deploy it: dist/ from a sub-path of nginx, strict
-// CSP with no inline script or style, right types, caching and compression.
-import { test } from 'node:test';
+// Static hosting as users deploy it: the README's own nginx example (taken
+// from README.md, only its paths, port and upstream substituted) serves dist/
+// from a sub-path; every kind of file gets the strict CSP (no inline script
+// or style, no framing), X-Frame-Options, nosniff, its type, its caching and
+// compression. The suite's own nginx (scripts/e2e.sh) is checked the same way.
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, open, BASE } from './lib.mjs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync, rmSync, cpSync, copyFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { setup, open, browser, until, BASE, DIRECT, WWW_DIR } from './lib.mjs';
 
 setup();
 
-test('nginx serves dist/ at the sub-path with the CSP, types, caching and gzip', async () => {
-  const index = await fetch(BASE, { headers: { 'Accept-Encoding': 'gzip' } });
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SUB = 'ops/raven/backup/';
+const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
+
+/** The README's nginx example (the block that serves the sub-path). */
+function readmeExample() {
+  const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+  const blocks = [...readme.matchAll(/```nginx\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const example = blocks.find((b) => b.includes(`location /${SUB}`));
+  assert.ok(example, 'README.md has an nginx example serving /ops/raven/backup/');
+  return example;
+}
+
+function substitute(text, from, to) {
+  assert.ok(text.includes(from), `the README's example contains ${from}`);
+  return text.split(from).join(to);
+}
+
+const freePort = () => new Promise((resolve, reject) => {
+  const s = createServer();
+  s.once('error', reject);
+  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+});
+
+let nginx;
+let README_BASE;
+before(async () => {
+  const dir = `${ROOT}target/e2e/readme-nginx`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(`${dir}/logs`, { recursive: true });
+  assert.ok(existsSync(`${ROOT}dist/index.html`), 'dist/ is built');
+  cpSync(`${ROOT}dist`, `${dir}/www/${SUB}`, { recursive: true });
+  // A page of the same site that frames the dashboard (no script: the CSP
+  // would refuse one).
+  writeFileSync(`${dir}/www/${SUB}framer.html`, `<!doctype html><title>framer</title><iframe title="framed" src="./index.html#/backup"></iframe>`);
+  const port = await freePort();
+  let example = readmeExample();
+  example = substitute(example, 'listen 443 ssl;', `listen 127.0.0.1:${port};`);
+  example = substitute(example, 'root /srv/www;', `root ${dir}/www;`);
+  example = substitute(example, 'proxy_pass http://127.0.0.1:8080;', `proxy_pass ${DIRECT};`);
+  const user = process.getuid?.() === 0 ? 'user root;' : '';
+  writeFileSync(`${dir}/nginx.conf`, `worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/logs/error.log;
+${user}
+events {}
+http {
+  access_log ${dir}/logs/access.log;
+  client_body_temp_path ${dir}/cb; proxy_temp_path ${dir}/px;
+  fastcgi_temp_path ${dir}/fc; uwsgi_temp_path ${dir}/uw; scgi_temp_path ${dir}/sc;
+${example}
+}
+`);
+  nginx = spawn('/usr/sbin/nginx', ['-p', dir, '-c', `${dir}/nginx.conf`, '-g', 'daemon off;'],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  nginx.stderr.on('data', (d) => { stderr += d; });
+  README_BASE = `http://127.0.0.1:${port}/${SUB}`;
+  await until(`nginx with the README's example (${stderr})`, async () => {
+    if (nginx.exitCode !== null) throw new Error(`nginx exited: ${stderr}`);
+    return fetch(README_BASE).then((r) => r.ok, () => false);
+  }, 10000);
+});
+after(() => { nginx?.kill(); });
+
+/** Every kind of file the dashboard has, by URL, with its type and caching. */
+async function assetsOf(base) {
+  const index = await fetch(base);
   assert.equal(index.status, 200);
-  const csp = index.headers.get('content-security-policy');
-  assert.match(csp, /default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'/);
-  assert.equal(index.headers.get('cache-control'), 'no-cache');
   const html = await index.text();
   // No inline script or style: every script has a src, no style element or attribute.
   assert.ok(!/<script(?![^>]*\bsrc=)[^>]*>/i.test(html), html);
   assert.ok(!/<style[\s>]/i.test(html) && !/\sstyle=/i.test(html), html);
-  const assets = [...html.matchAll(/(?:src|href)="\.?\/?([^"]+\.(?:js|css|wasm))"/g)].map((m) => m[1]);
-  assert.ok(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css')), html);
-  for (const a of assets) {
-    const r = await fetch(BASE + a, { headers: { 'Accept-Encoding': 'gzip' } });
-    assert.equal(r.status, 200, a);
-    assert.match(r.headers.get('cache-control') ?? '', /max-age=31536000/, `${a} is cached long`);
-    assert.ok(r.headers.get('content-security-policy'), `${a} carries the CSP`);
+  const linked = [...html.matchAll(/(?:src|href)="\.?\/?([^"]+\.(?:js|css|wasm|svg|ico))"/g)].map((m) => m[1]);
+  const find = (what, re) => {
+    const hit = linked.find((a) => re.test(a));
+    assert.ok(hit, `index.html links ${what}: ${linked.join(', ')}`);
+    return hit;
+  };
+  const js = find('the app', /^raven-backup-studio-[0-9a-f]+\.js$/);
+  const hashed = 'public, max-age=31536000, immutable';
+  return [
+    { name: 'the sub-path', url: base, type: 'text/html', cache: 'no-cache' },
+    { name: 'index.html', url: `${base}index.html`, type: 'text/html', cache: 'no-cache' },
+    { name: 'config.json', url: `${base}config.json`, type: 'application/json', cache: 'no-cache' },
+    { name: 'the loader', url: base + find('the loader', /^init-[0-9a-f]+\.js$/), type: 'text/javascript', cache: hashed },
+    { name: 'the app', url: base + js, type: 'text/javascript', cache: hashed },
+    { name: 'the wasm', url: base + js.replace(/\.js$/, '_bg.wasm'), type: 'application/wasm', cache: hashed, gzip: true },
+    { name: 'the stylesheet', url: base + find('the stylesheet', /\.css$/), type: 'text/css', cache: hashed },
+    { name: 'the icon', url: base + find('the icon', /\.(svg|ico)$/), type: /^image\//, cache: hashed },
+  ];
+}
+
+async function checkHeaders(base, policy) {
+  for (const a of await assetsOf(base)) {
+    const r = await fetch(a.url, { headers: { 'Accept-Encoding': 'gzip' } });
+    const h = (k) => r.headers.get(k) ?? '';
+    assert.equal(r.status, 200, `${a.name}: ${a.url}`);
+    assert.ok(h('content-security-policy').startsWith(policy), `${a.name} has the CSP: ${h('content-security-policy')}`);
+    assert.match(h('content-security-policy'), /(^|; )frame-ancestors 'none'(;|$)/, `${a.name} cannot be framed (CSP)`);
+    assert.equal(h('x-frame-options'), 'DENY', `${a.name} cannot be framed (X-Frame-Options)`);
+    assert.equal(h('x-content-type-options'), 'nosniff', `${a.name} has nosniff`);
+    if (a.type instanceof RegExp) assert.match(h('content-type'), a.type, a.name);
+    else assert.equal(h('content-type').split(';')[0], a.type, a.name);
+    assert.equal(h('cache-control'), a.cache, `${a.name}: caching`);
+    // undici decodes gzip transparently; the raw header still says it was compressed.
+    if (a.gzip) assert.equal(h('content-encoding'), 'gzip', `${a.name} is compressed`);
+    await r.arrayBuffer();
   }
-  const js = assets.find((a) => /raven-backup-studio-[0-9a-f]+\.js$/.test(a))
-    ?? assets.find((a) => a.startsWith('raven-backup-studio'));
-  const wasmName = js.replace(/\.js$/, '_bg.wasm');
-  const wasm = await fetch(BASE + wasmName, { headers: { 'Accept-Encoding': 'gzip' } });
-  assert.equal(wasm.status, 200, wasmName);
-  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
-  assert.match(wasm.headers.get('cache-control'), /immutable/);
-  // undici decodes gzip transparently; the raw header still says it was compressed.
-  assert.equal(wasm.headers.get('content-encoding'), 'gzip');
-  const config = await fetch(BASE + 'config.json');
-  assert.equal(config.status, 404, 'no config.json by default');
-  assert.equal(config.headers.get('cache-control'), 'no-cache');
+  // A missing file gets the headers too.
+  const missing = await fetch(`${base}missing.js`);
+  assert.equal(missing.status, 404);
+  assert.equal(missing.headers.get('x-content-type-options'), 'nosniff', 'a 404 has nosniff');
+  assert.match(missing.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+  // The default config.json means "this page's origin".
+  assert.deepEqual(await (await fetch(`${base}config.json`)).json(), { serverUrl: '' });
+}
+
+test("the README's nginx example serves every kind of file with the CSP, no framing, nosniff, types, caching and gzip", async () => {
+  await checkHeaders(README_BASE, POLICY);
+});
+
+test("the suite's own nginx sends the same headers", async () => {
+  // Another flow may have replaced or removed config.json: put back dist/'s.
+  copyFileSync(`${ROOT}dist/config.json`, `${WWW_DIR}/config.json`);
+  await checkHeaders(BASE, POLICY);
+});
+
+test("under the README's example the page connects through its proxy, and no page can frame it", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    const problems = [];
+    const consoleLines = [];
+    page.onConsole((m) => {
+      consoleLines.push(m);
+      if (/^error: /.test(m) || /Content.Security.Policy/i.test(m)) problems.push(m);
+    });
+    page.onPageError((e) => problems.push(e));
+    await page.goto(`${README_BASE}#/backup`);
+    await page.getByRole('status').filter({ hasText: 'Connected: RavenDB 3.5' }).waitFor();
+    assert.deepEqual(problems, []);
+
+    // A page of the same site puts the dashboard in a frame: the browser
+    // refuses it (frame-ancestors 'none'), says so, and shows none of it.
+    consoleLines.length = 0;
+    await page.goto(`${README_BASE}framer.html`);
+    await until('the browser reports the frame-ancestors refusal', async () => consoleLines.some((m) => /frame-ancestors/.test(m)), 15000);
+    const framed = await page.evaluate(() => {
+      const frame = document.querySelector('iframe');
+      if (!frame) return 'no iframe';
+      const doc = frame.contentDocument;
+      return doc ? (doc.body?.textContent ?? '') : null;
+    });
+    assert.notEqual(framed, 'no iframe', 'the framing page has its iframe');
+    assert.ok(framed === null || !framed.includes('Raven Backup Studio'), `nothing of the dashboard renders in the frame: ${framed}`);
+  } finally {
+    await page.close();
+  }
 });
 
 test('the page runs under the CSP from the sub-path, on every screen', async () => {

@@ -89,6 +89,13 @@ impl Log {
         self.lines.is_empty()
     }
 
+    /// A log as it would be after `dropped` lines were dropped and `lines`
+    /// kept (for tests of code that shows a log).
+    #[cfg(test)]
+    pub(crate) fn from_parts(lines: Vec<LogLine>, dropped: usize) -> Self {
+        Log { lines, dropped }
+    }
+
     /// A kept line has exactly this text.
     pub(super) fn contains_text(&self, text: &str) -> bool {
         self.lines.iter().any(|l| l.text == text)

@@ -1,6 +1,6 @@
 //! Following a started backup or restore to its end: a pure state machine,
-//! with no timers and no I/O (protocol: `shared/protocol/ravendb-3x-backup-
-//! restore.md`, cited as §n).
+//! with no timers and no I/O (protocol: `docs/protocol/ravendb-3x.md`,
+//! cited as §n).
 //!
 //! The driver (browser code) loops:
 //!

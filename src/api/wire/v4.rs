@@ -1,6 +1,6 @@
 //! Serde wire types of the RavenDB 4.x backup and restore protocol, taken from
 //! the requests and answers recorded against the genuine RavenDB 4.1.0 server
-//! (`/work/shared/notes/real-ravendb-4.1.md`, cited as "the notes"). Shapes the
+//! (`docs/protocol/ravendb-4x.md`, cited as "the notes"). Shapes the
 //! notes do not show were recorded here against the same 4.1.0 server with
 //! `scripts/ravendb4/smoke.sh`; their doc comments say so.
 //!

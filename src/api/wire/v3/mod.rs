@@ -1,5 +1,5 @@
 //! Serde wire types of the RavenDB 3.0 / 3.5 backup and restore protocol
-//! (`/work/shared/protocol/ravendb-3x-backup-restore.md`, cited as §n).
+//! (`docs/protocol/ravendb-3x.md`, cited as §n).
 //!
 //! Field names are PascalCase exactly as the server writes them (§2.4).
 //! Reading is lenient everywhere: unknown fields are ignored (or kept, for

@@ -5,26 +5,23 @@
 //! on screen and in the review, kept in memory only.
 
 use crate::{
-    api::{
-        client::Client,
-        poll::{Outcome, Phase, PollConfig, WatchTarget, Watched},
-        remembered::RememberedOperation,
-        watch::{watch_operation, OperationWatch},
-        wire4x::RestorePoints,
-        ApiError,
-    },
-    app::Connection,
+    api::{client::Client, poll::Watched, wire4x::RestorePoints, ApiError},
     components::{
-        connection::{connected_generation, database_list},
         error_view::ErrorView,
-        field::TextField,
+        field::{Checkbox, TextField},
+        flow::{ConfirmPanel, ProblemList, RunningPanel, StartErrorPanel},
         focus_first_invalid,
-        operation_progress::OperationProgress,
         request_review::RequestReview,
     },
-    forms::restore4::{build_restore4_request, Restore4Field, Restore4Form},
-    operations_store,
-    route::Route,
+    forms::{
+        restore4::{build_restore4_request, confirmation_sentence, Restore4Field, Restore4Form},
+        PlannedRequest,
+    },
+    state::{
+        connection::{connected_generation, Connection},
+        databases::use_databases,
+        operations::{Follower, StartPost, Starter},
+    },
 };
 use leptos::prelude::*;
 
@@ -35,26 +32,27 @@ pub struct Restore4State {
     pub form: RwSignal<Restore4Form>,
     pub tried: RwSignal<bool>,
     pub confirming: RwSignal<bool>,
-    pub starting: RwSignal<bool>,
-    pub error: RwSignal<Option<ApiError>>,
-    pub running: RwSignal<Option<(OperationWatch, String)>>,
-    pub points: RwSignal<Option<Result<RestorePoints, ApiError>>>,
+    /// The start request and the restore it started (or the refusal).
+    pub start: Starter<StartPost>,
+    /// The restore points of the folder, as the server listed them.
+    pub points: Action<(Client, String), Result<RestorePoints, ApiError>>,
     pub show_key: RwSignal<bool>,
-    owner: StoredValue<Owner>,
 }
 
 impl Restore4State {
     pub fn new() -> Self {
+        let start = super::restore_starter(Follower::new());
+        let points = Action::new_local(|(client, folder): &(Client, String)| {
+            let (client, folder) = (client.clone(), folder.clone());
+            async move { client.restore_points4(&folder).await }
+        });
         Restore4State {
             form: RwSignal::new(Restore4Form::default()),
             tried: RwSignal::new(false),
             confirming: RwSignal::new(false),
-            starting: RwSignal::new(false),
-            error: RwSignal::new(None),
-            running: RwSignal::new(None),
-            points: RwSignal::new(None),
+            start,
+            points,
             show_key: RwSignal::new(false),
-            owner: StoredValue::new(Owner::current().unwrap_or_default()),
         }
     }
 }
@@ -69,14 +67,15 @@ impl Default for Restore4State {
 pub fn Restore4Page() -> impl IntoView {
     let conn = expect_context::<Connection>();
     let state = expect_context::<Restore4State>();
-    let databases = database_list(conn);
-    let existing = Memo::new(move |_| match databases.get() {
-        Some(Some(Ok(list))) => Some(list.into_iter().map(|d| d.name).collect::<Vec<_>>()),
-        _ => None,
-    });
+    let databases = use_databases();
     let generation = Memo::new(move |_| connected_generation());
-    let plan =
-        Memo::new(move |_| build_restore4_request(&state.form.get(), existing.get().as_deref()));
+    let plan = Memo::new(move |_| {
+        databases.names.with(|names| {
+            state
+                .form
+                .with(|f| build_restore4_request(f, names.as_deref()))
+        })
+    });
     let problem_for = move |field: Restore4Field| {
         move || {
             if !state.tried.get() {
@@ -91,12 +90,8 @@ pub fn Restore4Page() -> impl IntoView {
             })
         }
     };
-    let busy = move || {
-        state.starting.get()
-            || state
-                .running
-                .with(|r| r.as_ref().is_some_and(|(w, _)| !w.is_over()))
-    };
+    let busy = move || state.start.busy();
+    let points = state.points.value();
 
     let list_points = move |_| {
         let Some(client) = conn.client_untracked() else {
@@ -104,70 +99,45 @@ pub fn Restore4Page() -> impl IntoView {
         };
         let folder = state
             .form
-            .get_untracked()
-            .backup_location
-            .trim()
-            .to_string();
+            .with_untracked(|f| f.backup_location.trim().to_string());
         if folder.is_empty() {
             state.tried.set(true);
             return;
         }
-        leptos::task::spawn_local(async move {
-            let result = client.restore_points4(&folder).await;
-            let _ = state.points.try_set(Some(result));
-        });
+        state.points.dispatch_local((client, folder));
     };
     let ask = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         state.tried.set(true);
-        state.error.set(None);
+        state.start.dismiss_error();
         if plan.with_untracked(|p| p.is_ok()) {
             state.confirming.set(true);
         } else {
             focus_first_invalid();
         }
     };
-    let start = move |_| {
-        if state.starting.get_untracked() || untrack(busy) {
-            return;
-        }
-        let (Ok(request), Some(client), Some(g)) = (
+    let start = move || {
+        let (Ok(request), Some(client), Some(generation)) = (
             plan.get_untracked(),
             conn.client_untracked(),
             generation.get_untracked(),
         ) else {
             return;
         };
-        let name = state.form.get_untracked().database_name.trim().to_string();
-        state.starting.set(true);
-        state.confirming.set(false);
-        leptos::task::spawn_local(async move {
-            let started_ms = js_sys::Date::now();
-            match client.start_operation(&request.path, &request.body).await {
-                Ok(started) => {
-                    let watched = Watched::DatabaseRestore {
-                        database: name.clone(),
-                    };
-                    operations_store::remember(RememberedOperation::new(
-                        &watched,
-                        started.operation_id,
-                        client.base(),
-                        started_ms,
-                    ));
-                    follow(
-                        state,
-                        client,
-                        WatchTarget::new(watched, started.operation_id, g),
-                        name,
-                    );
-                    databases.refetch();
-                }
-                Err(e) => {
-                    let _ = state.error.try_set(Some(e));
-                }
-            }
-            let _ = state.starting.try_set(false);
-        });
+        let name = state
+            .form
+            .with_untracked(|f| f.database_name.trim().to_string());
+        if state.start.start(StartPost {
+            client,
+            generation,
+            what: Watched::DatabaseRestore {
+                database: name.clone(),
+            },
+            request,
+            success_note: format!("The new database {name} is on the server."),
+        }) {
+            state.confirming.set(false);
+        }
     };
 
     let field = move |id: &'static str,
@@ -176,13 +146,15 @@ pub fn Restore4Page() -> impl IntoView {
                       problem: Option<Restore4Field>,
                       get: fn(&Restore4Form) -> &String,
                       set: fn(&mut Restore4Form, String)| {
+        let value = Memo::new(move |_| state.form.with(|f| get(f).clone()));
         view! {
-            <TextField id label hint
-                value=Signal::derive(move || get(&state.form.get()).clone())
+            <TextField id label hint value
                 on_input=Callback::new(move |v: String| state.form.update(|f| set(f, v)))
                 error=Signal::derive(move || problem.and_then(|f| problem_for(f)()))/>
         }
     };
+    let key = Memo::new(move |_| state.form.with(|f| f.encryption_key.clone()));
+    let disable_tasks = Memo::new(move |_| state.form.with(|f| f.disable_ongoing_tasks));
 
     view! {
         <h1>"Restore"</h1>
@@ -196,7 +168,7 @@ pub fn Restore4Page() -> impl IntoView {
             <div class="actions">
                 <button type="button" class="secondary" on:click=list_points>"List restore points"</button>
             </div>
-            {move || state.points.get().map(|r| match r {
+            {move || points.get().map(|r| match r {
                 Err(e) => view! { <ErrorView error=e/> }.into_any(),
                 Ok(points) if points.list.is_empty() => view! { <p>"The server found no backup files in that folder."</p> }.into_any(),
                 Ok(points) => view! {
@@ -228,7 +200,7 @@ pub fn Restore4Page() -> impl IntoView {
                     <label for="restore4-key">"Encryption key"</label>
                     <input id="restore4-key" autocomplete="off" spellcheck="false"
                         type=move || if state.show_key.get() { "text" } else { "password" }
-                        prop:value=move || state.form.get().encryption_key
+                        prop:value=move || key.get()
                         on:input:target=move |ev| state.form.update(|f| f.encryption_key = ev.target().value())
                         aria-invalid=move || problem_for(Restore4Field::EncryptionKey)().is_some().to_string()
                         aria-describedby="restore4-key-hint restore4-key-error"/>
@@ -239,66 +211,40 @@ pub fn Restore4Page() -> impl IntoView {
                     <p id="restore4-key-hint" class="hint">"Only for a backup of an encrypted database (base64). Kept in this page's memory only, never stored."</p>
                     <p id="restore4-key-error" class="field-error">{problem_for(Restore4Field::EncryptionKey)}</p>
                 </div>
-                <div class="choice">
-                    <input type="checkbox" id="restore4-disable-tasks" aria-describedby="restore4-disable-tasks-help"
-                        prop:checked=move || state.form.get().disable_ongoing_tasks
-                        on:change:target=move |ev| state.form.update(|f| f.disable_ongoing_tasks = ev.target().checked())/>
-                    <label for="restore4-disable-tasks">"Disable ongoing tasks"</label>
-                    <p id="restore4-disable-tasks-help" class="hint">"Restore the database with its backup, replication and ETL tasks disabled, so the copy does not act like the original."</p>
-                </div>
+                <Checkbox id="restore4-disable-tasks" label="Disable ongoing tasks"
+                    help="Restore the database with its backup, replication and ETL tasks disabled, so the copy does not act like the original."
+                    checked=disable_tasks
+                    on_change=Callback::new(move |on: bool| state.form.update(|f| f.disable_ongoing_tasks = on))/>
             </details>
             <RequestReview request=Signal::derive(move || plan.get().ok())/>
-            {move || (state.tried.get() && plan.with(|p| p.is_err())).then(|| view! {
-                <div class="error-box" role="alert">
-                    <p class="error-headline">"The restore cannot start yet:"</p>
-                    <ul>{plan.with(|p| match p {
-                        Err(problems) => problems.iter().map(|p| view! { <li>{p.message.clone()}</li> }).collect_view().into_any(),
-                        Ok(_) => ().into_any(),
-                    })}</ul>
-                </div>
-            })}
+            <ProblemList title="The restore cannot start yet:"
+                problems=Signal::derive(move || {
+                    if !state.tried.get() {
+                        return Vec::new();
+                    }
+                    plan.with(|p| match p {
+                        Err(problems) => problems.iter().map(|p| p.message.clone()).collect(),
+                        Ok(_) => Vec::new(),
+                    })
+                })/>
             <div class="actions">
-                <button type="submit" disabled=busy>{move || if state.starting.get() { "Starting…" } else { "Restore…" }}</button>
+                <button type="submit" disabled=busy>{move || if state.start.pending() { "Starting…" } else { "Restore…" }}</button>
             </div>
         </form>
         <Show when=move || state.confirming.get()>
-            <section class="panel confirm" role="alertdialog" aria-labelledby="confirm4-title" aria-describedby="confirm4-text">
-                <h2 id="confirm4-title">"Confirm the restore"</h2>
-                <p id="confirm4-text">{move || {
-                    let f = state.form.get();
-                    let at = if f.data_directory.trim().is_empty() { "the server's default folder".to_string() } else { f.data_directory.trim().to_string() };
-                    format!("Restore backup at {} into a new database {} at {at}.", f.backup_location.trim(), f.database_name.trim())
-                }}</p>
-                <div class="actions">
-                    <button type="button" on:click=start disabled=busy>"Yes, restore"</button>
-                    <button type="button" class="secondary" on:click=move |_| state.confirming.set(false)>"Change something"</button>
-                </div>
-            </section>
+            <ConfirmPanel id="confirm4" title="Confirm the restore"
+                sentence=Signal::derive(move || state.form.with(confirmation_sentence))
+                yes="Yes, restore" no="Change something"
+                on_yes=Callback::new(move |_| start())
+                on_no=Callback::new(move |_| state.confirming.set(false))
+                busy=Signal::derive(busy)/>
         </Show>
-        {move || state.error.get().map(|e| view! {
-            <section class="panel" aria-labelledby="restore4-error-title">
-                <h2 id="restore4-error-title">"The server did not start the restore"</h2>
-                <ErrorView error=e/>
-            </section>
+        {move || state.start.error().map(|error| view! {
+            <StartErrorPanel id="restore4-error-title" title="The server did not start the restore" error/>
         })}
-        {move || state.running.get().map(|(watch, name)| {
-            let ok = move || watch.snapshot.with(|s| matches!(s.phase, Phase::Finished(Outcome::Succeeded { .. })));
-            let link_name = name.clone();
-            view! {
-                <OperationProgress watch noun="Restore" subject=format!("database {name}")
-                    success_note=Some(format!("The new database {name} is on the server.")) kill=None/>
-                <Show when=ok>
-                    <p class="next-step"><a href=Route::Backup { database: Some(link_name.clone()) }.href()>{format!("Back up {link_name} now")}</a></p>
-                </Show>
-            }
+        {move || state.start.running().map(|running| view! {
+            <RunningPanel running
+                form_key=Signal::derive(move || plan.with(|p| p.as_ref().map(PlannedRequest::fingerprint).unwrap_or(0)))/>
         })}
     }
-}
-
-fn follow(state: Restore4State, client: Client, target: WatchTarget, name: String) {
-    let watch = state
-        .owner
-        .get_value()
-        .with(|| watch_operation(client, target, PollConfig::default()));
-    state.running.set(Some((watch, name)));
 }

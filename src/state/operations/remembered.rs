@@ -2,7 +2,7 @@
 //! tab can re-attach and finish the story. Only ids and names are kept —
 //! never a request body, a document or a secret.
 
-use super::poll::Watched;
+use crate::api::poll::Watched;
 use serde::{Deserialize, Serialize};
 
 /// Most operations remembered; older ones are forgotten.
@@ -70,8 +70,17 @@ impl RememberedOperation {
 
 /// Reads the stored list; anything unreadable is an empty list.
 pub fn parse_list(text: Option<&str>) -> Vec<RememberedOperation> {
-    text.and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or_default()
+    let mut list: Vec<RememberedOperation> = text
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or_default();
+    // An outcome stored whole (by an earlier version) is read bounded too.
+    for entry in &mut list {
+        if let Some(outcome) = entry.outcome.take() {
+            let op = entry.clone();
+            set_outcome(std::slice::from_mut(entry), &op, &outcome);
+        }
+    }
+    list
 }
 
 /// Adds (or replaces) an entry, newest first, capped.
@@ -81,10 +90,19 @@ pub fn remember(list: &mut Vec<RememberedOperation>, op: RememberedOperation) {
     list.truncate(MAX_REMEMBERED);
 }
 
-/// Records how an entry ended.
+/// Records how an entry ended, in a few words: a server's failure text can
+/// be any length, and only its start is kept (the log download has it all).
 pub fn set_outcome(list: &mut [RememberedOperation], op: &RememberedOperation, outcome: &str) {
+    /// Most characters of an outcome kept in storage.
+    const MAX_OUTCOME_CHARS: usize = 300;
     if let Some(entry) = list.iter_mut().find(|o| o.same(op)) {
-        entry.outcome = Some(outcome.to_string());
+        let bounded = if outcome.chars().nth(MAX_OUTCOME_CHARS).is_some() {
+            let kept: String = outcome.chars().take(MAX_OUTCOME_CHARS - 1).collect();
+            format!("{kept}…")
+        } else {
+            outcome.to_string()
+        };
+        entry.outcome = Some(bounded);
     }
 }
 
@@ -156,6 +174,26 @@ mod tests {
         assert_eq!(list.len(), MAX_REMEMBERED);
         set_outcome(&mut list, &op("N", 24.0), "succeeded");
         assert_eq!(list[0].outcome.as_deref(), Some("succeeded"));
+    }
+
+    #[test]
+    fn a_failure_text_of_any_length_is_stored_bounded() {
+        let mut list = vec![op("N", 1.0)];
+        let huge = format!("failed: {}", "é".repeat(1_000_000));
+        set_outcome(&mut list, &op("N", 1.0), &huge);
+        let stored = list[0].outcome.clone().unwrap();
+        assert!(stored.starts_with("failed: ééé"), "{}", &stored[..40]);
+        assert!(stored.ends_with('…'), "the cut is marked");
+        assert!(stored.chars().count() <= 300, "{}", stored.chars().count());
+        assert!(to_text(&list).len() < 1000);
+        // A short one is kept as it is.
+        set_outcome(&mut list, &op("N", 1.0), "failed: disk full");
+        assert_eq!(list[0].outcome.as_deref(), Some("failed: disk full"));
+        // An entry stored unbounded (by an earlier version) is read bounded.
+        let mut old = op("N", 2.0);
+        old.outcome = Some("x".repeat(100_000));
+        let back = parse_list(Some(&serde_json::to_string(&[old]).unwrap()));
+        assert!(back[0].outcome.as_ref().unwrap().chars().count() <= 300);
     }
 
     #[test]

@@ -1,10 +1,8 @@
 //! The remembered operations of this browser, in localStorage (ids and
-//! names only; see `api::remembered`), shared by every tab.
+//! names only; see `remembered`), shared by every tab.
 
-use crate::{
-    api::remembered::{self, RememberedOperation},
-    storage,
-};
+use super::remembered::{self, RememberedOperation};
+use crate::storage;
 
 /// The remembered operations, newest first.
 pub fn list() -> Vec<RememberedOperation> {

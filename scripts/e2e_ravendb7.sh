@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# End-to-end harness for a genuine modern RavenDB server (7.1.5; set
+# RAVEN7_VERSION=6.2 or 5.4 for the others): installs it when missing,
+# starts it (fresh data folder, free loopback port), serves dist/ with Debian
+# nginx under a sub-path with the strict CSP and a same-origin reverse proxy
+# to RavenDB, then runs tools/e2e-ravendb7/*.test.mjs (node:test + Playwright
+# driving Debian's chromium).
+#
+# The proxy passes the browser's own Host header (`proxy_set_header Host
+# $http_host`): RavenDB 5.x+ answers 403 to a request whose Origin does not
+# match its Host (docs/deploy-ravendb7.md).
+#
+# Exports for the tests: E2E7_BASE_URL (the dashboard), E2E7_API_URL (RavenDB
+# through nginx, same origin), E2E7_RAVEN_URL (RavenDB directly),
+# E2E7_BACKUP_ROOT (a folder RavenDB may write backups to), E2E7_SCREENSHOTS,
+# E2E7_NGINX_ACCESS_LOG, E2E7_SERVER_LOG, E2E7_VERSION.
+# Prints node's "# pass N / # fail N"; exits with node's status. Stops
+# RavenDB, nginx and the test runner (and its browser) on every exit, Ctrl+C
+# and SIGTERM included (scripts/procs.sh).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export PATH="$ROOT/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}
+source scripts/procs.sh
+VERSION=${RAVEN7_VERSION:-7.1}
+export RAVEN7_VERSION=$VERSION
+WORK="$ROOT/target/e2e-ravendb7"
+SUB=ops/raven/backup
+T0=$(date +%s)
+
+procs_cleanup_hook() { bash scripts/ravendb7/start.sh stop "$WORK/raven" >/dev/null 2>&1; }
+procs_trap
+
+rm -rf "$WORK"
+mkdir -p "$WORK/nginx/logs" "$WORK/www/$SUB" "$WORK/backups" "$WORK/screenshots"
+[ -f dist/index.html ] || { echo "dist/ is missing: run trunk build --release first"; exit 1; }
+cp -r dist/. "$WORK/www/$SUB/"
+[ -d tools/node_modules/playwright-core ] || npm ci --prefix tools --no-audit --no-fund --loglevel=error || exit 1
+
+procs_run bash scripts/ravendb7/setup.sh "$VERSION" || exit 1
+procs_run bash scripts/ravendb7/start.sh 0 "$WORK/raven" || exit 1
+RAVEN_URL=$(cat "$WORK/raven/url")
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+NGINX_PORT=$(free_port)
+CSP="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'"
+cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log;
+$( [ "$(id -u)" = 0 ] && echo 'user root;' )
+events {}
+http {
+  access_log $WORK/nginx/logs/access.log;
+  client_body_temp_path $WORK/nginx/cb; proxy_temp_path $WORK/nginx/px;
+  fastcgi_temp_path $WORK/nginx/fc; uwsgi_temp_path $WORK/nginx/uw; scgi_temp_path $WORK/nginx/sc;
+  types { text/html html; text/css css; text/javascript js; application/wasm wasm; application/json json; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location /$SUB/ {
+      root $WORK/www;
+      add_header Content-Security-Policy "$CSP" always;
+      add_header X-Content-Type-Options nosniff always;
+      location ~ (/|index\.html|config\.json)\$ {
+        log_not_found off;
+        add_header Cache-Control "no-cache" always;
+        add_header Content-Security-Policy "$CSP" always;
+        add_header X-Content-Type-Options nosniff always;
+      }
+    }
+    location / {
+      proxy_pass $RAVEN_URL;
+      # RavenDB 5.x+ compares Origin with Host (docs/deploy-ravendb7.md).
+      proxy_set_header Host \$http_host;
+      proxy_http_version 1.1;
+      client_max_body_size 50m;
+      proxy_read_timeout 300s;
+    }
+  }
+}
+CONF
+# In the foreground of its own process group, which this shell stops.
+procs_spawn /usr/sbin/nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;'
+for _ in $(seq 1 50); do
+  curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/$SUB/" && break
+  kill -0 "$SPAWNED_PID" 2>/dev/null || { echo "nginx did not start:"; cat "$WORK/nginx/logs/error.log"; exit 1; }
+  sleep 0.1
+done
+
+export E2E7_BASE_URL="http://127.0.0.1:$NGINX_PORT/$SUB/"
+export E2E7_API_URL="http://127.0.0.1:$NGINX_PORT"
+export E2E7_RAVEN_URL="$RAVEN_URL"
+export E2E7_BACKUP_ROOT="$WORK/backups"
+export E2E7_SCREENSHOTS="$WORK/screenshots"
+export E2E7_NGINX_ACCESS_LOG="$WORK/nginx/logs/access.log"
+export E2E7_SERVER_LOG="$WORK/raven/server.log"
+export E2E7_VERSION="$VERSION"
+echo "RavenDB $VERSION at $RAVEN_URL, through nginx at $E2E7_API_URL; dashboard at $E2E7_BASE_URL"
+if compgen -G "tools/e2e-ravendb7/*.test.mjs" >/dev/null; then
+  procs_run node --test --test-concurrency=1 ${E2E7_FILES:-tools/e2e-ravendb7/}
+  rc=$?
+else
+  echo "no tools/e2e-ravendb7/*.test.mjs: nothing to run"
+  rc=0
+fi
+echo "e2e-ravendb7 suite took $(( $(date +%s) - T0 )) s"
+exit $rc

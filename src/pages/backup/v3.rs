@@ -1,0 +1,537 @@
+//! The RavenDB 3.x Backup screen: pick what to back up, where and how,
+//! decide exactly which DatabaseDocument goes into the backup (with an
+//! honest warning about the secrets it carries), review the exact request,
+//! start it once, and follow it to its true end.
+
+use super::{
+    document::{DiscardQuestion, DocumentPanel},
+    secrets::SecretsWarning,
+};
+use crate::{
+    api::{
+        poll::{WatchTarget, Watched},
+        wire3x::DatabaseDocument,
+        ApiError,
+    },
+    components::{
+        error_view::ErrorView,
+        flow::{DatabaseNameField, ProblemList, RunningPanel, StartErrorPanel},
+        focus_first_invalid,
+        request_review::RequestReview,
+    },
+    forms::{
+        backup::{
+            blank_document, build_backup_request, document_text, incremental_support,
+            same_drive_warning, secrets_carried, BackupField, BackupForm, BackupTarget,
+            DocumentChoice, IncrementalSupport, SecretsDecision,
+        },
+        document_origin::{
+            foreign_document, foreign_document_problem, on_target_change, review_note,
+            DocumentOrigin, OnTargetChange,
+        },
+        PlannedRequest, Problem,
+    },
+    state::{
+        connection::{connected_generation, is_v3, Connection},
+        databases::use_databases,
+        operations::{post_and_follow, Follower, Running, StartPost, Starter},
+    },
+};
+use leptos::prelude::*;
+
+/// What kind of resource is backed up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetKind {
+    Database,
+    System,
+    FileSystem,
+}
+
+/// One click on "Start backup": the POST, and what it backs up.
+#[derive(Clone)]
+pub struct StartBackup {
+    post: StartPost,
+    target: BackupTarget,
+}
+
+/// The Backup screen's state. It lives at the app level so what the user
+/// typed survives navigation; it is memory only (secrets never reach
+/// storage).
+#[derive(Clone, Copy)]
+pub struct BackupState {
+    pub kind: RwSignal<TargetKind>,
+    pub name: RwSignal<String>,
+    /// The form; its `target` follows `kind` and `name`.
+    pub form: RwSignal<BackupForm>,
+    /// Where the editor's document came from (which target, loaded or
+    /// written, and whether it was edited since).
+    pub origin: RwSignal<Option<DocumentOrigin>>,
+    /// Set after the first attempt to start: problems are shown from then on.
+    pub tried: RwSignal<bool>,
+    /// The start request and the backup it started (or the refusal).
+    pub start: Starter<StartBackup>,
+    follower: Follower,
+}
+
+impl BackupState {
+    pub fn new() -> Self {
+        let follower = Follower::new();
+        let start = Starter::new(move |input: &StartBackup| {
+            let StartBackup { post, target } = input.clone();
+            async move {
+                // The previous run's status, so it is never taken for this one.
+                let client = &post.client;
+                let previous = match &target {
+                    BackupTarget::System => client.backup_status(None).await,
+                    BackupTarget::Database(n) => client.backup_status(Some(n)).await,
+                    BackupTarget::FileSystem(n) => client.fs_backup_status(n).await,
+                }
+                .ok()
+                .flatten()
+                .and_then(|s| s.started);
+                post_and_follow(follower, post, previous).await
+            }
+        });
+        BackupState {
+            kind: RwSignal::new(TargetKind::Database),
+            name: RwSignal::new(String::new()),
+            form: RwSignal::new(BackupForm::default()),
+            origin: RwSignal::new(None),
+            tried: RwSignal::new(false),
+            start,
+            follower,
+        }
+    }
+
+    /// Chooses what to back up (the form's target follows). A change of
+    /// target drops the acknowledgment of secrets and an unedited document
+    /// of the former target; an edited one waits for the admin's answer
+    /// (see [`Self::discard_document`], [`Self::go_back_to_document`]).
+    pub fn set_target(&self, kind: TargetKind, name: String) {
+        self.kind.set(kind);
+        self.name.set(name);
+        let target = untrack(|| self.target());
+        let change = self.form.with_untracked(|f| {
+            self.origin
+                .with_untracked(|o| on_target_change(&f.document_text, o.as_ref(), target.as_ref()))
+        });
+        self.form.update(|f| {
+            if f.target != target {
+                // A decision about secrets is about one document of one
+                // target: ask again.
+                f.decision = SecretsDecision::Undecided;
+            }
+            f.target = target;
+        });
+        match change {
+            OnTargetChange::Discard => self.discard_document(),
+            // An empty editor belongs to no one: the new target's document
+            // may fill it.
+            OnTargetChange::Keep
+                if self
+                    .form
+                    .with_untracked(|f| f.document_text.trim().is_empty()) =>
+            {
+                self.origin.set(None)
+            }
+            _ => {}
+        }
+    }
+
+    /// Drops the editor's document: "write" gets a blank one for the chosen
+    /// target, "load" gets the chosen database's stored one when it arrives.
+    pub fn discard_document(&self) {
+        let (target, choice) = self.form.with_untracked(|f| (f.target.clone(), f.choice));
+        let text = (choice == DocumentChoice::WriteNew)
+            .then(|| document_text(&blank_document(target.as_ref())));
+        self.origin
+            .set(text.as_ref().map(|t| DocumentOrigin::written(target, t)));
+        self.form.update(|f| {
+            f.document_text = text.unwrap_or_default();
+            f.decision = SecretsDecision::Undecided;
+        });
+    }
+
+    /// Chooses again the target the editor's document belongs to.
+    pub fn go_back_to_document(&self) {
+        let Some(target) = self
+            .origin
+            .with_untracked(|o| o.as_ref().map(|o| o.target.clone()))
+        else {
+            return;
+        };
+        let (kind, name) = match target {
+            Some(BackupTarget::Database(n)) => (TargetKind::Database, n),
+            Some(BackupTarget::FileSystem(n)) => (TargetKind::FileSystem, n),
+            Some(BackupTarget::System) => (TargetKind::System, self.name.get_untracked()),
+            None => (self.kind.get_untracked(), String::new()),
+        };
+        self.set_target(kind, name);
+    }
+
+    /// The target as chosen (tracked).
+    pub fn target(&self) -> Option<BackupTarget> {
+        let name = self.name.with(|n| n.trim().to_string());
+        match self.kind.get() {
+            TargetKind::System => Some(BackupTarget::System),
+            _ if name.is_empty() => None,
+            TargetKind::Database => Some(BackupTarget::Database(name)),
+            TargetKind::FileSystem => Some(BackupTarget::FileSystem(name)),
+        }
+    }
+}
+
+impl Default for BackupState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn success_note(location: &str) -> String {
+    format!("The backup is in {} on the server.", location.trim())
+}
+
+/// What the polling engine follows for a backup of `target`.
+fn watched_of(target: &BackupTarget) -> Watched {
+    match target {
+        BackupTarget::System => Watched::DatabaseBackup { database: None },
+        BackupTarget::Database(n) => Watched::DatabaseBackup {
+            database: Some(n.clone()),
+        },
+        BackupTarget::FileSystem(n) => Watched::FileSystemBackup { fs: n.clone() },
+    }
+}
+
+/// The stored document of the chosen database, as read from the server.
+pub type StoredResource = LocalResource<Option<(String, Result<DatabaseDocument, ApiError>)>>;
+
+/// The RavenDB 3.x Backup screen.
+#[component]
+pub fn Backup3Page(
+    /// A database to preselect (from `#/backup?db=`).
+    preselect: Option<String>,
+) -> impl IntoView {
+    let conn = expect_context::<Connection>();
+    let state = expect_context::<BackupState>();
+    let databases = use_databases();
+    if let Some(db) = preselect {
+        state.set_target(TargetKind::Database, db);
+    }
+    let kind = Memo::new(move |_| state.kind.get());
+    // The chosen database, once it names one that exists.
+    let named = databases.matching(state.name.into());
+    let matched_database = Memo::new(move |_| {
+        (kind.get() == TargetKind::Database)
+            .then(|| named.get())
+            .flatten()
+    });
+    let stored: StoredResource = LocalResource::new(move || {
+        let client = conn.client();
+        let name = matched_database.get();
+        // A 3.x-only read: not before the server said it is 3.x.
+        let v3 = is_v3();
+        async move {
+            let (client, name) = (client.filter(|_| v3)?, name?);
+            let result = client
+                .database_document(&name)
+                .await
+                .map(|(doc, _etag)| doc);
+            Some((name, result))
+        }
+    });
+    // The stored document of the chosen database (never the one of a
+    // database chosen before), named after it when it has no Id.
+    let stored_doc = Memo::new(move |_| {
+        let wanted = matched_database.get();
+        stored.with(|s| match s {
+            Some(Some((name, Ok(doc)))) if wanted.as_ref() == Some(name) => {
+                let mut doc = doc.clone();
+                if doc.id.is_none() {
+                    doc.id = Some(name.clone());
+                }
+                Some(doc)
+            }
+            _ => None,
+        })
+    });
+
+    let carried = Memo::new(move |_| {
+        stored_doc.with(|stored| state.form.with(|f| secrets_carried(f, stored.as_ref())))
+    });
+    // The target whose document the editor holds, when it is not the chosen
+    // one: nothing is sent until the admin says what becomes of it.
+    let foreign = Memo::new(move |_| {
+        state.form.with(|f| {
+            state
+                .origin
+                .with(|o| foreign_document(&f.document_text, o.as_ref(), f.target.as_ref()))
+        })
+    });
+    let plan = Memo::new(move |_| {
+        let plan = stored_doc.with(|stored| {
+            state
+                .form
+                .with(|f| build_backup_request(f, stored.as_ref()))
+        });
+        let Some(from) = foreign.get() else {
+            return plan;
+        };
+        let to = state.form.with(|f| f.target.clone());
+        let problem = Problem::new(
+            BackupField::Document,
+            foreign_document_problem(from.as_ref(), to.as_ref()),
+        );
+        Err(match plan {
+            Ok(_) => vec![problem],
+            Err(mut problems) => {
+                problems.insert(0, problem);
+                problems
+            }
+        })
+    });
+    let note = Memo::new(move |_| {
+        state.form.with(|f| {
+            state
+                .origin
+                .with(|o| review_note(f.choice, f.target.as_ref(), o.as_ref(), &f.document_text))
+        })
+    });
+    let problem_for = move |field: BackupField| {
+        move || {
+            if !state.tried.get() {
+                return None;
+            }
+            plan.with(|p| match p {
+                Err(problems) => problems
+                    .iter()
+                    .find(|p| p.field == field)
+                    .map(|p| p.message.clone()),
+                Ok(_) => None,
+            })
+        }
+    };
+    let location = Memo::new(move |_| state.form.with(|f| f.location.clone()));
+    let incremental = Memo::new(move |_| state.form.with(|f| f.incremental));
+    let busy = move || state.start.busy();
+    // What the form would send now (see `Running::form_key`).
+    let form_key = move || plan.with(|p| p.as_ref().map(PlannedRequest::fingerprint).unwrap_or(0));
+
+    let start = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if untrack(|| state.start.busy()) {
+            return;
+        }
+        state.tried.set(true);
+        let Ok(request) = plan.get_untracked() else {
+            focus_first_invalid();
+            return;
+        };
+        let (Some(client), Some(generation)) =
+            (conn.client_untracked(), untrack(connected_generation))
+        else {
+            state.start.fail(ApiError::Unreachable {
+                url: conn
+                    .server_url_untracked()
+                    .map(|(u, _)| u)
+                    .unwrap_or_default(),
+            });
+            return;
+        };
+        let Some(target) = state.form.with_untracked(|f| f.target.clone()) else {
+            return;
+        };
+        state.start.start(StartBackup {
+            post: StartPost {
+                client,
+                generation,
+                what: watched_of(&target),
+                request,
+                success_note: success_note(&location.get_untracked()),
+            },
+            target,
+        });
+    };
+
+    let attach_to_running = move |_| {
+        let (Some(client), Some(generation)) =
+            (conn.client_untracked(), untrack(connected_generation))
+        else {
+            return;
+        };
+        let Some(target) = state.form.with_untracked(|f| f.target.clone()) else {
+            return;
+        };
+        let what = watched_of(&target);
+        let mut watch_target = WatchTarget::new(what.clone(), None, generation);
+        // The running backup began before now: accept its status document.
+        watch_target.started_after_ms = Some(0.0);
+        state.start.attach(Running {
+            watch: state.follower.follow(client, watch_target),
+            what,
+            kill: None,
+            success_note: Some(success_note(&location.get_untracked())),
+            form_key: Some(untrack(form_key)),
+        });
+    };
+
+    let name_hint = move || match kind.get() {
+        TargetKind::FileSystem => "The name of the file system on the server.".to_string(),
+        _ => match (databases.count(), databases.error()) {
+            (Some(n), _) => format!("Type to choose among the {n} databases on the server."),
+            (_, Some(e)) => format!(
+                "The list of databases could not be read: {}",
+                e.user_message()
+            ),
+            _ => "Reading the list of databases…".to_string(),
+        },
+    };
+    let name_error = move || {
+        problem_for(BackupField::Target)().or_else(|| {
+            let name = state.name.with(|n| n.trim().to_string());
+            let known = databases
+                .names
+                .with(|n| n.as_ref().map(|n| n.contains(&name)))?;
+            (kind.get() == TargetKind::Database && !name.is_empty() && !known)
+                .then(|| format!("There is no database named “{name}” on the server."))
+        })
+    };
+
+    view! {
+        <h1>"Backup"</h1>
+        <p class="lead">
+            "Start a backup on the server and follow it to the end. Nothing is sent until you press "
+            <strong>"Start backup"</strong> "."
+        </p>
+        <form class="backup-form" on:submit=start novalidate=true>
+            <fieldset class="panel">
+                <legend>"What to back up"</legend>
+                <div class="radio-row" role="radiogroup" aria-label="Kind of resource">
+                    {[(TargetKind::Database, "A database"), (TargetKind::System, "The system database"), (TargetKind::FileSystem, "A file system")]
+                        .into_iter()
+                        .map(|(k, label)| view! {
+                            <label class="radio">
+                                <input type="radio" name="backup-kind"
+                                    prop:checked=move || kind.get() == k
+                                    on:change=move |_| state.set_target(k, state.name.get_untracked())/>
+                                {label}
+                            </label>
+                        })
+                        .collect_view()}
+                </div>
+                <Show when=move || kind.get() != TargetKind::System
+                    fallback=|| view! { <p class="hint">"The system database holds the server's own documents (database records, API keys). It is backed up with POST /admin/backup."</p> }>
+                    <DatabaseNameField id="backup-name"
+                        label=Signal::derive(move || if kind.get() == TargetKind::Database { "Database" } else { "File system" })
+                        value=state.name
+                        on_input=Callback::new(move |v: String| state.set_target(kind.get_untracked(), v))
+                        suggest=Signal::derive(move || kind.get() == TargetKind::Database)
+                        hint=Signal::derive(name_hint)
+                        error=Signal::derive(name_error)/>
+                </Show>
+                {move || stored.with(|s| match s {
+                    Some(Some((name, Err(e)))) if matched_database.with(|m| m.as_ref() == Some(name)) => Some(view! {
+                        <div>
+                            <p>{format!("The stored document of {name} could not be read:")}</p>
+                            <ErrorView error=e.clone()/>
+                        </div>
+                    }),
+                    _ => None,
+                })}
+            </fieldset>
+
+            <DiscardQuestion state foreign/>
+
+            <fieldset class="panel">
+                <legend>"Where"</legend>
+                <label for="backup-location">"Backup folder on the server"</label>
+                <input id="backup-location" type="text" autocomplete="off" spellcheck="false"
+                    placeholder="C:\\Backups\\Northwind"
+                    prop:value=move || location.get()
+                    on:input:target=move |ev| state.form.update(|f| f.location = ev.target().value())
+                    aria-invalid=move || problem_for(BackupField::Location)().is_some().to_string()
+                    aria-describedby="backup-location-hint backup-location-error backup-location-warning"/>
+                <p id="backup-location-hint" class="hint">
+                    "A path on the server's disk, not on this computer. The server writes the backup there."
+                </p>
+                <p id="backup-location-error" class="field-error">{problem_for(BackupField::Location)}</p>
+                <p id="backup-location-warning" class="warning-text">
+                    {move || stored_doc.with(|doc| location.with(|l| same_drive_warning(l, doc.as_ref())))}
+                </p>
+            </fieldset>
+
+            <fieldset class="panel">
+                <legend>"Full or incremental"</legend>
+                <div class="radio-row">
+                    <label class="radio">
+                        <input type="radio" name="backup-incremental"
+                            prop:checked=move || !incremental.get()
+                            on:change=move |_| state.form.update(|f| f.incremental = false)/>
+                        "Full backup"
+                    </label>
+                    <label class="radio">
+                        <input type="radio" name="backup-incremental"
+                            prop:checked=move || incremental.get()
+                            on:change=move |_| state.form.update(|f| f.incremental = true)/>
+                        "Incremental backup"
+                    </label>
+                </div>
+                <p class="hint">
+                    "A full backup needs an empty or new folder. An incremental backup adds what changed to a folder that already holds this database's backups; it needs "
+                    <code>"Raven/Voron/AllowIncrementalBackups=true"</code> " (Voron) or "
+                    <code>"Raven/Esent/CircularLog=false"</code> " (Esent) in the database's settings."
+                </p>
+                {move || incremental.get().then(|| stored_doc.with(|doc| match incremental_support(doc.as_ref()) {
+                    IncrementalSupport::NotAllowed(setting) => Some(view! {
+                        <p class="warning-text">{format!("This database's settings do not allow incremental backups ({setting}); the server will refuse.")}</p>
+                    }),
+                    _ => None,
+                }))}
+            </fieldset>
+
+            <Show when=move || kind.get() != TargetKind::System>
+                <DocumentPanel state stored=stored_doc/>
+            </Show>
+
+            <SecretsWarning state carried stored=stored_doc
+                checking=Signal::derive(move || {
+                    matched_database.with(|m| {
+                        m.is_some()
+                            && stored.with(|s| !matches!(s, Some(Some((name, _))) if m.as_ref() == Some(name)))
+                    })
+                })/>
+
+            <RequestReview request=Signal::derive(move || plan.get().ok()) note/>
+
+            <ProblemList title="The backup cannot start yet:"
+                problems=Signal::derive(move || {
+                    if !state.tried.get() {
+                        return Vec::new();
+                    }
+                    plan.with(|p| match p {
+                        Err(problems) => problems.iter().map(|p| p.message.clone()).collect(),
+                        Ok(_) => Vec::new(),
+                    })
+                })/>
+            <div class="actions">
+                <button type="submit" disabled=busy>
+                    {move || if state.start.pending() { "Starting…" } else { "Start backup" }}
+                </button>
+            </div>
+        </form>
+
+        {move || state.start.error().map(|e| {
+            let already_running = e.server_message().is_some_and(|m| m.contains("Backup is already running"));
+            view! {
+                <StartErrorPanel id="start-error-title" title="The server did not start the backup" error=e>
+                    {already_running.then(|| view! {
+                        <p><strong>"A backup of this database is already running on the server."</strong>
+                           " Only one backup of a database can run at a time. You can follow the running one:"</p>
+                        <button type="button" on:click=attach_to_running>"Attach to the running backup"</button>
+                    })}
+                </StartErrorPanel>
+            }
+        })}
+
+        {move || state.start.running().map(|running| view! { <RunningPanel running form_key=Signal::derive(form_key)/> })}
+    }
+}

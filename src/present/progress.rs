@@ -1,0 +1,217 @@
+//! How the progress panel words a followed backup or restore: the one-line
+//! summary the status region announces, the elapsed time, and the log as a
+//! downloadable text file.
+
+use super::{plural, time::format_duration};
+use crate::{
+    api::poll::{Log, LogSeverity, Outcome, Phase, Snapshot},
+    text::clipped,
+};
+
+/// The time shown: frozen once finished or no longer watched, else counted
+/// from the watch's start to `now_ms` (never less than the last observed).
+pub fn elapsed_ms(snapshot: &Snapshot, now_ms: f64, stopped: bool) -> f64 {
+    if matches!(snapshot.phase, Phase::Finished(_)) || stopped {
+        snapshot.elapsed_ms
+    } else {
+        (now_ms - snapshot.started_ms).max(snapshot.elapsed_ms)
+    }
+}
+
+/// The one-line summary: `Backup of database Northwind: running, 4
+/// messages (3.2 s)`, `Restore succeeded in 4.0 s.`, …
+pub fn summary(
+    noun: &str,
+    subject: &str,
+    snapshot: &Snapshot,
+    log: &Log,
+    elapsed: f64,
+    paused: bool,
+) -> String {
+    let time = format_duration(elapsed);
+    match &snapshot.phase {
+        Phase::Starting => format!("{noun} of {subject}: starting… ({time})"),
+        Phase::Running if paused => {
+            format!("{noun} of {subject}: watching paused ({time}). The server carries on.")
+        }
+        Phase::Running => {
+            let messages = log.total();
+            format!(
+                "{noun} of {subject}: running, {messages} message{} ({time})",
+                plural(messages)
+            )
+        }
+        Phase::Reconnecting { .. } => format!(
+            "{noun} of {subject}: reconnecting to the server… ({time}). The last known state is shown."
+        ),
+        Phase::Finished(Outcome::Succeeded { .. }) => format!("{noun} succeeded in {time}."),
+        Phase::Finished(Outcome::Failed { reason, .. }) => {
+            format!("{noun} failed: {}", clipped(reason))
+        }
+        Phase::Finished(Outcome::Canceled { .. }) => format!("{noun} was canceled."),
+        Phase::Finished(Outcome::Lost { .. }) => format!("{noun}: outcome unknown (lost)."),
+    }
+}
+
+/// Messages not shown on screen (only the newest `visible` are), older
+/// dropped ones included.
+pub fn hidden_lines(log: &Log, visible: usize) -> usize {
+    log.lines().len().saturating_sub(visible) + log.dropped()
+}
+
+/// The whole log as text, one line per message, details under their line.
+pub fn log_text(log: &Log) -> String {
+    let mut out = String::new();
+    if log.dropped() > 0 {
+        out.push_str(&format!("({} older lines dropped)\n", log.dropped()));
+    }
+    for line in log.lines() {
+        let sev = match line.severity {
+            LogSeverity::Info => "Info",
+            LogSeverity::Error => "Error",
+        };
+        out.push_str(&format!(
+            "[{}] {}: {}\n",
+            line.at.as_deref().unwrap_or("-"),
+            sev,
+            line.text
+        ));
+        if let Some(d) = &line.details {
+            out.push_str(d);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{poll::LogLine, ApiError};
+
+    fn snapshot(phase: Phase) -> Snapshot {
+        Snapshot {
+            phase,
+            progress: None,
+            started_ms: 1000.0,
+            elapsed_ms: 500.0,
+            requests: 0,
+            transient_errors: 0,
+        }
+    }
+
+    fn log(lines: usize, dropped: usize) -> Log {
+        Log::from_parts(
+            (0..lines)
+                .map(|i| LogLine {
+                    at: (i == 0).then(|| "2026-11-27T17:45:03Z".to_string()),
+                    severity: if i == 1 {
+                        LogSeverity::Error
+                    } else {
+                        LogSeverity::Info
+                    },
+                    text: format!("line {i}"),
+                    details: (i == 1).then(|| "   at Somewhere()".to_string()),
+                })
+                .collect(),
+            dropped,
+        )
+    }
+
+    #[test]
+    fn elapsed_time_counts_while_running_and_freezes_at_the_end() {
+        let running = snapshot(Phase::Running);
+        assert_eq!(elapsed_ms(&running, 4000.0, false), 3000.0);
+        assert_eq!(
+            elapsed_ms(&running, 1200.0, false),
+            500.0,
+            "never less than observed"
+        );
+        assert_eq!(elapsed_ms(&running, 4000.0, true), 500.0, "stopped");
+        let done = snapshot(Phase::Finished(Outcome::Lost { reason: "x".into() }));
+        assert_eq!(elapsed_ms(&done, 9000.0, false), 500.0);
+    }
+
+    #[test]
+    fn summaries_for_every_phase() {
+        let s = |phase, lines, paused| {
+            summary(
+                "Backup",
+                "database N",
+                &snapshot(phase),
+                &log(lines, 0),
+                3200.0,
+                paused,
+            )
+        };
+        assert_eq!(
+            s(Phase::Starting, 0, false),
+            "Backup of database N: starting… (3.2 s)"
+        );
+        assert_eq!(
+            s(Phase::Running, 1, false),
+            "Backup of database N: running, 1 message (3.2 s)"
+        );
+        assert_eq!(
+            s(Phase::Running, 2, false),
+            "Backup of database N: running, 2 messages (3.2 s)"
+        );
+        assert_eq!(
+            s(Phase::Running, 2, true),
+            "Backup of database N: watching paused (3.2 s). The server carries on."
+        );
+        let reconnecting = Phase::Reconnecting {
+            since_ms: 0.0,
+            last_error: ApiError::Aborted,
+        };
+        assert!(s(reconnecting, 0, false).contains("reconnecting to the server… (3.2 s)"));
+        assert_eq!(
+            s(
+                Phase::Finished(Outcome::Succeeded {
+                    summary: "ok".into()
+                }),
+                0,
+                false
+            ),
+            "Backup succeeded in 3.2 s."
+        );
+        assert_eq!(
+            s(
+                Phase::Finished(Outcome::Failed {
+                    reason: "disk full".into(),
+                    details: None
+                }),
+                0,
+                false
+            ),
+            "Backup failed: disk full"
+        );
+        assert_eq!(
+            s(
+                Phase::Finished(Outcome::Canceled { reason: "x".into() }),
+                0,
+                false
+            ),
+            "Backup was canceled."
+        );
+        assert_eq!(
+            s(
+                Phase::Finished(Outcome::Lost { reason: "x".into() }),
+                0,
+                false
+            ),
+            "Backup: outcome unknown (lost)."
+        );
+    }
+
+    #[test]
+    fn the_log_file_has_every_line_and_its_details() {
+        let l = log(3, 7);
+        assert_eq!(hidden_lines(&l, 2), 8);
+        assert_eq!(hidden_lines(&l, 300), 7);
+        assert_eq!(
+            log_text(&l),
+            "(7 older lines dropped)\n[2026-11-27T17:45:03Z] Info: line 0\n[-] Error: line 1\n   at Somewhere()\n[-] Info: line 2\n"
+        );
+    }
+}

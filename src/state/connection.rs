@@ -1,0 +1,211 @@
+//! Where the server is and what it is: the address in use (this browser's
+//! setting, `config.json`, or the page's origin), the time limit of one
+//! request, and the shared server check (`GET /build/version`) that tells
+//! every screen which protocol generation it talks to.
+
+use crate::{
+    api::{
+        client::{Client, ServerInfo},
+        version::Generation,
+        ApiError,
+    },
+    config::{
+        effective_server_url, parse_deploy_config, ConfigError, DeployConfig, ServerUrlSource,
+        DEFAULT_REQUEST_TIMEOUT_MS,
+    },
+    storage,
+};
+use leptos::prelude::*;
+
+/// What became of `config.json` next to `index.html`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeployConfigState {
+    Loading,
+    /// Absent (404): the page's origin is used.
+    Missing,
+    Loaded(DeployConfig),
+    /// Present but unusable: the error is shown, the origin is used.
+    Invalid(ConfigError),
+}
+
+/// Where the server is and how to reach it; provided as context.
+#[derive(Clone, Copy)]
+pub struct Connection {
+    /// The address typed by the user on this browser (localStorage).
+    pub user_setting: RwSignal<Option<String>>,
+    pub deploy: RwSignal<DeployConfigState>,
+    /// The page's own origin.
+    pub origin: StoredValue<String>,
+    /// Bumped to re-check the server on demand.
+    pub recheck: RwSignal<u32>,
+}
+
+impl Connection {
+    /// A connection with the user's stored address, before `config.json`
+    /// was read.
+    pub fn new() -> Self {
+        Connection {
+            user_setting: RwSignal::new(storage::get(storage::keys::SERVER_URL)),
+            deploy: RwSignal::new(DeployConfigState::Loading),
+            origin: StoredValue::new(page_origin()),
+            recheck: RwSignal::new(0),
+        }
+    }
+
+    /// The server root URL in use; `None` until `config.json` was looked at.
+    pub fn server_url(&self) -> Option<(String, ServerUrlSource)> {
+        self.deploy.with(|deploy| {
+            let cfg = match deploy {
+                DeployConfigState::Loading => return None,
+                DeployConfigState::Loaded(cfg) => Some(cfg),
+                _ => None,
+            };
+            self.user_setting.with(|user| {
+                Some(effective_server_url(
+                    &self.origin.get_value(),
+                    cfg,
+                    user.as_deref(),
+                ))
+            })
+        })
+    }
+
+    /// [`Self::server_url`] without subscribing (for event handlers).
+    pub fn server_url_untracked(&self) -> Option<(String, ServerUrlSource)> {
+        untrack(|| self.server_url())
+    }
+
+    /// A client for the server in use (tracked); `None` until known.
+    pub fn client(&self) -> Option<Client> {
+        let timeout = self.timeout_ms();
+        self.server_url().map(|(url, _)| Client::new(url, timeout))
+    }
+
+    /// [`Self::client`] without subscribing (for event handlers).
+    pub fn client_untracked(&self) -> Option<Client> {
+        untrack(|| self.client())
+    }
+
+    /// The time limit of one request.
+    pub fn timeout_ms(&self) -> u32 {
+        self.deploy.with(|deploy| match deploy {
+            DeployConfigState::Loaded(DeployConfig {
+                request_timeout_ms: Some(ms),
+                ..
+            }) => *ms,
+            _ => DEFAULT_REQUEST_TIMEOUT_MS,
+        })
+    }
+
+    /// Stores (or clears, with `None`) the user's server address.
+    pub fn set_user_setting(&self, url: Option<String>) {
+        match &url {
+            Some(u) => {
+                storage::set(storage::keys::SERVER_URL, u);
+            }
+            None => storage::remove(storage::keys::SERVER_URL),
+        }
+        self.user_setting.set(url);
+    }
+}
+
+impl Default for Connection {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// Fetches `config.json` from next to `index.html` (relative URL, so it
+/// works under any sub-path).
+pub async fn load_deploy_config() -> DeployConfigState {
+    use gloo_net::http::Request;
+    let response = match Request::get("config.json")
+        .cache(web_sys::RequestCache::NoCache)
+        .send()
+        .await
+    {
+        Ok(r) => r,
+        Err(_) => return DeployConfigState::Missing,
+    };
+    if response.status() == 404 {
+        return DeployConfigState::Missing;
+    }
+    if !response.ok() {
+        return DeployConfigState::Invalid(ConfigError::WrongShape(format!(
+            "the host answered HTTP {} for config.json",
+            response.status()
+        )));
+    }
+    match response.text().await {
+        Ok(text) => match parse_deploy_config(&text) {
+            Ok(cfg) => DeployConfigState::Loaded(cfg),
+            Err(e) => DeployConfigState::Invalid(e),
+        },
+        Err(e) => DeployConfigState::Invalid(ConfigError::WrongShape(format!(
+            "config.json could not be read: {e}"
+        ))),
+    }
+}
+
+/// The result of the last server check; `None` while checking.
+pub type ServerStatus = LocalResource<Option<Result<ServerInfo, ApiError>>>;
+
+/// Creates the shared server check (re-runs when the address changes or a
+/// re-check is asked for) and provides it as context.
+pub fn provide_server_status(conn: Connection) -> ServerStatus {
+    let status: ServerStatus = LocalResource::new(move || {
+        conn.recheck.track();
+        let target = conn.server_url();
+        let timeout = conn.timeout_ms();
+        async move {
+            let (url, _) = target?;
+            Some(Client::new(url, timeout).server_info().await)
+        }
+    });
+    provide_context(status);
+    status
+}
+
+/// Creates the connection, provides it and the server check as context,
+/// and reads `config.json`.
+pub fn provide_connection() -> Connection {
+    let connection = Connection::new();
+    provide_context(connection);
+    provide_server_status(connection);
+    leptos::task::spawn_local_scoped(async move {
+        let state = load_deploy_config().await;
+        connection.deploy.set(state);
+    });
+    connection
+}
+
+/// The protocol generation of the connected server, once known (tracked).
+pub fn connected_generation() -> Option<Generation> {
+    let status = use_context::<ServerStatus>()?;
+    status.with(|s| match s {
+        Some(Some(Ok(info))) => Some(info.generation),
+        _ => None,
+    })
+}
+
+/// True once `GET /build/version` said the server is RavenDB 3.x (tracked).
+/// The 3.x Backup and Restore screens are also shown while the version is
+/// being checked; they send their 3.x-only reads only once this holds, so a
+/// RavenDB 4.x server never receives them (it answers them 400).
+pub fn is_v3() -> bool {
+    matches!(
+        connected_generation(),
+        Some(Generation::V30 | Generation::V35)
+    )
+}
+
+/// True when the connected server is RavenDB 4.x or later (tracked).
+pub fn is_v4() -> bool {
+    matches!(connected_generation(), Some(Generation::V4Plus { .. }))
+}

@@ -1,0 +1,17 @@
+//! Shared state, in one home: the connection to the server, the server's
+//! databases and the operations this browser started. The shell provides
+//! it once; components and pages read it from context. Nothing here
+//! imports a component, a page or the shell.
+
+#[cfg(target_arch = "wasm32")]
+pub mod connection;
+#[cfg(target_arch = "wasm32")]
+pub mod databases;
+pub mod operations;
+
+/// Provides the shared state as context (call once, from the shell).
+#[cfg(target_arch = "wasm32")]
+pub fn provide() {
+    let connection = connection::provide_connection();
+    databases::provide_databases(connection);
+}
