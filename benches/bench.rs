@@ -3,7 +3,7 @@
 //! Sizes of the release build are reported by scripts/bench.sh.
 
 use raven_backup_studio::api::{
-    poll::{PollConfig, PollRequest, PollResponse, Tracker, WatchTarget, Watched},
+    poll::{PollConfig, PollResponse, Tracker, WatchTarget, Watched},
     version::Generation,
     wire3x::BackupStatus,
 };
@@ -77,17 +77,16 @@ fn main() {
         )
     };
     let mut tracker = Tracker::new(target, PollConfig::default(), 0.0);
-    let req = PollRequest::BackupStatusDoc {
-        database: Some("Northwind".into()),
-    };
-    tracker.observe(1.0, &req, Ok(PollResponse::Backup(parsed.clone())));
+    tracker.send_request(1.0);
+    tracker.observe(1.0, Ok(PollResponse::Backup(parsed.clone())));
     let mut now = 2.0;
     bench(
         "tracker: observe an unchanged 5000-message document",
         20,
         || {
-            now += 1.0;
-            tracker.observe(now, &req, Ok(PollResponse::Backup(parsed.clone())));
+            now += 1000.0;
+            tracker.send_request(now);
+            tracker.observe(now, Ok(PollResponse::Backup(parsed.clone())));
         },
     );
 

@@ -104,13 +104,13 @@ async fn a_backup_is_followed_to_success_one_request_at_a_time() {
     let outcome = outcome_of(watch, 30_000).await;
     assert!(outcome.is_success(), "{outcome:?}");
     let snapshot = watch.snapshot.get_untracked();
+    let log = watch.log.get_untracked();
     assert!(
-        snapshot
-            .log
+        log.lines()
             .iter()
             .any(|l| l.text.starts_with("Started backup process")),
         "{:?}",
-        snapshot.log
+        log.lines()
     );
     let log = control::requests(&server).await;
     assert_one_in_flight(&log);

@@ -1,15 +1,17 @@
 //! The one typed client: one async function per server endpoint. Screens
 //! call these and never build URLs or parse bodies themselves.
 
-use super::wire4x;
 use super::{
     error::ApiError,
     http::{self, RawResponse},
     poll::{PollRequest, PollResponse},
-    wire3x::{
-        parse_database_list, BackupStatus, DatabaseDocument, DatabaseListEntry,
-        OperationIdResponse, OperationState, OperationsListItem, RestoreInProgress, RestoreStatus,
-        UserInfo,
+    wire::{
+        common::{parse_database_list, BuildVersion, DatabaseListEntry},
+        v3::{
+            BackupStatus, DatabaseDocument, OperationIdResponse, OperationState,
+            OperationsListItem, RestoreInProgress, RestoreStatus,
+        },
+        v4 as wire4x,
     },
 };
 use crate::url::percent_encode;
@@ -65,11 +67,6 @@ impl Client {
         format!("{}{}", self.base, path)
     }
 
-    /// The full URL of a server path (for the review and copy-as-curl).
-    pub fn url_of(&self, path: &str) -> String {
-        self.url(path)
-    }
-
     async fn get(&self, path: &str) -> Result<RawResponse, ApiError> {
         http::send(Method::GET, &self.url(path), None, self.timeout_ms).await
     }
@@ -105,7 +102,7 @@ impl Client {
     /// `GET /databases` (E11): database names (and details where given).
     pub async fn list_databases(&self) -> Result<Vec<DatabaseListEntry>, ApiError> {
         let raw = self.get("/databases?pageSize=1024").await?;
-        Ok(parse_database_list(&raw.json::<Value>()?))
+        Ok(parse_database_list(raw.json::<Value>()?))
     }
 
     /// `GET /admin/databases/{db}` (E12): the stored document with its
@@ -319,11 +316,6 @@ impl Client {
             .await
     }
 
-    /// `GET /debug/user-info` (E14).
-    pub async fn user_info(&self) -> Result<UserInfo, ApiError> {
-        self.get("/debug/user-info").await?.json()
-    }
-
     /// `GET /build/version` (E13, anonymous): the version, and from it the
     /// protocol generation every other call follows.
     pub async fn server_info(&self) -> Result<ServerInfo, ApiError> {
@@ -336,7 +328,7 @@ impl Client {
             },
             other => other,
         })?;
-        let bv: super::wire3x::BuildVersion = raw.json().map_err(|_| ApiError::NotRavenDb {
+        let bv: BuildVersion = raw.json().map_err(|_| ApiError::NotRavenDb {
             url: url.clone(),
             detail: "GET /build/version did not return RavenDB's version document".into(),
         })?;

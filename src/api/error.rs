@@ -62,41 +62,49 @@ pub enum ApiError {
 /// `{Url, Message, Error}` (400), `{Error}` (401, 3.x), 4.x
 /// `{Url, Type, Message, Error}`; all fields optional.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(rename_all = "PascalCase", default)]
 struct ServerErrorBody {
-    #[serde(rename = "Message", alias = "message")]
+    #[serde(alias = "message")]
     message: Option<String>,
-    #[serde(rename = "Error", alias = "error")]
+    #[serde(alias = "error")]
     error: Option<String>,
     #[serde(rename = "Type")]
     kind: Option<String>,
-    #[serde(rename = "Reason")]
     reason: Option<String>,
 }
 
+/// A JSON error body, read once (on the wire layer's one path), if the
+/// body is one.
+fn error_body(content_type: Option<&str>, body: &str) -> Option<ServerErrorBody> {
+    let trimmed = body.trim();
+    let looks_json = content_type.is_some_and(|ct| ct.contains("json")) || trimmed.starts_with('{');
+    if trimmed.is_empty() || !looks_json {
+        return None;
+    }
+    crate::api::wire::from_text(trimmed).ok()
+}
+
 /// What a server's error body says, whatever kind of body it is (plain
-/// text, JSON with Error/Message, or empty).
-fn server_words(content_type: Option<&str>, body: &str) -> Option<String> {
+/// text, JSON with Error/Message, or empty); `parsed` is its JSON reading.
+fn server_words(parsed: Option<&ServerErrorBody>, body: &str) -> Option<String> {
     let trimmed = body.trim();
     if trimmed.is_empty() {
         return None;
     }
-    let looks_json = content_type.is_some_and(|ct| ct.contains("json")) || trimmed.starts_with('{');
-    if looks_json {
-        if let Ok(parsed) = serde_json::from_str::<ServerErrorBody>(trimmed) {
-            // 4.x puts the readable text in Message and the full exception
-            // text in Error; 3.x 500s have only Error (the full exception).
-            if let Some(text) = parsed
-                .message
-                .or(parsed.error)
-                .or(parsed.reason)
-                .filter(|s| !s.trim().is_empty())
-            {
-                return Some(text);
-            }
-            if let Some(kind) = parsed.kind {
-                return Some(kind);
-            }
+    if let Some(parsed) = parsed {
+        // 4.x puts the readable text in Message and the full exception
+        // text in Error; 3.x 500s have only Error (the full exception).
+        if let Some(text) = parsed
+            .message
+            .as_ref()
+            .or(parsed.error.as_ref())
+            .or(parsed.reason.as_ref())
+            .filter(|s| !s.trim().is_empty())
+        {
+            return Some(text.clone());
+        }
+        if let Some(kind) = &parsed.kind {
+            return Some(kind.clone());
         }
     }
     Some(trimmed.to_string())
@@ -132,7 +140,8 @@ pub fn strip_exception_type(line: &str) -> &str {
 
 /// Classifies a non-2xx HTTP answer. `url` is the request URL (for messages).
 pub fn classify_http(status: u16, content_type: Option<&str>, body: &str, url: &str) -> ApiError {
-    let words = server_words(content_type, body);
+    let parsed = error_body(content_type, body);
+    let words = server_words(parsed.as_ref(), body);
     match status {
         401 | 403 => ApiError::NotAdmin {
             status,
@@ -150,7 +159,8 @@ pub fn classify_http(status: u16, content_type: Option<&str>, body: &str, url: &
         },
         500..=599 => match words {
             Some(text) => {
-                let full = full_exception_text(content_type, body).unwrap_or_else(|| text.clone());
+                // The full exception text (`Error`) of a JSON body.
+                let full = parsed.and_then(|b| b.error).unwrap_or_else(|| text.clone());
                 let (first_line, rest) = split_exception_text(&full);
                 let (first_line, details) = if full == text {
                     (first_line, rest)
@@ -174,18 +184,6 @@ pub fn classify_http(status: u16, content_type: Option<&str>, body: &str, url: &
             body: body.chars().take(2000).collect(),
         },
     }
-}
-
-/// The full exception text (`Error`) of a JSON error body, if it has one.
-fn full_exception_text(content_type: Option<&str>, body: &str) -> Option<String> {
-    let trimmed = body.trim();
-    let looks_json = content_type.is_some_and(|ct| ct.contains("json")) || trimmed.starts_with('{');
-    if !looks_json {
-        return None;
-    }
-    serde_json::from_str::<ServerErrorBody>(trimmed)
-        .ok()
-        .and_then(|b| b.error)
 }
 
 impl ApiError {

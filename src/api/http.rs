@@ -17,9 +17,10 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
-    /// Parses the body as JSON, or says why it could not.
+    /// Parses the body as JSON (on the one path of `wire::from_text`), or
+    /// says why it could not.
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
-        serde_json::from_str(&self.body).map_err(|e| ApiError::MalformedBody {
+        super::wire::from_text(&self.body).map_err(|e| ApiError::MalformedBody {
             detail: format!(
                 "expected JSON ({e}); the body starts with: {}",
                 self.body.chars().take(120).collect::<String>()

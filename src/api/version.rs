@@ -1,9 +1,9 @@
 //! The protocol generation of a server, read from `GET /build/version`
-//! (§9.3), and every 3.0-vs-3.5 difference the client needs (§13), so that
-//! screens and the client never branch on the version themselves.
+//! (§9.3), and the 3.0-vs-3.5 differences the client needs (§13), so that
+//! screens and the client never branch on the version numbers themselves.
 
-use crate::api::error::ApiError;
-use crate::api::wire3x::{BuildVersion, DatabaseRestoreRequest};
+use crate::api::wire::common::BuildVersion;
+use crate::api::wire::v3::DatabaseRestoreRequest;
 use thiserror::Error;
 
 /// Which wire protocol a server speaks.
@@ -14,8 +14,8 @@ pub enum Generation {
     /// RavenDB 3.5 (builds 35xxx).
     V35,
     /// RavenDB 4.0 or newer: a different API (see
-    /// `docs/protocol/ravendb-4x.md`); recognised so it can be named,
-    /// not driven. [`Generation::is_supported`] is false.
+    /// `docs/protocol/ravendb-4x.md`), driven by its own screens and
+    /// followed by operation id (`api::poll::v4`).
     V4Plus {
         /// Major version (4, 5, 6, …).
         major: u32,
@@ -41,16 +41,6 @@ pub enum VersionError {
         /// The version read, `major.minor`.
         version: String,
     },
-}
-
-impl VersionError {
-    /// The client's error for this, for the server at `url`.
-    pub fn into_api_error(self, url: &str) -> ApiError {
-        ApiError::NotRavenDb {
-            url: url.to_string(),
-            detail: self.to_string(),
-        }
-    }
 }
 
 /// Leading `major.minor` of a product version such as `3.0.0 / 6dce79a`,
@@ -137,42 +127,6 @@ impl Generation {
         format!("RavenDB {major}.{minor}")
     }
 
-    /// True for the versions this dashboard drives (3.0 and 3.5). The other
-    /// methods describe the 3.x protocol; for 4.x their answers mean
-    /// nothing.
-    pub fn is_supported(&self) -> bool {
-        matches!(self, Generation::V30 | Generation::V35)
-    }
-
-    /// Backups answer `{"OperationId":n}` (3.5) rather than an empty body
-    /// (3.0) (§3.5, §13).
-    pub fn backup_returns_operation_id(&self) -> bool {
-        !matches!(self, Generation::V30)
-    }
-
-    /// Success status of a started (database or file-system) backup:
-    /// 3.0 `201`, 3.5 `202` (§3.5).
-    pub fn backup_ok_status(&self) -> u16 {
-        match self {
-            Generation::V30 => 201,
-            _ => 202,
-        }
-    }
-
-    /// Success status of a started restore: 3.0 `200`, 3.5 `202`; both
-    /// with `{"OperationId":n}` (§5.3 step 11).
-    pub fn restore_ok_status(&self) -> u16 {
-        match self {
-            Generation::V30 => 200,
-            _ => 202,
-        }
-    }
-
-    /// Success status of a started compaction: 3.0 `200`, 3.5 `202` (§8).
-    pub fn compact_ok_status(&self) -> u16 {
-        self.restore_ok_status()
-    }
-
     /// A running **backup** can be canceled with `GET /operation/kill?id=`
     /// (3.5 only, §7.3). Restores and compactions can never be canceled
     /// (the kill is a no-op for them), whatever the version.
@@ -186,55 +140,6 @@ impl Generation {
             Generation::V30 => "/admin/fs/restore",
             _ => "/admin/fs-restore",
         }
-    }
-
-    /// Route of the file-system compaction (§8).
-    pub fn fs_compact_path(&self) -> &'static str {
-        match self {
-            Generation::V30 => "/admin/fs/compact",
-            _ => "/admin/fs-compact",
-        }
-    }
-
-    /// `BackupStatus.Success` exists (3.5). In 3.0 success is "no message
-    /// with Severity Error" (§4.1).
-    pub fn has_backup_success_flag(&self) -> bool {
-        !matches!(self, Generation::V30)
-    }
-
-    /// Every `BackupMessage` has `Details` (3.5; only late 3.0 builds).
-    pub fn backup_message_always_has_details(&self) -> bool {
-        !matches!(self, Generation::V30)
-    }
-
-    /// `RestoreStatus.State` is always written (3.5). Early 3.0 builds wrote
-    /// only `Messages`, so the end must be read from the last message
-    /// (§6.1); the poller does that for every version.
-    pub fn restore_status_always_has_state(&self) -> bool {
-        !matches!(self, Generation::V30)
-    }
-
-    /// Operation states carry `Canceled` and `Exception` (3.5, §7.2).
-    pub fn operation_state_has_canceled(&self) -> bool {
-        !matches!(self, Generation::V30)
-    }
-
-    /// A failed or canceled backup leaves a `Backup.Failure` file in its
-    /// folder, which blocks later backups to it and restores from it (3.5).
-    pub fn has_backup_failure_marker(&self) -> bool {
-        matches!(self, Generation::V35)
-    }
-
-    /// The server checks write access to the backup folder first (3.5).
-    pub fn checks_backup_write_access(&self) -> bool {
-        matches!(self, Generation::V35)
-    }
-
-    /// `GET /operations` items use `Description`/`Status`/`Completed`…
-    /// (3.5) rather than `Payload`/`TaskStatus` (3.0). `wire3x::
-    /// OperationsListItem` reads both; this is for labels only.
-    pub fn operations_list_has_description(&self) -> bool {
-        !matches!(self, Generation::V30)
     }
 
     /// `DisableReplicationDestinations` / `GenerateNewDatabaseId` are always
@@ -258,31 +163,6 @@ impl Generation {
             req.disable_replication_destinations =
                 req.disable_replication_destinations.filter(|b| *b);
             req.generate_new_database_id = req.generate_new_database_id.filter(|b| *b);
-        }
-    }
-
-    /// All CORS headers come on every response (3.0); 3.5 sends only
-    /// `Access-Control-Allow-Origin` outside pre-flights, so credentialed
-    /// cross-origin requests fail there (§11.5).
-    pub fn cors_headers_on_every_response(&self) -> bool {
-        matches!(self, Generation::V30)
-    }
-
-    /// A finished operation stays queryable at least this long (3.5: one
-    /// minute from creation; 3.0: until the next idle pass, about a
-    /// minute, §7.5). After that `/operation/status` answers 404 and the
-    /// status document is the only record.
-    pub fn finished_operation_retention_ms(&self) -> u32 {
-        60_000
-    }
-
-    /// What to say in `Raven-Client-Version` so that `POST /queries` answers
-    /// `[null]` rather than `[]` for a missing document (§4.3). Optional:
-    /// the poller reads both; a custom header costs a CORS pre-flight.
-    pub fn client_version_header(&self) -> &'static str {
-        match self {
-            Generation::V30 => "3.0.0",
-            _ => "3.5.0",
         }
     }
 }
@@ -355,13 +235,7 @@ mod tests {
                 version: "2.5".into()
             }
         );
-        match old.into_api_error("http://x") {
-            ApiError::NotRavenDb { url, detail } => {
-                assert_eq!(url, "http://x");
-                assert!(detail.contains("RavenDB 2.5"));
-            }
-            other => panic!("{other:?}"),
-        }
+        assert!(old.to_string().contains("RavenDB 2.5"));
         assert!(Generation::detect(&bv("nope", ""))
             .unwrap_err()
             .contains("nope"));
@@ -369,52 +243,18 @@ mod tests {
     }
 
     #[test]
-    fn labels_and_support() {
+    fn labels_kill_and_routes() {
         assert_eq!(Generation::V30.label(), "RavenDB 3.0");
         assert_eq!(Generation::V35.label(), "RavenDB 3.5");
         let v41 = Generation::V4Plus { major: 4, minor: 1 };
         assert_eq!(v41.label(), "RavenDB 4.1");
-        assert!(Generation::V30.is_supported() && Generation::V35.is_supported());
-        assert!(!v41.is_supported());
-    }
-
-    #[test]
-    fn status_codes() {
-        assert!(!Generation::V30.backup_returns_operation_id());
-        assert!(Generation::V35.backup_returns_operation_id());
-        assert_eq!(Generation::V30.backup_ok_status(), 201);
-        assert_eq!(Generation::V35.backup_ok_status(), 202);
-        assert_eq!(Generation::V30.restore_ok_status(), 200);
-        assert_eq!(Generation::V35.restore_ok_status(), 202);
-        assert_eq!(Generation::V30.compact_ok_status(), 200);
-        assert_eq!(Generation::V35.compact_ok_status(), 202);
-    }
-
-    #[test]
-    fn routes() {
-        assert_eq!(Generation::V30.fs_restore_path(), "/admin/fs/restore");
-        assert_eq!(Generation::V35.fs_restore_path(), "/admin/fs-restore");
-        assert_eq!(Generation::V30.fs_compact_path(), "/admin/fs/compact");
-        assert_eq!(Generation::V35.fs_compact_path(), "/admin/fs-compact");
-    }
-
-    #[test]
-    fn feature_flags() {
+        assert_eq!(v41.major_minor(), (4, 1));
         let (v30, v35) = (Generation::V30, Generation::V35);
         assert!(!v30.supports_kill() && v35.supports_kill());
-        assert!(!v30.has_backup_success_flag() && v35.has_backup_success_flag());
-        assert!(
-            !v30.backup_message_always_has_details() && v35.backup_message_always_has_details()
-        );
-        assert!(!v30.restore_status_always_has_state() && v35.restore_status_always_has_state());
-        assert!(!v30.operation_state_has_canceled() && v35.operation_state_has_canceled());
-        assert!(!v30.has_backup_failure_marker() && v35.has_backup_failure_marker());
-        assert!(!v30.checks_backup_write_access() && v35.checks_backup_write_access());
-        assert!(!v30.operations_list_has_description() && v35.operations_list_has_description());
-        assert!(v30.cors_headers_on_every_response() && !v35.cors_headers_on_every_response());
-        assert_eq!(v30.client_version_header(), "3.0.0");
-        assert_eq!(v35.client_version_header(), "3.5.0");
-        assert_eq!(v35.finished_operation_retention_ms(), 60_000);
+        assert_eq!(v30.fs_restore_path(), "/admin/fs/restore");
+        assert_eq!(v35.fs_restore_path(), "/admin/fs-restore");
+        assert!(!v30.restore_late_fields_always_known());
+        assert!(v35.restore_late_fields_always_known());
     }
 
     #[test]

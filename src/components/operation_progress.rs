@@ -6,7 +6,7 @@
 use crate::{
     api::{
         client::Client,
-        poll::{LogSeverity, Outcome, Phase},
+        poll::{Log, LogSeverity, Outcome, Phase},
         watch::OperationWatch,
         ApiError,
     },
@@ -74,6 +74,7 @@ pub fn OperationProgress(
     earlier: Signal<bool>,
 ) -> impl IntoView {
     let snapshot = watch.snapshot;
+    let log = watch.log;
     let finished = move || snapshot.with(|s| matches!(s.phase, Phase::Finished(_)));
     // Elapsed time ticks every second while the watch runs, then stops.
     let now = RwSignal::new(js_sys::Date::now());
@@ -91,13 +92,16 @@ pub fn OperationProgress(
         let paused = watch.paused.get();
         let now = now.get();
         snapshot.with(|s| {
-            summary_text(
-                noun,
-                &subject_for_summary,
-                s,
-                elapsed_ms(s, now, stopped),
-                paused,
-            )
+            log.with(|l| {
+                summary_text(
+                    noun,
+                    &subject_for_summary,
+                    s,
+                    l,
+                    elapsed_ms(s, now, stopped),
+                    paused,
+                )
+            })
         })
     };
 
@@ -128,7 +132,7 @@ pub fn OperationProgress(
     // Keep the newest message in view as the log grows.
     let log_ref = NodeRef::<leptos::html::Ol>::new();
     Effect::new(move |_| {
-        snapshot.with(|s| s.log.len());
+        log.track();
         if let Some(ol) = log_ref.get() {
             ol.set_scroll_top(ol.scroll_height());
         }
@@ -175,7 +179,7 @@ pub fn OperationProgress(
                     })}
                 </Show>
                 <button type="button" class="secondary"
-                    on:click=move |_| snapshot.with_untracked(|s| download_text(&file_name, &log_text(s)))>
+                    on:click=move |_| log.with_untracked(|l| download_text(&file_name, &log_text(l)))>
                     "Download the whole log"
                 </button>
             </div>
@@ -202,16 +206,16 @@ pub fn OperationProgress(
                 _ => None,
             })}
             <h3>"Messages from the server"</h3>
-            {move || snapshot.with(|s| {
-                let hidden = hidden_lines(s, VISIBLE_LINES);
+            {move || log.with(|l| {
+                let hidden = hidden_lines(l, VISIBLE_LINES);
                 (hidden > 0).then(|| view! {
                     <p class="hint">{format!("{hidden} older messages are not shown here; download the whole log to see them.")}</p>
                 })
             })}
             <ol class="log" aria-label="Messages from the server" node_ref=log_ref tabindex="0">
-                {move || snapshot.with(|s| {
-                    let start = s.log.len().saturating_sub(VISIBLE_LINES);
-                    s.log[start..].iter().map(|line| {
+                {move || log.with(|l| {
+                    let start = l.lines().len().saturating_sub(VISIBLE_LINES);
+                    l.lines()[start..].iter().map(|line| {
                         let error = line.severity == LogSeverity::Error;
                         view! {
                             <li class:log-error=error>
@@ -223,7 +227,7 @@ pub fn OperationProgress(
                     }).collect_view()
                 })}
             </ol>
-            <Show when=move || snapshot.with(|s| s.log.is_empty())>
+            <Show when=move || log.with(Log::is_empty)>
                 <p class="hint">"No messages yet."</p>
             </Show>
         </section>

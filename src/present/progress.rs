@@ -4,7 +4,7 @@
 
 use super::{plural, time::format_duration};
 use crate::{
-    api::poll::{LogSeverity, Outcome, Phase, Snapshot},
+    api::poll::{Log, LogSeverity, Outcome, Phase, Snapshot},
     text::clipped,
 };
 
@@ -24,6 +24,7 @@ pub fn summary(
     noun: &str,
     subject: &str,
     snapshot: &Snapshot,
+    log: &Log,
     elapsed: f64,
     paused: bool,
 ) -> String {
@@ -34,7 +35,7 @@ pub fn summary(
             format!("{noun} of {subject}: watching paused ({time}). The server carries on.")
         }
         Phase::Running => {
-            let messages = snapshot.log.len() + snapshot.dropped_lines;
+            let messages = log.total();
             format!(
                 "{noun} of {subject}: running, {messages} message{} ({time})",
                 plural(messages)
@@ -54,20 +55,17 @@ pub fn summary(
 
 /// Messages not shown on screen (only the newest `visible` are), older
 /// dropped ones included.
-pub fn hidden_lines(snapshot: &Snapshot, visible: usize) -> usize {
-    snapshot.log.len().saturating_sub(visible) + snapshot.dropped_lines
+pub fn hidden_lines(log: &Log, visible: usize) -> usize {
+    log.lines().len().saturating_sub(visible) + log.dropped()
 }
 
 /// The whole log as text, one line per message, details under their line.
-pub fn log_text(snapshot: &Snapshot) -> String {
+pub fn log_text(log: &Log) -> String {
     let mut out = String::new();
-    if snapshot.dropped_lines > 0 {
-        out.push_str(&format!(
-            "({} older lines dropped)\n",
-            snapshot.dropped_lines
-        ));
+    if log.dropped() > 0 {
+        out.push_str(&format!("({} older lines dropped)\n", log.dropped()));
     }
-    for line in &snapshot.log {
+    for line in log.lines() {
         let sev = match line.severity {
             LogSeverity::Info => "Info",
             LogSeverity::Error => "Error",
@@ -91,10 +89,20 @@ mod tests {
     use super::*;
     use crate::api::{poll::LogLine, ApiError};
 
-    fn snapshot(phase: Phase, lines: usize) -> Snapshot {
+    fn snapshot(phase: Phase) -> Snapshot {
         Snapshot {
             phase,
-            log: (0..lines)
+            progress: None,
+            started_ms: 1000.0,
+            elapsed_ms: 500.0,
+            requests: 0,
+            transient_errors: 0,
+        }
+    }
+
+    fn log(lines: usize, dropped: usize) -> Log {
+        Log::from_parts(
+            (0..lines)
                 .map(|i| LogLine {
                     at: (i == 0).then(|| "2026-11-27T17:45:03Z".to_string()),
                     severity: if i == 1 {
@@ -106,18 +114,13 @@ mod tests {
                     details: (i == 1).then(|| "   at Somewhere()".to_string()),
                 })
                 .collect(),
-            dropped_lines: 0,
-            progress: None,
-            started_ms: 1000.0,
-            elapsed_ms: 500.0,
-            requests: 0,
-            transient_errors: 0,
-        }
+            dropped,
+        )
     }
 
     #[test]
     fn elapsed_time_counts_while_running_and_freezes_at_the_end() {
-        let running = snapshot(Phase::Running, 0);
+        let running = snapshot(Phase::Running);
         assert_eq!(elapsed_ms(&running, 4000.0, false), 3000.0);
         assert_eq!(
             elapsed_ms(&running, 1200.0, false),
@@ -125,7 +128,7 @@ mod tests {
             "never less than observed"
         );
         assert_eq!(elapsed_ms(&running, 4000.0, true), 500.0, "stopped");
-        let done = snapshot(Phase::Finished(Outcome::Lost { reason: "x".into() }), 0);
+        let done = snapshot(Phase::Finished(Outcome::Lost { reason: "x".into() }));
         assert_eq!(elapsed_ms(&done, 9000.0, false), 500.0);
     }
 
@@ -135,7 +138,8 @@ mod tests {
             summary(
                 "Backup",
                 "database N",
-                &snapshot(phase, lines),
+                &snapshot(phase),
+                &log(lines, 0),
                 3200.0,
                 paused,
             )
@@ -202,12 +206,11 @@ mod tests {
 
     #[test]
     fn the_log_file_has_every_line_and_its_details() {
-        let mut s = snapshot(Phase::Running, 3);
-        s.dropped_lines = 7;
-        assert_eq!(hidden_lines(&s, 2), 8);
-        assert_eq!(hidden_lines(&s, 300), 7);
+        let l = log(3, 7);
+        assert_eq!(hidden_lines(&l, 2), 8);
+        assert_eq!(hidden_lines(&l, 300), 7);
         assert_eq!(
-            log_text(&s),
+            log_text(&l),
             "(7 older lines dropped)\n[2026-11-27T17:45:03Z] Info: line 0\n[-] Error: line 1\n   at Somewhere()\n[-] Info: line 2\n"
         );
     }

@@ -34,7 +34,10 @@ for (const theme of ['light', 'dark']) {
 
     // Progress, then the finished result.
     await page.getByRole('combobox', { name: 'Database', exact: true }).fill('Northwind');
-    await control('op-step', { ms: 400 });
+    // Slow steps keep the running state on screen for seconds: the watch
+    // reads at most two answers a second (the status document every other
+    // one), and a loaded machine may stall the page for a moment.
+    await control('op-step', { ms: 1500 });
     await page.getByRole('button', { name: 'Start backup' }).click();
     await progress(page).getByText(/running, [1-9][0-9]* messages?/).waitFor();
     await check('Backup in progress', 'backup-running');
@@ -51,8 +54,10 @@ for (const theme of ['light', 'dark']) {
     await until('focus on the first invalid field', () => folder.evaluate((el) => el === document.activeElement), 5000);
     await check('Restore form with a validation error', 'restore-invalid');
 
-    // A running restore, then the finished one.
-    await control('op-step', { ms: 400 });
+    // A running restore, then the finished one. Its messages come only in
+    // its last steps: slow steps keep "running, N messages" on screen long
+    // enough to be seen (as for the backup above).
+    await control('op-step', { ms: 2000 });
     await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill(`e2e/a11y-${theme}`);
     await page.getByRole('textbox', { name: 'New database name' }).fill(`A11y${theme}`);
     await page.getByRole('button', { name: 'Restore…' }).click();

@@ -71,15 +71,6 @@ pub(crate) fn lenient_i64<'de, D: Deserializer<'de>>(de: D) -> Result<i64, D::Er
     Ok(lenient_opt_i64(de)?.unwrap_or(0))
 }
 
-/// An optional float that also accepts numeric strings.
-pub(crate) fn lenient_opt_f64<'de, D: Deserializer<'de>>(de: D) -> Result<Option<f64>, D::Error> {
-    Ok(match Value::deserialize(de)? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    })
-}
-
 /// A list of strings; `null` reads as empty, non-string items are printed.
 pub(crate) fn lenient_string_list<'de, D: Deserializer<'de>>(
     de: D,
@@ -102,7 +93,7 @@ where
         Value::Array(items) => items
             .into_iter()
             .filter(Value::is_object)
-            .filter_map(|item| T::deserialize(item).ok())
+            .filter_map(|item| super::from_value(&item).ok())
             .collect(),
         _ => Vec::new(),
     })
@@ -115,7 +106,7 @@ where
     T: DeserializeOwned,
 {
     Ok(match Value::deserialize(de)? {
-        v @ Value::Object(_) => T::deserialize(v).ok(),
+        v @ Value::Object(_) => super::from_value(&v).ok(),
         _ => None,
     })
 }
@@ -142,3 +133,54 @@ where
         _ => BTreeMap::new(),
     })
 }
+
+/// Declares a string enum that keeps unknown values in `Other` and reads
+/// names case-insensitively (and, where given, the .NET enum numbers).
+/// Exactly one variant must carry `#[default]`.
+macro_rules! lenient_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $wire:literal $(| $num:literal)? ),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Default)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+            /// A value this client does not know, kept as written.
+            Other(String),
+        }
+
+        impl $name {
+            /// The wire name.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $wire, )+
+                    $name::Other(s) => s,
+                }
+            }
+
+            fn from_value(v: &::serde_json::Value) -> Self {
+                use ::serde_json::Value;
+                match v {
+                    $( Value::String(s) if s.eq_ignore_ascii_case($wire) => $name::$variant, )+
+                    $( $( Value::Number(n) if n.as_u64() == Some($num) => $name::$variant, )? )+
+                    other => $name::Other($crate::api::wire::lenient::value_text(other).unwrap_or_default()),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(de)?;
+                Ok($name::from_value(&value))
+            }
+        }
+    };
+}
+pub(crate) use lenient_enum;

@@ -1,0 +1,621 @@
+//! Serde wire types of the RavenDB 4.x backup and restore protocol, taken from
+//! the requests and answers recorded against the genuine RavenDB 4.1.0 server
+//! (`docs/protocol/ravendb-4x.md`, cited as "the notes"). Shapes the
+//! notes do not show were recorded here against the same 4.1.0 server with
+//! `scripts/ravendb4/smoke.sh`; their doc comments say so.
+//!
+//! Field names are PascalCase as the server writes them. Reading is lenient
+//! everywhere: unknown fields are ignored, missing fields default, `null` where
+//! a list, a number or a flag is expected reads as empty / `None` / false, and
+//! enums keep values we do not know. Dates stay strings
+//! ([`parse_iso_ms`](super::time::parse_iso_ms) turns them into milliseconds).
+//!
+//! The 4.1 backup flow (4.1 has no one-time `POST /databases/{db}/admin/backup`,
+//! that arrived in 4.2):
+//! 1. `POST /databases/{db}/admin/periodic-backup` with a
+//!    [`PeriodicBackupConfiguration`] (see [`PeriodicBackupConfiguration::temporary_local`])
+//!    → [`TaskCreated`];
+//! 2. `POST /databases/{db}/admin/backup/database?taskId=N&isFullBackup=true`
+//!    with an empty body **and `Content-Length: 0`** (else Kestrel answers 411)
+//!    → [`OperationIdResponse`];
+//! 3. poll `GET /databases/{db}/operations/state?id=` → [`OperationState`];
+//! 4. `GET /periodic-backup/status?name={db}&taskId=N` (server level in 4.1)
+//!    → [`PeriodicBackupStatusResponse`], whose `LocalBackup.BackupDirectory`
+//!    is the folder to restore from;
+//! 5. optionally `DELETE /databases/{db}/admin/tasks?id=N&type=Backup`
+//!    → [`TaskCreated`] (`{"TaskId":3,"RaftCommandIndex":3}`).
+//!
+//! Restore: `POST /admin/restore/database` with a [`RestoreBackupConfiguration`]
+//! → [`OperationIdResponse`], then poll the **server-level**
+//! `GET /operations/state?id=` (its ids count separately from the database ones).
+
+use super::lenient::*;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+// ---------------------------------------------------------------------------
+// Ongoing tasks (`GET /databases/{db}/tasks`)
+// ---------------------------------------------------------------------------
+
+lenient_enum! {
+    /// `BackupType` of a backup task.
+    BackupType {
+        /// A logical (smuggler) backup, `.ravendb-full-backup` files (the default).
+        #[default]
+        Backup = "Backup" | 0,
+        /// A snapshot (needs a license with snapshot backups).
+        Snapshot = "Snapshot" | 1,
+    }
+}
+
+/// `ResponsibleNode` of a task: `{"NodeTag":"A","NodeUrl":"http://…","ResponsibleNode":null}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NodeId {
+    /// Cluster node tag (`A`).
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub node_tag: String,
+    /// Node URL.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub node_url: Option<String>,
+}
+
+/// `NextBackup` of a backup task: `{"TimeSpan":"08:14:03.5932045",
+/// "DateTime":"2026-11-28T02:00:00.0000713Z","IsFull":true}`; `null` for a
+/// disabled task.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NextBackup {
+    /// Time until the run, .NET `TimeSpan` text (`[d.]hh:mm:ss[.fffffff]`).
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub time_span: Option<String>,
+    /// UTC time of the run.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub date_time: Option<String>,
+    /// Full or incremental.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub is_full: bool,
+}
+
+/// `OnGoingBackup` of a backup task (a `RunningBackup`): `null` when idle.
+/// Not recorded running (a small backup ends before a poll), so the fields
+/// come from the 4.1 client's names and every one is optional.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RunningBackup {
+    /// Start time.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub start_time: Option<String>,
+    /// Full or incremental.
+    #[serde(default, deserialize_with = "lenient_opt_bool")]
+    pub is_full: Option<bool>,
+    /// The operation id of the run (database level).
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    pub running_backup_task_id: Option<i64>,
+}
+
+/// One item of `OngoingTasksList`. Only backup tasks carry the backup fields;
+/// other task types (replication, ETL, subscriptions) read with them empty.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OngoingTask {
+    /// Task id (`TaskId` of the creation answer).
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub task_id: i64,
+    /// `Backup`, `Replication`, `RavenEtl`, `SqlEtl`, `Subscription`, …
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub task_type: String,
+    /// The node that runs it.
+    #[serde(default, deserialize_with = "lenient_opt_object")]
+    pub responsible_node: Option<NodeId>,
+    /// `Enabled`, `Disabled`, `PartiallyEnabled`.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub task_state: String,
+    /// `Active`, `NotActive`, `Reconnect`, `NotOnThisNode`, `None`.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub task_connection_status: Option<String>,
+    /// The task's name.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub task_name: String,
+    /// Error text, `null` when fine.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub error: Option<String>,
+    /// Backup tasks: `Backup` or `Snapshot`.
+    #[serde(default)]
+    pub backup_type: Option<BackupType>,
+    /// Backup tasks: `Local`, `S3`, `Glacier`, `Azure`, `FTP`.
+    #[serde(default, deserialize_with = "lenient_string_list")]
+    pub backup_destinations: Vec<String>,
+    /// Backup tasks: UTC time of the last full backup.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub last_full_backup: Option<String>,
+    /// Backup tasks: UTC time of the last incremental backup.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub last_incremental_backup: Option<String>,
+    /// Backup tasks: the run in progress.
+    #[serde(default, deserialize_with = "lenient_opt_object")]
+    pub on_going_backup: Option<RunningBackup>,
+    /// Backup tasks: the next scheduled run; `None` when disabled.
+    #[serde(default, deserialize_with = "lenient_opt_object")]
+    pub next_backup: Option<NextBackup>,
+}
+
+impl OngoingTask {
+    /// A backup task (`TaskType` `Backup`).
+    pub fn is_backup(&self) -> bool {
+        self.task_type.eq_ignore_ascii_case("Backup")
+    }
+
+    /// `TaskState` is `Enabled` (a disabled task cannot be run now:
+    /// "Backup task id: N is disabled").
+    pub fn is_enabled(&self) -> bool {
+        self.task_state.eq_ignore_ascii_case("Enabled")
+    }
+}
+
+/// `GET /databases/{db}/tasks`: `{"OngoingTasksList":[…],"SubscriptionsCount":0}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OngoingTasks {
+    /// Every task.
+    #[serde(default, deserialize_with = "lenient_list")]
+    pub ongoing_tasks_list: Vec<OngoingTask>,
+    /// Number of subscriptions (not in the list).
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub subscriptions_count: i64,
+}
+
+impl OngoingTasks {
+    /// The backup tasks.
+    pub fn backups(&self) -> impl Iterator<Item = &OngoingTask> {
+        self.ongoing_tasks_list.iter().filter(|t| t.is_backup())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Periodic backup configuration and status
+// ---------------------------------------------------------------------------
+
+/// `LocalSettings` of a backup task.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LocalSettings {
+    /// Destination disabled.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub disabled: bool,
+    /// Server-side folder; each run writes a `{date}.ravendb-{db}-{node}-backup`
+    /// subfolder in it.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub folder_path: String,
+}
+
+/// Body of `POST /databases/{db}/admin/periodic-backup` (create, or update
+/// when `TaskId` is set), and an item of `DatabaseRecord.PeriodicBackups`.
+/// Other destinations (S3, Azure, …) are kept in `extra`, so a configuration
+/// read from the record can be sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PeriodicBackupConfiguration {
+    /// Existing task id when updating; left out to create a task.
+    #[serde(
+        deserialize_with = "lenient_opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[serde(default)]
+    pub task_id: Option<i64>,
+    /// Task name.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub name: Option<String>,
+    /// `Backup` or `Snapshot`.
+    #[serde(default)]
+    pub backup_type: BackupType,
+    /// Cron expression of full backups (NCrontab: "February 30 and 31"
+    /// are rejected, so an impossible date cannot disable the schedule).
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub full_backup_frequency: Option<String>,
+    /// Cron expression of incremental backups; written as `null` when `None`.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub incremental_backup_frequency: Option<String>,
+    /// A disabled task cannot be run now (500 "Backup task id: N is disabled").
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub disabled: bool,
+    /// Local destination.
+    #[serde(default, deserialize_with = "lenient_opt_object")]
+    pub local_settings: Option<LocalSettings>,
+    /// Every other field, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl PeriodicBackupConfiguration {
+    /// The yearly schedule of [`PeriodicBackupConfiguration::temporary_local`]:
+    /// midnight on 1 January, so the task does not fire on its own before it
+    /// is deleted.
+    pub const RARELY: &'static str = "0 0 1 1 *";
+
+    /// An enabled local backup task meant to be run once with
+    /// `backup/database?taskId=&isFullBackup=true` and deleted afterwards
+    /// (4.0/4.1 have no one-time backup). It must be enabled: running a
+    /// disabled task fails.
+    pub fn temporary_local(name: impl Into<String>, folder_path: impl Into<String>) -> Self {
+        PeriodicBackupConfiguration {
+            name: Some(name.into()),
+            full_backup_frequency: Some(Self::RARELY.to_string()),
+            local_settings: Some(LocalSettings {
+                disabled: false,
+                folder_path: folder_path.into(),
+            }),
+            ..Default::default()
+        }
+    }
+}
+
+/// Answer of the task creation (`{"RaftCommandIndex":3,"TaskId":3}`) and of
+/// the task deletion (`{"TaskId":3,"RaftCommandIndex":3}`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TaskCreated {
+    /// Raft index of the change.
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    pub raft_command_index: Option<i64>,
+    /// The task id (not predictable: it is the raft index of the creation).
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub task_id: i64,
+}
+
+/// `LocalBackup` of a periodic backup status.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LocalBackupStatus {
+    /// UTC time of the last full backup to this destination.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub last_full_backup: Option<String>,
+    /// UTC time of the last incremental backup.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub last_incremental_backup: Option<String>,
+    /// Duration of the last full backup.
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    pub full_backup_duration_in_ms: Option<i64>,
+    /// Duration of the last incremental backup.
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    pub incremental_backup_duration_in_ms: Option<i64>,
+    /// Error text of this destination.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub exception: Option<String>,
+    /// The folder written, the `BackupLocation` of a restore.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub backup_directory: Option<String>,
+    /// A temp folder was used.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub temp_folder_used: bool,
+}
+
+/// The `Status` of `GET /periodic-backup/status?name={db}&taskId=N`
+/// (server level in 4.1).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PeriodicBackupStatus {
+    /// Task id.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub task_id: i64,
+    /// `Backup` or `Snapshot`.
+    #[serde(default)]
+    pub backup_type: Option<BackupType>,
+    /// The last run was full.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub is_full: bool,
+    /// Node that ran it.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub node_tag: Option<String>,
+    /// UTC time of the last full backup.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub last_full_backup: Option<String>,
+    /// UTC time of the last incremental backup.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub last_incremental_backup: Option<String>,
+    /// Local destination status.
+    #[serde(default, deserialize_with = "lenient_opt_object")]
+    pub local_backup: Option<LocalBackupStatus>,
+    /// Last etag backed up.
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    pub last_etag: Option<i64>,
+    /// Folder name of the last run (inside `FolderPath`).
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub folder_name: Option<String>,
+    /// Duration of the last run.
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    pub duration_in_ms: Option<i64>,
+    /// Status version.
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    pub version: Option<i64>,
+    /// Error of the last run, `null` when fine. Not recorded non-null; kept
+    /// opaque, read with [`PeriodicBackupStatus::error_text`].
+    #[serde(default)]
+    pub error: Option<Value>,
+    /// Database-level operation id of the last run.
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    pub last_operation_id: Option<i64>,
+}
+
+impl PeriodicBackupStatus {
+    /// The folder to restore from (`LocalBackup.BackupDirectory`).
+    pub fn backup_directory(&self) -> Option<&str> {
+        self.local_backup
+            .as_ref()?
+            .backup_directory
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+    }
+}
+
+/// `GET /periodic-backup/status?name=&taskId=`: `{"Status":{…}}`, or
+/// `{"Status":null}` for a task that never ran or does not exist.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PeriodicBackupStatusResponse {
+    /// The status, `None` before the first run.
+    #[serde(default, deserialize_with = "lenient_opt_object")]
+    pub status: Option<PeriodicBackupStatus>,
+}
+
+// ---------------------------------------------------------------------------
+// Operations
+// ---------------------------------------------------------------------------
+
+/// Answer of `POST …/admin/backup/database` (`{"ResponsibleNode":"A","OperationId":1}`,
+/// a database-level id) and of `POST /admin/restore/database`
+/// (`{"OperationId":1}`, a server-level id).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OperationIdResponse {
+    /// Node that runs it (backup only).
+    #[serde(
+        deserialize_with = "lenient_opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[serde(default)]
+    pub responsible_node: Option<String>,
+    /// The operation id.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub operation_id: i64,
+}
+
+lenient_enum! {
+    /// `Status` of an operation state.
+    OperationStatus {
+        /// Running (also the default when missing).
+        #[default]
+        InProgress = "InProgress" | 0,
+        /// Ran to completion; `Result` holds the outcome.
+        Completed = "Completed" | 1,
+        /// Failed; `Result` is an `OperationExceptionResult`.
+        Faulted = "Faulted" | 2,
+        /// Canceled (killed).
+        Canceled = "Canceled" | 3,
+    }
+}
+
+/// A smuggler counter (`Documents`, `Indexes`, …) of a backup or restore
+/// result or progress.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ItemCount {
+    /// This part was processed.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub processed: bool,
+    /// This part was skipped.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub skipped: bool,
+    /// Items read.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub read_count: i64,
+    /// Items that failed.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub errored_count: i64,
+}
+
+/// `Progress` of an `InProgress` operation (`BackupProgress`,
+/// `RestoreProgress`): recorded with `smoke.sh`, the notes show only
+/// `"Progress":null`. `Message` is the latest log line; `Messages` is `null`
+/// while running.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OperationProgress {
+    /// .NET type (`Raven.Server.Documents.PeriodicBackup.BackupProgress, Raven.Server`).
+    #[serde(default, rename = "$type", deserialize_with = "lenient_opt_string")]
+    pub type_name: Option<String>,
+    /// Latest log line.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub message: Option<String>,
+    /// Documents counter.
+    #[serde(default, deserialize_with = "lenient_opt_object")]
+    pub documents: Option<ItemCount>,
+}
+
+/// `Result` of a finished operation: a `BackupResult` or `RestoreResult`
+/// (`Messages`, `Elapsed`, counters), or for `Faulted` an
+/// `OperationExceptionResult` (`Type`, `Message`, `Error`, `StatusCode`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OperationResult {
+    /// .NET type of the result.
+    #[serde(default, rename = "$type", deserialize_with = "lenient_opt_string")]
+    pub type_name: Option<String>,
+    /// The log (`[17:45:41 INFO] Started task: 'e2e-backup'`, …).
+    #[serde(default, deserialize_with = "lenient_string_list")]
+    pub messages: Vec<String>,
+    /// Duration, .NET `TimeSpan` text.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub elapsed: Option<String>,
+    /// Documents counter.
+    #[serde(default, deserialize_with = "lenient_opt_object")]
+    pub documents: Option<ItemCount>,
+    /// Restore: data folder of the new database.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub data_directory: Option<String>,
+    /// Faulted: exception type (`System.InvalidOperationException`).
+    #[serde(default, rename = "Type", deserialize_with = "lenient_opt_string")]
+    pub exception_type: Option<String>,
+    /// Faulted: the readable message.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub message: Option<String>,
+    /// Faulted: the full exception text with stack trace.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub error: Option<String>,
+    /// Faulted: HTTP-like status code (500).
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    pub status_code: Option<i64>,
+}
+
+impl OperationResult {
+    /// An `OperationExceptionResult` (the `Result` of a faulted operation).
+    pub fn is_exception(&self) -> bool {
+        self.type_name
+            .as_deref()
+            .is_some_and(|t| t.contains("OperationExceptionResult"))
+            || self.error.is_some()
+    }
+}
+
+/// `GET /databases/{db}/operations/state?id=` and `GET /operations/state?id=`
+/// (an unknown id answers 404 with an empty body).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OperationState {
+    /// `InProgress`, `Completed`, `Faulted`, `Canceled`.
+    #[serde(default)]
+    pub status: OperationStatus,
+    /// Progress while running, `None` otherwise.
+    #[serde(default, deserialize_with = "lenient_opt_object")]
+    pub progress: Option<OperationProgress>,
+    /// Outcome once finished.
+    #[serde(default, deserialize_with = "lenient_opt_object")]
+    pub result: Option<OperationResult>,
+}
+
+impl OperationState {
+    /// The log lines of the result (empty while running).
+    pub fn messages(&self) -> &[String] {
+        self.result.as_ref().map_or(&[], |r| &r.messages)
+    }
+
+    /// The latest progress line while running.
+    pub fn progress_message(&self) -> Option<&str> {
+        self.progress
+            .as_ref()?
+            .message
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+    }
+
+    /// A faulted operation's readable message (`Result.Message`, else the
+    /// first line of `Result.Error`).
+    pub fn failure_message(&self) -> Option<String> {
+        let result = self.result.as_ref()?;
+        if !result.is_exception() {
+            return None;
+        }
+        result
+            .message
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| {
+                let error = result.error.as_deref()?;
+                Some(crate::api::error::split_exception_text(error).0)
+            })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Restore
+// ---------------------------------------------------------------------------
+
+/// Body of `POST /admin/restore/database`, with only the fields 4.1 has
+/// (`SkipIndexes` came later: the 4.1 `Raven.Client.dll` has no such name).
+/// Optional fields are left out when `None` / false, so the smallest body is
+/// the recorded `{"DatabaseName":…,"BackupLocation":…}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RestoreBackupConfiguration {
+    /// Name of the new database (must not exist).
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub database_name: String,
+    /// The backup folder (`LocalBackup.BackupDirectory`), server-side.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub backup_location: String,
+    /// Restore up to and including this file of the folder
+    /// (`2026-11-27-19-20.ravendb-full-backup`); `None` = all.
+    #[serde(
+        deserialize_with = "lenient_opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[serde(default)]
+    pub last_file_name_to_restore: Option<String>,
+    /// Data folder of the new database; `None` = `<DataDir>/Databases/<name>`.
+    #[serde(
+        deserialize_with = "lenient_opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[serde(default)]
+    pub data_directory: Option<String>,
+    /// Key of an encrypted backup (base64). Never written when `None`: an
+    /// unencrypted server rejects any key ("Cannot restore an encrypted
+    /// database to a node which doesn't support SSL!").
+    #[serde(
+        deserialize_with = "lenient_opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[serde(default)]
+    pub encryption_key: Option<String>,
+    /// Restore with the backup's ongoing tasks disabled.
+    #[serde(
+        default,
+        deserialize_with = "lenient_bool",
+        skip_serializing_if = "is_false"
+    )]
+    pub disable_ongoing_tasks: bool,
+}
+
+/// One restore point: a backup file a restore can stop at.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RestorePoint {
+    /// Time of the backup (from the file name; minutes, no zone).
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub date_time: Option<String>,
+    /// The backup folder, the `BackupLocation` of a restore.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub location: String,
+    /// The file, the `LastFileNameToRestore` of a restore.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub file_name: String,
+    /// A snapshot.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub is_snapshot_restore: bool,
+    /// Encrypted backup.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub is_encrypted: bool,
+    /// An incremental backup.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub is_incremental: bool,
+    /// Files a restore up to here reads.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub files_to_restore: i64,
+    /// Database the backup was taken of.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub database_name: Option<String>,
+    /// Node that took it.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub node_tag: Option<String>,
+}
+
+impl RestorePoint {}
+
+/// Answer of `POST /admin/restore/points`: `{"List":[…]}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RestorePoints {
+    /// The points.
+    #[serde(default, deserialize_with = "lenient_list")]
+    pub list: Vec<RestorePoint>,
+}
