@@ -58,7 +58,7 @@
 use crate::api::error::{split_exception_text, strip_exception_type, ApiError};
 use crate::api::version::Generation;
 use crate::api::wire3x::{
-    parse_iso_ms, BackupMessage, BackupStatus, OperationState, RestoreState, RestoreStatus,
+    format_iso_ms, parse_iso_ms, BackupMessage, BackupStatus, OperationState, RestoreState, RestoreStatus,
     Severity,
 };
 
@@ -348,7 +348,9 @@ pub enum LogSeverity {
 /// One line of the log shown to people.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogLine {
-    /// Server timestamp (backup messages only).
+    /// When it happened, as an ISO UTC time: the server's timestamp where
+    /// it gives one (3.x backup messages), else when this tracker first
+    /// read the line (restore messages and 4.x results carry none).
     pub at: Option<String>,
     /// Info or Error.
     pub severity: LogSeverity,
@@ -902,7 +904,12 @@ impl Tracker {
         }
     }
 
-    fn push_line(&mut self, line: LogLine) {
+    fn push_line(&mut self, mut line: LogLine) {
+        // A line the server gave no time (restore messages, 4.x results)
+        // gets the time it was read, in the server's format (UTC).
+        if line.at.is_none() {
+            line.at = format_iso_ms(self.last_seen_ms);
+        }
         self.snap.log.push(line);
         let max = self.config.max_log_lines.max(1);
         if self.snap.log.len() > max {
@@ -1794,6 +1801,38 @@ mod tests {
                 details: None
             }
         );
+    }
+
+    /// Issue 11 item 12: restore messages carry no time; each line gets
+    /// the time it was read, in the format of the backup lines.
+    #[test]
+    fn restore_lines_get_the_time_they_were_read_as_backup_lines_have_theirs() {
+        let mut s = Sim::new(
+            Watched::DatabaseRestore {
+                database: "Copy".into(),
+            },
+            Some(3),
+            Generation::V35,
+        );
+        s.step(Ok(op_running()));
+        s.step(Ok(restore_doc(json!({"State": "Running", "Messages": ["Copying a"]}))));
+        let first_read = s.now - f64::from(*s.delays.last().unwrap());
+        s.step(Ok(op_running()));
+        s.step(Ok(restore_doc(
+            json!({"State": "Running", "Messages": ["Copying a", "Copying b"]}),
+        )));
+        let log = &s.t.snapshot().log;
+        assert_eq!(log.len(), 2);
+        let at: Vec<f64> = log
+            .iter()
+            .map(|l| parse_iso_ms(l.at.as_deref().expect("a time")).unwrap())
+            .collect();
+        assert_eq!(at[0], first_read, "{:?}", log[0].at);
+        assert!(at[1] > at[0]);
+        // The backup lines' format: 7 fractional digits, UTC.
+        let text = log[0].at.as_deref().unwrap();
+        assert_eq!(text.len(), "2016-05-10T12:00:01.0000000Z".len(), "{text}");
+        assert!(text.ends_with('Z'), "{text}");
     }
 
     #[test]
