@@ -58,8 +58,8 @@
 use crate::api::error::{split_exception_text, strip_exception_type, ApiError};
 use crate::api::version::Generation;
 use crate::api::wire3x::{
-    format_iso_ms, parse_iso_ms, BackupMessage, BackupStatus, OperationState, RestoreState, RestoreStatus,
-    Severity,
+    format_iso_ms, parse_iso_ms, BackupMessage, BackupStatus, OperationState, RestoreState,
+    RestoreStatus, Severity,
 };
 
 // ---------------------------------------------------------------------------
@@ -1815,7 +1815,9 @@ mod tests {
             Generation::V35,
         );
         s.step(Ok(op_running()));
-        s.step(Ok(restore_doc(json!({"State": "Running", "Messages": ["Copying a"]}))));
+        s.step(Ok(restore_doc(
+            json!({"State": "Running", "Messages": ["Copying a"]}),
+        )));
         let first_read = s.now - f64::from(*s.delays.last().unwrap());
         s.step(Ok(op_running()));
         s.step(Ok(restore_doc(
