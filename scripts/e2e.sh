@@ -66,7 +66,7 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 start_devserver() {
   local dir="$WORK/$1"
   mkdir -p "$dir"
-  "$ROOT/target/debug/devserver" --port 0 --protocol 3.5 --demo --enable-control \
+  "$ROOT/target/debug/devserver" --port 0 --protocol 3.5 --demo --enable-control --host-origin-check off \
     --op-step-ms 60 --data-dir "$dir/data" --backup-root "$dir/backups" \
     --access-log "$dir/access.log" >"$dir/stdout" 2>"$dir/stderr" &
   PIDS+=($!)

@@ -75,6 +75,8 @@ fi
 check "cargo fmt --check" cargo fmt --all --check
 check "clippy (host, workspace)" cargo clippy --workspace --all-targets --quiet -- -D warnings
 check "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+# Every "docs/protocol/... §n" cited in the code names a section that exists.
+check "protocol citations" python3 scripts/check_citations.py
 
 cargo_tests host-unit cargo test --no-fail-fast --lib
 if [ -f devserver/Cargo.toml ] && [ -d devserver/tests ]; then

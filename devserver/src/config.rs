@@ -1,4 +1,4 @@
-//! Command-line configuration.
+//! Command-line configuration: the flags, their defaults and `--help`.
 
 use std::path::PathBuf;
 
@@ -34,6 +34,13 @@ pub struct Config {
     pub enable_control: bool,
     pub max_body_bytes: usize,
     pub access_log: Option<PathBuf>,
+    /// A connection that has not sent a whole request head by then is closed
+    /// (0 = never).
+    pub header_read_timeout_ms: u64,
+    /// Connections beyond this many are closed at once.
+    pub max_connections: usize,
+    /// Refuse foreign `Origin`s and `Host`s (off = exact 3.x behaviour).
+    pub host_origin_check: bool,
 }
 
 impl Default for Config {
@@ -56,6 +63,9 @@ impl Default for Config {
             enable_control: false,
             max_body_bytes: 10 * 1024 * 1024,
             access_log: None,
+            header_read_timeout_ms: 10_000,
+            max_connections: 256,
+            host_origin_check: true,
         }
     }
 }
@@ -92,6 +102,18 @@ OPTIONS:
   --enable-control          enable the test-only /__devserver/ endpoints
   --max-body-bytes N        largest accepted request body (default 10485760)
   --access-log FILE         append one line per request (method, path, status, ms)
+  --header-read-timeout-ms N
+                            close a connection that has not sent a whole request
+                            head within N ms, idle keep-alive ones included
+                            (default 10000; 0 = never)
+  --max-connections N       close connections beyond N at once (default 256)
+  --host-origin-check on|off
+                            refuse requests whose Origin is neither the server's
+                            own nor allowed by --cors-origin, and requests whose
+                            Host is neither the bound address nor a loopback
+                            name: no web page can drive the server, no DNS
+                            rebinding can read it (default on; off = exact 3.x
+                            behaviour)
   -h, --help                show this help
 ";
 
@@ -168,6 +190,26 @@ impl Config {
                 "--enable-control" => c.enable_control = true,
                 "--max-body-bytes" => c.max_body_bytes = parse_num(flag, &value()?)?,
                 "--access-log" => c.access_log = Some(PathBuf::from(value()?)),
+                "--header-read-timeout-ms" => {
+                    c.header_read_timeout_ms = parse_num(flag, &value()?)?
+                }
+                "--max-connections" => {
+                    c.max_connections = parse_num(flag, &value()?)?;
+                    if c.max_connections == 0 {
+                        return Err("--max-connections must be at least 1".into());
+                    }
+                }
+                "--host-origin-check" => {
+                    c.host_origin_check = match value()?.as_str() {
+                        "on" => true,
+                        "off" => false,
+                        other => {
+                            return Err(format!(
+                                "--host-origin-check must be on or off, not '{other}'"
+                            ))
+                        }
+                    }
+                }
                 other => return Err(format!("unknown argument '{other}' (see --help)")),
             }
             i += 1;

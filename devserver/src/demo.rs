@@ -1,7 +1,7 @@
 //! Deterministic demo data (`--demo`).
 
 use crate::app::{App, Kind};
-use base64::Engine;
+use crate::store::file_value;
 use serde_json::{json, Map, Value};
 use std::io;
 
@@ -171,9 +171,7 @@ pub fn seed(app: &App, force: bool) -> io::Result<()> {
             )));
         };
         r.store.clear()?;
-        for (id, data, m) in docs {
-            r.store.put(&id, data, m)?;
-        }
+        r.store.put_many(docs)?;
     }
     for name in DEMO_FILESYSTEMS {
         if app.registry_doc(Kind::Fs, name).is_some() && !force {
@@ -208,9 +206,4 @@ pub fn seed(app: &App, force: bool) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// How a file-system file is stored: its bytes in base64.
-pub fn file_value(bytes: &[u8]) -> Value {
-    json!({"Content": base64::engine::general_purpose::STANDARD.encode(bytes), "Size": bytes.len()})
 }

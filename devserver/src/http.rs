@@ -1,6 +1,9 @@
-//! The three body kinds of RavenDB 3.x (§2.2) and .NET-style error bodies (§2.3).
+//! The request and reply vocabulary shared by every handler: the parsed
+//! request, JSON.NET-like field readers, the three body kinds of RavenDB 3.x
+//! (§2.2) and .NET-style error bodies (§2.3).
 
 use bytes::Bytes;
+use hyper::header::HeaderMap;
 use serde_json::{json, Value};
 
 pub const JSON_CT: &str = "application/json; charset=utf-8";
@@ -113,6 +116,16 @@ pub fn access_denied(url: &str, path: &str, site: &str) -> Reply {
     )
 }
 
+/// 500 `ArgumentException` for a location Windows would not accept.
+pub fn illegal_path(url: &str, site: &str) -> Reply {
+    net_error(
+        url,
+        "System.ArgumentException",
+        "Illegal characters in path.",
+        site,
+    )
+}
+
 pub fn io_error(url: &str, e: &std::io::Error, site: &str) -> Reply {
     net_error(url, "System.IO.IOException", &e.to_string(), site)
 }
@@ -125,4 +138,100 @@ pub fn admin_only(path: &str, no_user: bool) -> Reply {
         format!("The operation '{path}' is only available to administrators")
     };
     Reply::json(401, json!({ "Error": msg }))
+}
+
+// ---------------------------------------------------------------- request
+
+/// One request, read and decoded.
+pub struct Ctx {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub url: String,
+    pub segs: Vec<String>,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub q: Vec<(String, String)>,
+}
+
+impl Ctx {
+    pub fn qget(&self, name: &str) -> Option<&str> {
+        self.q
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Case-insensitive member lookup, like JSON.NET's default binding.
+pub fn field<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
+    v.as_object()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_null())
+}
+
+pub fn str_field(v: &Value, name: &str, url: &str) -> Result<Option<String>, Reply> {
+    match field(v, name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(Value::Bool(b)) => Ok(Some(b.to_string())),
+        Some(_) => Err(net_error(
+            url,
+            "Newtonsoft.Json.JsonSerializationException",
+            &format!("Error converting value to type 'System.String'. Path '{name}'."),
+            "Newtonsoft.Json.Serialization.JsonSerializerInternalReader.EnsureType(JsonReader reader, Object value, CultureInfo culture, JsonContract contract, Type targetType)",
+        )),
+    }
+}
+
+pub fn bool_field(v: &Value, name: &str, url: &str) -> Result<bool, Reply> {
+    match field(v, name) {
+        None => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(true),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(false),
+        Some(_) => Err(net_error(
+            url,
+            "Newtonsoft.Json.JsonSerializationException",
+            &format!("Error converting value to type 'System.Boolean'. Path '{name}'."),
+            "Newtonsoft.Json.Serialization.JsonSerializerInternalReader.EnsureType(JsonReader reader, Object value, CultureInfo culture, JsonContract contract, Type targetType)",
+        )),
+    }
+}
+
+/// Parses a request body the way the 3.x controllers do (JSON.NET).
+pub fn parse_body(body: &[u8], url: &str, site: &str) -> Result<Value, Reply> {
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(net_error(
+            url,
+            "System.NullReferenceException",
+            "Object reference not set to an instance of an object.",
+            site,
+        ));
+    }
+    let v: Value = serde_json::from_slice(body).map_err(|e| bad_json(url, &e.to_string()))?;
+    if !v.is_object() {
+        return Err(net_error(
+            url,
+            "Newtonsoft.Json.JsonSerializationException",
+            "Cannot deserialize the current JSON value into an object: a JSON object (e.g. {\"name\":\"value\"}) is required.",
+            site,
+        ));
+    }
+    Ok(v)
+}
+
+/// `.NET bool.TryParse`; unparsable -> None.
+pub fn parse_bool(s: Option<&str>) -> Option<bool> {
+    match s.map(|s| s.trim().to_ascii_lowercase()) {
+        Some(s) if s == "true" => Some(true),
+        Some(s) if s == "false" => Some(false),
+        _ => None,
+    }
 }

@@ -5,11 +5,15 @@
 //! See `README.md` for flags, control endpoints and on-disk layout.
 
 pub mod app;
-pub mod backup;
 pub mod config;
 pub mod demo;
+pub mod faults;
 pub mod http;
+pub mod maintenance;
 pub mod ops;
+pub mod paths;
+pub mod registry;
 pub mod server;
+pub mod startup;
 pub mod store;
 pub mod util;

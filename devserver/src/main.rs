@@ -1,4 +1,8 @@
-use devserver::{app::App, config::Config, config::HELP, server};
+//! The `devserver` command: parses the flags, opens the data, seeds the demo
+//! set when asked, and serves.
+
+use devserver::{app::App, config::Config, config::HELP, demo, server};
+use std::io::Write;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,7 +30,21 @@ fn main() {
     };
     let result = rt.block_on(async move {
         let app = App::new(cfg)?;
-        server::run(app).await
+        app.startup_tasks();
+        if app.cfg.demo {
+            demo::seed(&app, false)?;
+        }
+        let (listener, addr) = server::bind(&app).await?;
+        // The one line callers wait for (scripts/*.sh, the tests).
+        let mut out = std::io::stdout();
+        writeln!(
+            out,
+            "devserver listening on http://{}:{}",
+            addr.ip(),
+            addr.port()
+        )?;
+        out.flush()?;
+        server::run(app, listener).await
     });
     if let Err(e) = result {
         eprintln!("devserver: {e}");

@@ -1,10 +1,9 @@
-//! Small helpers: .NET-style dates, GUIDs, percent decoding, path confinement,
+//! Small helpers: .NET-style dates, GUIDs, percent decoding,
 //! and the reversible "protection" of SecuredSettings at rest.
 
 use base64::Engine;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -192,55 +191,6 @@ pub fn file_name_for(key: &str) -> String {
     out
 }
 
-/// Lexically normalises `p` (no file-system access): removes `.` and resolves `..`.
-/// Returns None when `..` climbs above the root.
-pub fn normalize(p: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::Prefix(_) => return None,
-            Component::RootDir => out.push("/"),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() || out.as_os_str().is_empty() {
-                    return None;
-                }
-            }
-            Component::Normal(n) => out.push(n),
-        }
-    }
-    Some(out)
-}
-
-/// Resolves a user-supplied (possibly Windows-style) location against `root`.
-/// `~/x` and `x` are relative to `root`; `/x` must already be inside `root`.
-/// Returns None when the path is a drive path or escapes the root.
-pub fn confine(root: &Path, user: &str) -> Option<PathBuf> {
-    let s = user.replace('\\', "/");
-    let b = s.as_bytes();
-    if b.len() >= 2 && b[1] == b':' && b[0].is_ascii_alphabetic() {
-        return None;
-    }
-    if s.contains('\0') {
-        return None;
-    }
-    let joined = if let Some(rest) = s.strip_prefix("~/") {
-        root.join(rest)
-    } else if s == "~" {
-        root.to_path_buf()
-    } else if s.starts_with('/') {
-        PathBuf::from(&s)
-    } else {
-        root.join(&s)
-    };
-    let n = normalize(&joined)?;
-    if n.starts_with(root) {
-        Some(n)
-    } else {
-        None
-    }
-}
-
 const PROTECT_PREFIX: &str = "devserver-protected-v1:";
 const PROTECT_KEY: &[u8] = b"RavenDB-3.x-devserver-not-a-real-secret";
 
@@ -277,6 +227,11 @@ pub fn unprotect(stored: &str) -> String {
     }
 }
 
+/// ASCII lower case (routes and names are matched case-insensitively).
+pub fn lower(s: &str) -> String {
+    s.to_ascii_lowercase()
+}
+
 /// RavenDB 3.x database-name rule (letters, digits, `_`, `-`, `.`).
 pub fn valid_resource_name(name: &str) -> bool {
     !name.is_empty()
@@ -299,21 +254,6 @@ mod tests {
         assert_eq!(iso(t), "2016-05-10T12:00:00.1234567Z");
         assert_eq!(inc_folder_name(t), "Inc 2016-05-10 12-00-00");
         assert_eq!(http_date(t), "Tue, 10 May 2016 12:00:00 GMT");
-    }
-
-    #[test]
-    fn confinement() {
-        let r = Path::new("/srv/backups");
-        assert_eq!(confine(r, "a\\b"), Some(PathBuf::from("/srv/backups/a/b")));
-        assert_eq!(
-            confine(r, "/srv/backups/x"),
-            Some(PathBuf::from("/srv/backups/x"))
-        );
-        assert_eq!(confine(r, "../x"), None);
-        assert_eq!(confine(r, "a/../../x"), None);
-        assert_eq!(confine(r, "/etc"), None);
-        assert_eq!(confine(r, "C:\\Backups"), None);
-        assert_eq!(confine(r, "~/n"), Some(PathBuf::from("/srv/backups/n")));
     }
 
     #[test]

@@ -38,7 +38,13 @@ fn kill_9_during_writes_loses_nothing_acknowledged() {
             }
         }));
     }
-    std::thread::sleep(Duration::from_millis(700));
+    // Kill once enough writes were acknowledged (a condition, not a time:
+    // fsyncs are slow when the disk is busy).
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while acked.lock().unwrap().len() <= 40 {
+        assert!(std::time::Instant::now() < deadline, "writes too slow");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     s.kill(); // SIGKILL
     stop.store(true, Ordering::SeqCst);
     for w in writers {

@@ -492,6 +492,66 @@ fn studio_static_files_and_redirect() {
     assert_eq!(s.get("/studio/missing.js").status, 404);
 }
 
+/// Issue 11 item 16: `make run` serves the dashboard from the devserver;
+/// every asset kind carries the README's strict CSP plus frame-ancestors,
+/// X-Frame-Options and nosniff, as nginx does in the README's example.
+#[test]
+fn studio_sends_csp_and_anti_framing_headers_on_every_asset_kind() {
+    let dir = temp_dir("studio-headers");
+    let files: [(&str, &[u8], &str); 6] = [
+        (
+            "index.html",
+            b"<html>studio</html>",
+            "text/html; charset=utf-8",
+        ),
+        ("app-0123456789abcdef.js", b"export {}", "text/javascript"),
+        (
+            "app-0123456789abcdef_bg.wasm",
+            &[0, 97, 115, 109],
+            "application/wasm",
+        ),
+        ("style-0123456789abcdef.css", b"body{}", "text/css"),
+        ("config.json", b"{}", "application/json"),
+        ("favicon.ico", &[0, 0, 1, 0], "image/x-icon"),
+    ];
+    for (name, bytes, _) in files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    let s = Server::start(&["--studio-dir", dir.to_str().unwrap()]);
+    let csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'";
+    let mut paths: Vec<(String, u16, &str)> = files
+        .iter()
+        .map(|(name, _, ct)| (format!("/studio/{name}"), 200, *ct))
+        .collect();
+    paths.push(("/studio/".into(), 200, "text/html; charset=utf-8"));
+    paths.push((
+        "/studio/missing.js".into(),
+        404,
+        "text/plain; charset=utf-8",
+    ));
+    for (path, status, ct) in &paths {
+        for method in ["GET", "HEAD"] {
+            let r = s.req(method, path, None);
+            assert_eq!(r.status, *status, "{method} {path}");
+            assert_eq!(r.content_type(), *ct, "{method} {path}");
+            assert_eq!(
+                r.header("Content-Security-Policy"),
+                Some(csp),
+                "{method} {path}"
+            );
+            assert_eq!(r.header("X-Frame-Options"), Some("DENY"), "{method} {path}");
+            assert_eq!(
+                r.header("X-Content-Type-Options"),
+                Some("nosniff"),
+                "{method} {path}"
+            );
+        }
+    }
+    // The API answers are RavenDB's own: no studio headers there.
+    let r = s.get("/build/version");
+    assert!(r.header("Content-Security-Policy").is_none());
+}
+
 #[test]
 fn access_log_has_no_bodies() {
     let dir = temp_dir("alog");

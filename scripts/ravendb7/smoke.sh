@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test against a genuine modern RavenDB server (7.1.5 by default;
 # RAVEN7_VERSION=6.2 or 5.4): setup, start on a free loopback port, then the
-# flow of /work/shared/notes/real-ravendb-modern.md with curl: create a
+# flow of docs/protocol/ravendb-4x.md#scope with curl: create a
 # database with a few documents, one-time backup (POST
 # /databases/{db}/admin/backup, a database-level operation), restore points
 # (?type=Local with FolderPath), restore into a new name (a server-level

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts (or stops) a genuine modern RavenDB server installed by setup.sh
 # (7.1.5 by default; RAVEN7_VERSION=6.2 or 5.4 for the others), unsecured on
-# loopback, following /work/shared/notes/real-ravendb-modern.md.
+# loopback, following docs/protocol/ravendb-4x.md#scope.
 #
 #   scripts/ravendb7/start.sh PORT DATADIR [server args...]  # fresh DATADIR, background, waits until ready
 #   scripts/ravendb7/start.sh stop DATADIR                   # SIGTERM the server's process group, then SIGKILL

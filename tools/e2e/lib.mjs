@@ -184,6 +184,10 @@ export async function chooseDatabase(page, name) {
 export async function fillBackup(page, db, location) {
   await chooseDatabase(page, db);
   await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill(location);
+  // As a person would: Start only once the stored document has been checked
+  // for secured settings (a click before that is refused with "cannot start
+  // yet" and sends nothing, which made the flows racy under load).
+  await page.getByText('Checking the stored document for secured settings').waitFor({ state: 'hidden', timeout: 15000 });
 }
 
 export async function startRestore(page, location, name) {

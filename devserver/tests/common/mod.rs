@@ -324,3 +324,43 @@ pub fn user_docs(s: &Server, db: &str) -> std::collections::BTreeMap<String, Val
     }
     out
 }
+
+/// Sends raw bytes as one request and reads the answer until the server
+/// closes (for requests the helpers above cannot shape, like another Host).
+pub fn request_raw(port: u16, raw: &[u8]) -> Resp {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let _ = s.write_all(raw);
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    parse_response(&buf)
+}
+
+/// A request with an explicit `Host` header (and optional `Origin`).
+pub fn request_host(
+    port: u16,
+    method: &str,
+    path: &str,
+    host: &str,
+    origin: Option<&str>,
+    body: Option<&str>,
+) -> Resp {
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    if let Some(o) = origin {
+        head.push_str(&format!("Origin: {o}\r\n"));
+    }
+    let body = body.unwrap_or("");
+    head.push_str(&format!(
+        "Content-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    ));
+    request_raw(port, head.as_bytes())
+}
+
+/// Kills the process with SIGKILL and keeps its directory for a restart.
+pub fn kill_keep(mut s: Server) -> PathBuf {
+    s.kill();
+    let dir = s.dir.clone();
+    std::mem::forget(s);
+    dir
+}
