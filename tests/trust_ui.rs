@@ -513,3 +513,56 @@ async fn restore_log_lines_have_times_like_backup_lines() {
         );
     }
 }
+
+// ---- leftovers --------------------------------------------------------------
+
+/// A stored server address carrying `user:pass@` (saved by an older
+/// version) is dropped from localStorage when the app loads.
+#[wasm_bindgen_test]
+async fn a_stored_address_with_credentials_is_dropped_on_load() {
+    let server = devserver_url(false);
+    let with_credentials = server.replacen("http://", "http://admin:hunter2@", 1);
+    storage()
+        .set_item(SERVER_URL_KEY, &with_credentials)
+        .unwrap();
+    set_hash("#/operations");
+    let _app = mount_app();
+    let stored = storage().get_item(SERVER_URL_KEY).unwrap();
+    assert!(
+        stored.is_none(),
+        "the credentials stay in localStorage: {stored:?}"
+    );
+}
+
+/// "Copied" is said only once the clipboard took the text; a refusal is
+/// said plainly.
+#[wasm_bindgen_test]
+async fn a_refused_copy_is_said_plainly_never_as_copied() {
+    let (app, _server) = screen("#/backup").await;
+    choose_backup(&app, "Northwind", "ui/copy").await;
+    // The browser refuses the write (as it does without permission).
+    js_sys::eval(
+        "Object.defineProperty(navigator.clipboard, 'writeText', { configurable: true, \
+         value: () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')) })",
+    )
+    .unwrap();
+    click(&by_role(&app, "button", "Copy curl command"));
+    wait_for_page(&app, "the refusal said", 5000, || {
+        text(&app).contains("could not be copied")
+    })
+    .await;
+    let page = text(&app);
+    assert!(page.contains("Write permission denied."), "{page}");
+    assert!(!page.contains("was copied"), "{page}");
+    // A write the clipboard takes is said as copied.
+    js_sys::eval(
+        "Object.defineProperty(navigator.clipboard, 'writeText', { configurable: true, \
+         value: () => Promise.resolve() })",
+    )
+    .unwrap();
+    click(&by_role(&app, "button", "Copy curl command"));
+    wait_for_page(&app, "copied", 5000, || {
+        text(&app).contains("The curl command was copied.")
+    })
+    .await;
+}

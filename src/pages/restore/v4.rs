@@ -9,7 +9,7 @@ use crate::{
     components::{
         error_view::ErrorView,
         field::{Checkbox, SecretInput, TextField},
-        flow::{ConfirmPanel, ProblemList, RunningPanel, StartErrorPanel},
+        flow::{ConfirmPanel, LostStartPanel, ProblemList, RunningPanel, StartErrorPanel},
         focus_first_invalid,
         request_review::RequestReview,
     },
@@ -237,6 +237,11 @@ pub fn Restore4Page() -> impl IntoView {
                 on_no=Callback::new(move |_| state.confirming.set(false))
                 busy=Signal::derive(busy)/>
         </Show>
+        {move || state.start.lost().map(|(error, lost)| view! {
+            <LostStartPanel id="restore4-lost-title" error lost looking=Signal::derive(move || state.start.looking())
+                on_look_again=Callback::new(move |_| state.start.look_again())
+                on_start_again=Callback::new(move |_| { state.start.start_again(); })/>
+        })}
         {move || state.start.error().map(|error| view! {
             <StartErrorPanel id="restore4-error-title" title="The server did not start the restore" error/>
         })}
