@@ -47,7 +47,18 @@ impl Drop for AbortOnDrop {
     }
 }
 
-type Observer = std::rc::Rc<dyn Fn(&str, bool)>;
+/// What became of one request, for the connection state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reached {
+    /// The server answered (any status).
+    Answered,
+    /// No answer within the time limit.
+    TooSlow,
+    /// Nothing answered.
+    Unreachable,
+}
+
+type Observer = std::rc::Rc<dyn Fn(&str, Reached)>;
 
 thread_local! {
     static OBSERVER: std::cell::RefCell<Option<Observer>> = const { std::cell::RefCell::new(None) };
@@ -57,7 +68,7 @@ thread_local! {
 /// whether the server answered it at all (any status), or not (nothing
 /// answered, or not within the time limit). The header's connection state
 /// follows it (`state::connection`).
-pub fn observe_reachability(observer: impl Fn(&str, bool) + 'static) {
+pub fn observe_reachability(observer: impl Fn(&str, Reached) + 'static) {
     OBSERVER.with(|o| *o.borrow_mut() = Some(std::rc::Rc::new(observer)));
 }
 
@@ -71,8 +82,9 @@ pub async fn send(
     let result = exchange(method, url, body, timeout_ms).await;
     let answered = match &result {
         Err(ApiError::Aborted) => None,
-        Err(ApiError::Unreachable { .. } | ApiError::Timeout { .. }) => Some(false),
-        _ => Some(true),
+        Err(ApiError::Unreachable { .. }) => Some(Reached::Unreachable),
+        Err(ApiError::Timeout { .. }) => Some(Reached::TooSlow),
+        _ => Some(Reached::Answered),
     };
     if let (Some(answered), Some(observer)) = (answered, OBSERVER.with(|o| o.borrow().clone())) {
         observer(url, answered);

@@ -26,8 +26,21 @@ fn short_status(
                 "error",
             );
         }
-        (Reach::Again, Some(Some(Ok(info)))) => {
-            return (format!("Connected again: {}", info.label()), "ok");
+        (Reach::TooSlowSince(since), _) => {
+            return (
+                format!("Server too slow to answer since {}", clock(since)),
+                "error",
+            );
+        }
+        (Reach::AgainSince(since), Some(Some(Ok(info)))) => {
+            return (
+                format!(
+                    "Connected: {} (answering again since {})",
+                    info.label(),
+                    clock(since)
+                ),
+                "ok",
+            );
         }
         _ => {}
     }

@@ -35,8 +35,10 @@ pub enum Reach {
     AsChecked,
     /// No request was answered since this moment (epoch ms).
     UnreachableSince(f64),
-    /// Answering again after being unreachable.
-    Again,
+    /// No request was answered in time since this moment (epoch ms).
+    TooSlowSince(f64),
+    /// Answering again since this moment (epoch ms), after not answering.
+    AgainSince(f64),
 }
 
 /// Where the server is and how to reach it; provided as context.
@@ -211,7 +213,8 @@ const UNREACHABLE_RECHECK_MS: u32 = 3_000;
 /// (`api::http::observe_reachability`), and asks an unreachable server
 /// again every few seconds.
 fn follow_reachability(conn: Connection, status: ServerStatus) {
-    crate::api::http::observe_reachability(move |url, answered| {
+    use crate::api::http::Reached;
+    crate::api::http::observe_reachability(move |url, reached| {
         let ours = conn
             .user_setting
             .try_with_untracked(|_| conn.server_url_untracked())
@@ -220,25 +223,27 @@ fn follow_reachability(conn: Connection, status: ServerStatus) {
         let Some(reach) = conn.reach.try_get_untracked().filter(|_| ours) else {
             return;
         };
-        match (reach, answered) {
-            (Reach::UnreachableSince(_), true) => {
-                conn.reach.set(Reach::Again);
+        let now = js_sys::Date::now();
+        match (reach, reached) {
+            (Reach::UnreachableSince(_) | Reach::TooSlowSince(_), Reached::Answered) => {
+                conn.reach.set(Reach::AgainSince(now));
                 // A check that failed while the server was down is stale.
                 if status.with_untracked(|s| matches!(s, Some(Some(Err(_))))) {
                     conn.recheck.update(|n| *n += 1);
                 }
             }
-            (Reach::AsChecked | Reach::Again, false) => {
-                conn.reach.set(Reach::UnreachableSince(js_sys::Date::now()))
-            }
-            _ => {}
+            (Reach::UnreachableSince(_), Reached::Unreachable)
+            | (Reach::TooSlowSince(_), Reached::TooSlow)
+            | (_, Reached::Answered) => {}
+            (_, Reached::Unreachable) => conn.reach.set(Reach::UnreachableSince(now)),
+            (_, Reached::TooSlow) => conn.reach.set(Reach::TooSlowSince(now)),
         }
     });
     let probing = StoredValue::new(false);
     crate::hooks::use_interval(UNREACHABLE_RECHECK_MS, move || {
         let unreachable = matches!(
             conn.reach.try_get_untracked(),
-            Some(Reach::UnreachableSince(_))
+            Some(Reach::UnreachableSince(_) | Reach::TooSlowSince(_))
         );
         if !unreachable || probing.try_get_value() != Some(false) {
             return;
