@@ -22,6 +22,8 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+# openssl: the secured RavenDB suite's throwaway certificates and password file.
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 # Firefox for the e2e suite's second engine (driven by npm puppeteer-core).
 command -v firefox-esr >/dev/null 2>&1 || need_apt+=(firefox-esr)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -93,11 +93,13 @@ if [ -f devserver/src/main.rs ] && grep -q "listening on" devserver/src/*.rs 2>/
   procs_run cargo build -p devserver --quiet
   # Starts a devserver in its own process group (this shell owns it) and
   # sets DEV_URL from the "listening on" line it writes to its stdout file.
-  start_devserver() { # protocol
-    local proto=$1 dir="$ROOT/.work/test-$1"
+  start_devserver() { # protocol [name [extra flags...]]
+    local proto=$1 name=${2:-$1}
+    shift; [ $# -gt 0 ] && shift
+    local dir="$ROOT/.work/test-$name"
     rm -rf "$dir"; mkdir -p "$dir"
     procs_spawn "$ROOT/target/debug/devserver" --port 0 --protocol "$proto" --demo --enable-control \
-      --cors-origin '*' --op-step-ms 40 --data-dir "$dir/data" --backup-root "$dir/backups" \
+      --cors-origin '*' --op-step-ms 40 --data-dir "$dir/data" --backup-root "$dir/backups" "$@" \
       >"$dir/stdout" 2>"$dir/stderr"
     DEV_PIDS+=("$SPAWNED_PID")
     DEV_URL=
@@ -112,7 +114,12 @@ if [ -f devserver/src/main.rs ] && grep -q "listening on" devserver/src/*.rs 2>/
   DEV_PIDS=()
   start_devserver 3.5; export DEVSERVER_35_URL=$DEV_URL
   start_devserver 3.0; export DEVSERVER_30_URL=$DEV_URL
-  echo "    devserver 3.5 at $DEVSERVER_35_URL, 3.0 at $DEVSERVER_30_URL"
+  # A locked 3.5 server with one API key (a fresh secret per run) for the
+  # sign-in tests (docs/protocol/ravendb-3x.md §11.3).
+  export DEVSERVER_AUTH_API_KEY="browser-test/$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+  start_devserver 3.5 auth --anonymous-access None --api-key "$DEVSERVER_AUTH_API_KEY=<system>:admin,*:admin"
+  export DEVSERVER_AUTH_URL=$DEV_URL
+  echo "    devserver 3.5 at $DEVSERVER_35_URL, 3.0 at $DEVSERVER_30_URL, locked 3.5 at $DEVSERVER_AUTH_URL"
 fi
 cargo_tests browser cargo test --no-fail-fast --target wasm32-unknown-unknown --tests
 for p in "${DEV_PIDS[@]:-}"; do [ -n "$p" ] && procs_stop "$p" && procs_forget "$p"; done
@@ -174,6 +181,9 @@ smoke_ravendb() {
 }
 for v in ${RAVEN_SMOKE_VERSIONS:-7.1 6.2 5.4}; do smoke_ravendb "$v"; done
 node_suite e2e-ravendb7 scripts/e2e_ravendb7.sh
+# A secured 7.1 (HTTPS, client certificates made fresh per run) behind nginx
+# with basic auth and the upstream client certificate (README, Deploy).
+node_suite e2e-ravendb7-secured scripts/e2e_ravendb7_secured.sh
 
 # Issue 19: nothing this run started may outlive it. Counted as one failed
 # test when a step left a process behind or one is still running.

@@ -6,10 +6,11 @@
 //! unit-tested there; the browser UI exists only on wasm32.
 //!
 //! Dependencies point one way: `app` → `pages` → `components` → `state` →
-//! `api`; `forms`, `present`, `route`, `url`, `text` and `config` are pure
+//! `api`; `auth`, `forms`, `present`, `route`, `url`, `text` and `config` are pure
 //! leaves that any of them may use.
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod forms;
 pub mod present;

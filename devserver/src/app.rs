@@ -138,6 +138,10 @@ pub struct App {
     /// Sleep per background step; starts at `--op-step-ms`, changeable by
     /// the test-only control endpoint `op-step`.
     pub op_step_ms: AtomicU64,
+    /// The RSA and challenge keys of the API-key exchange (§11.3).
+    pub oauth_keys: crate::auth::crypto::ServerKeys,
+    /// Tokens handed out by `GET /singleAuthToken` (§11.4).
+    pub single_use: crate::auth::single_use::SingleUseTokens,
 }
 
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -188,7 +192,15 @@ impl App {
             registry_gate: Mutex::new(Vec::new()),
             backup_folders: Mutex::new(HashMap::new()),
             bound: OnceLock::new(),
+            oauth_keys: Default::default(),
+            single_use: Default::default(),
         };
+        // `--api-key`: the documents 3.x keeps in the system database (§11.3).
+        for k in &app.cfg.api_keys {
+            app.system
+                .store
+                .put_json(&crate::auth::api_key_doc_id(&k.name), k.document())?;
+        }
         Ok(app)
     }
 

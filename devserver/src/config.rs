@@ -28,7 +28,14 @@ pub struct Config {
     pub cors_allow_methods: String,
     pub cors_request_headers: Option<String>,
     pub anonymous: Anonymous,
-    pub admin_key: Option<String>,
+    /// `--api-key`: stored as `Raven/ApiKeys/{name}` documents at start-up.
+    pub api_keys: Vec<crate::auth::ApiKeySpec>,
+    /// How long an OAuth token lives (3.x: 30 minutes).
+    pub token_lifetime_ms: u64,
+    /// How old an API-key challenge may be when answered (3.x: 10 minutes).
+    pub challenge_max_age_ms: u64,
+    /// How long a single-use token stays good (3.x: 2.5 minutes).
+    pub single_use_token_ms: u64,
     pub demo: bool,
     pub studio_dir: Option<PathBuf>,
     pub enable_control: bool,
@@ -57,7 +64,10 @@ impl Default for Config {
             cors_allow_methods: "PUT,PATCH,GET,DELETE,POST".into(),
             cors_request_headers: None,
             anonymous: Anonymous::Admin,
-            admin_key: None,
+            api_keys: Vec::new(),
+            token_lifetime_ms: 30 * 60 * 1000,
+            challenge_max_age_ms: 10 * 60 * 1000,
+            single_use_token_ms: 150_000,
             demo: false,
             studio_dir: None,
             enable_control: false,
@@ -94,8 +104,16 @@ OPTIONS:
   --cors-allow-methods M    Access-Control-Allow-Methods (default PUT,PATCH,GET,DELETE,POST)
   --cors-request-headers H  like Raven/AccessControlRequestHeaders (default: none)
   --anonymous-access A      Admin|Get|None (default Admin)
-  --admin-key NAME/SECRET   accept 'Authorization: Bearer NAME/SECRET' as a server
-                            admin (a simplification of the OAuth flow)
+  --api-key NAME/SECRET=DB:ACCESS[,DB:ACCESS...]
+                            an API key (repeatable), stored as the system
+                            document Raven/ApiKeys/NAME; ACCESS is admin, rw or
+                            read; DB is a database name, * (every database) or
+                            <system> (server admin); traded for a token through
+                            POST /OAuth/API-Key
+  --token-lifetime-ms N     OAuth token lifetime (default 1800000 = 30 min)
+  --oauth-challenge-max-age-ms N
+                            oldest API-key challenge accepted (default 600000)
+  --single-use-token-ms N   single-use token lifetime (default 150000)
   --demo                    seed demo databases (Northwind, Payroll, Orders2019)
                             and the Media file system if absent
   --studio-dir DIR          serve DIR at /studio/ and redirect / to /studio/
@@ -178,13 +196,16 @@ impl Config {
                         }
                     }
                 }
-                "--admin-key" => {
-                    let v = value()?;
-                    if !v.contains('/') {
-                        return Err("--admin-key must look like NAME/SECRET".into());
-                    }
-                    c.admin_key = Some(v);
+                "--api-key" => {
+                    let k = crate::auth::ApiKeySpec::parse(&value()?)?;
+                    c.api_keys.retain(|o| o.name != k.name);
+                    c.api_keys.push(k);
                 }
+                "--token-lifetime-ms" => c.token_lifetime_ms = parse_num(flag, &value()?)?,
+                "--oauth-challenge-max-age-ms" => {
+                    c.challenge_max_age_ms = parse_num(flag, &value()?)?
+                }
+                "--single-use-token-ms" => c.single_use_token_ms = parse_num(flag, &value()?)?,
                 "--demo" => c.demo = true,
                 "--studio-dir" => c.studio_dir = Some(PathBuf::from(value()?)),
                 "--enable-control" => c.enable_control = true,

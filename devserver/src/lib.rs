@@ -5,6 +5,7 @@
 //! See `README.md` for flags, control endpoints and on-disk layout.
 
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod faults;

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Starts (or stops) a genuine modern RavenDB server installed by setup.sh
-# (7.1.5 by default; RAVEN7_VERSION=6.2 or 5.4 for the others), unsecured on
-# loopback, following docs/protocol/ravendb-4x.md#scope.
+# (7.1.5 by default; RAVEN7_VERSION=6.2 or 5.4 for the others) on loopback,
+# following docs/protocol/ravendb-4x.md#scope: unsecured over HTTP, or with
+# RAVEN7_SECURED=1 (what start-secured.sh sets) secured over HTTPS with
+# certificates made fresh for this run (docs/deploy-ravendb7.md, "A secured
+# server").
 #
 #   scripts/ravendb7/start.sh PORT DATADIR [server args...]  # fresh DATADIR, background, waits until ready
 #   scripts/ravendb7/start.sh stop DATADIR                   # SIGTERM the server's process group, then SIGKILL
@@ -13,6 +16,15 @@
 # URL". It fails after RAVEN7_START_TIMEOUT seconds (default 60) with the
 # log tail, and stops the server it started. Extra arguments go to the
 # server (e.g. --Security.Csrf.Enabled=false).
+#
+# Secured (RAVEN7_SECURED=1): certs.sh makes a throwaway CA, the server's
+# certificate and an admin client certificate in DATADIR/certs (never
+# committed: DATADIR is a run's scratch folder); the server starts on
+# https://127.0.0.1:PORT with the settings of the README's secured example
+# in DATADIR/settings.json (--config-path): ServerUrl, Setup.Mode,
+# Security.Certificate.Path=DATADIR/certs/server.pfx and
+# Security.WellKnownCertificates.Admin=[<the client's thumbprint>]. The ready
+# check presents the client certificate and trusts only that CA.
 set -euo pipefail
 
 R=${RAVEN7_HOME:-$HOME/.cache/ravendb71}
@@ -83,7 +95,8 @@ fi
 if [ "$PORT" = 0 ]; then
   PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 fi
-if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/"; then
+if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/" ||
+  curl -sk -o /dev/null --max-time 1 "https://127.0.0.1:$PORT/"; then
   say "port $PORT is already in use" >&2
   exit 1
 fi
@@ -91,7 +104,25 @@ fi
 rm -rf "$DATA"
 mkdir -p "$DATA"
 DATA=$(cd "$DATA" && pwd)
-URL="http://127.0.0.1:$PORT"
+SECURE_ARGS=()
+CURL_TLS=()
+if [ "${RAVEN7_SECURED:-0}" = 1 ]; then
+  HERE=$(cd "$(dirname "$0")" && pwd)
+  bash "$HERE/certs.sh" "$DATA/certs" | sed 's/^/[ravendb7] /'
+  C="$DATA/certs"
+  URL="https://127.0.0.1:$PORT"
+  # Security.Certificate.Path makes the server secured (ServerUrl must then
+  # be https); the well-known admin thumbprint is trusted as cluster admin
+  # without being registered first (SecurityConfiguration.cs in ravendb/ravendb).
+  /usr/bin/python3 -c 'import json, sys; url, pfx, thumb = sys.argv[1:4]; print(json.dumps({
+    "ServerUrl": url, "Setup.Mode": "None", "Security.Certificate.Path": pfx,
+    "Security.WellKnownCertificates.Admin": [thumb]}, indent=2))' \
+    "$URL" "$C/server.pfx" "$(cat "$C/client.thumbprint")" >"$DATA/settings.json"
+  SECURE_ARGS=(--config-path="$DATA/settings.json")
+  CURL_TLS=(--cacert "$C/ca.crt" --cert "$C/client.crt" --key "$C/client.key")
+else
+  URL="http://127.0.0.1:$PORT"
+fi
 
 export DOTNET_ROOT="$R/dotnet"                 # the rearranged 9.0.1 shared frameworks
 export DOTNET_ROLL_FORWARD=Major               # Raven.Server asks for 8.0.x; 9.0.1 is what there is
@@ -100,7 +131,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1
 # setsid: a process group of its own, which `stop` signals as a whole.
 setsid "$R/dotnet/dotnet" "$SERVER/Raven.Server.dll" \
   --ServerUrl="$URL" --Setup.Mode=None --License.Eula.Accepted=true \
-  --DataDir="$DATA" --Logs.Path="$DATA/Logs" --non-interactive "$@" \
+  --DataDir="$DATA" --Logs.Path="$DATA/Logs" --non-interactive ${SECURE_ARGS[@]+"${SECURE_ARGS[@]}"} "$@" \
   </dev/null >"$DATA/server.log" 2>&1 &
 PID=$!
 echo "$PID" >"$DATA/server.pid"
@@ -114,7 +145,7 @@ while :; do
     rm -f "$DATA/server.pid"
     exit 1
   fi
-  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$URL/cluster/topology" || true)
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 ${CURL_TLS[@]+"${CURL_TLS[@]}"} "$URL/cluster/topology" || true)
   [ "$code" = 200 ] && break
   if [ "$(date +%s%N)" -ge "$deadline" ]; then
     say "not ready after ${TIMEOUT} s (last /cluster/topology: ${code:-none}); log tail:" >&2
@@ -126,5 +157,5 @@ while :; do
 done
 ms=$((($(date +%s%N) - start) / 1000000))
 echo "$URL" >"$DATA/url"
-say "RavenDB $VERSION ready in ${ms} ms (pid $PID, log $DATA/server.log)"
+say "RavenDB $VERSION${CURL_TLS[*]:+ (secured)} ready in ${ms} ms (pid $PID, log $DATA/server.log)"
 echo "ravendb7 listening on $URL"

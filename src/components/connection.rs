@@ -8,7 +8,7 @@ use crate::{
     api::{client::ServerInfo, ApiError},
     components::error_view::ErrorView,
     config::{normalize_server_url, ServerUrlSource},
-    present::time::clock,
+    present::{error, time::clock},
     state::connection::{Connection, DeployConfigState, Reach, ServerStatus},
 };
 use leptos::prelude::*;
@@ -52,7 +52,9 @@ fn short_status(
                 ApiError::Unreachable { .. } => "Server unreachable",
                 ApiError::CorsRefused { .. } => "Blocked by CORS",
                 ApiError::Timeout { .. } => "Server too slow to answer",
-                ApiError::NotAdmin { .. } => "Not allowed by the server",
+                ApiError::NotAdmin { .. } => {
+                    error::refusal(e).map_or("Not allowed by the server", error::refusal_label)
+                }
                 ApiError::NotRavenDb { .. }
                 | ApiError::MalformedBody { .. }
                 | ApiError::NotFound { .. } => "Not a RavenDB server",

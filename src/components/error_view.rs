@@ -13,9 +13,9 @@ pub fn ErrorView(
 ) -> impl IntoView {
     // Server text can be huge (a 5 MB message): show a bounded part.
     let headline = clipped(&error::headline(&error));
-    let words = error.server_message().map(clipped);
+    let words = error::server_words(&error).map(clipped);
     let details = error::details(&error).map(|d| clipped(&d));
-    let next = error.next_step();
+    let next = error::next_step(&error);
     view! {
         <div class="error-box">
             <p class="error-headline">{headline}</p>

@@ -2,13 +2,16 @@
 //! `GET/PUT/DELETE /admin/databases|fs/{name}` (E12) and `/debug/user-info` (E14).
 
 use crate::app::{lock, App, Kind};
+use crate::auth::{Principal, SYSTEM_TENANT};
 use crate::config::{Anonymous, Protocol};
 use crate::http::{self, field, parse_bool, Ctx, Reply, R};
+use crate::ops::SYSTEM;
 use crate::paths;
 use crate::util;
 use serde_json::{json, Map, Value};
 
-pub fn list_databases(app: &App, ctx: &Ctx) -> R {
+/// E11; an OAuth caller sees only the databases its token names (§9.1).
+pub fn list_databases(app: &App, ctx: &Ctx, who: Option<&Principal>) -> R {
     let start: usize = ctx.qget("start").and_then(|s| s.parse().ok()).unwrap_or(0);
     let page: Option<usize> = if app.cfg.protocol == Protocol::V30 {
         ctx.qget("pageSize").and_then(|s| s.parse().ok())
@@ -18,6 +21,7 @@ pub fn list_databases(app: &App, ctx: &Ctx) -> R {
     let names: Vec<String> = app
         .names(Kind::Db)
         .into_iter()
+        .filter(|n| who.is_none_or(|p| p.can_access(n, false)))
         .skip(start)
         .take(page.unwrap_or(usize::MAX))
         .collect();
@@ -170,32 +174,61 @@ pub fn admin_resource(app: &App, ctx: &Ctx, kind: Kind, name: &str) -> R {
     }
 }
 
-pub fn user_info(app: &App, scope: &str, user: Option<&str>) -> Reply {
-    let admin = user.is_some() || app.cfg.anonymous == Anonymous::Admin;
-    let dbs: Vec<Value> = app
-        .names(Kind::Db)
-        .iter()
-        .map(|n| json!({"Database": n, "IsAdmin": admin, "IsReadOnly": !admin}))
-        .collect();
+/// E14 (§9.4): the anonymous user, or the OAuth caller and its access.
+pub fn user_info(app: &App, scope: &str, who: Option<&Principal>) -> Reply {
     let names = app.names(Kind::Db);
-    let remark = if user.is_some() {
-        "Using OAuth"
-    } else {
-        "Using anonymous user"
+    let anonymous_admin = app.cfg.anonymous == Anonymous::Admin;
+    let access = |db: &str| -> (bool, bool) {
+        // (can read, is admin)
+        match who {
+            Some(p) => (
+                p.can_access(db, false),
+                p.is_global_admin() || p.is_admin_of(db),
+            ),
+            None => (true, anonymous_admin),
+        }
     };
-    Reply::json(
-        200,
-        json!({
-            "Remark": remark,
-            "User": user,
-            "IsAdminGlobal": admin,
-            "IsAdminCurrentDb": admin,
-            "Databases": dbs,
-            "AdminDatabases": if admin { names.clone() } else { Vec::new() },
-            "ReadOnlyDatabases": if admin { Vec::new() } else { names.clone() },
-            "ReadWriteDatabases": if admin { names } else { Vec::new() },
-            "IsBackupOperator": admin,
-            "CurrentDatabase": scope,
-        }),
-    )
+    let visible: Vec<&String> = names.iter().filter(|n| access(n).0).collect();
+    let dbs: Vec<Value> = visible
+        .iter()
+        .map(|n| {
+            let (_, admin) = access(n);
+            let read_only = match who {
+                Some(p) => !admin && !p.can_access(n, true),
+                None => !admin,
+            };
+            json!({"Database": n, "IsAdmin": admin, "IsReadOnly": read_only})
+        })
+        .collect();
+    let pick = |f: &dyn Fn(&Value) -> bool| -> Vec<Value> {
+        dbs.iter()
+            .filter(|d| f(d))
+            .map(|d| d["Database"].clone())
+            .collect()
+    };
+    let admin_dbs = pick(&|d| d["IsAdmin"] == true);
+    let read_only_dbs = pick(&|d| d["IsReadOnly"] == true);
+    let read_write_dbs = pick(&|d| d["IsReadOnly"] == false);
+    let global = who.map_or(anonymous_admin, Principal::is_global_admin);
+    let current = if scope == SYSTEM {
+        SYSTEM_TENANT
+    } else {
+        scope
+    };
+    let mut body = json!({
+        "Remark": if who.is_some() { "Using OAuth" } else { "Using anonymous user" },
+        "User": who.map(|p| p.user.clone()),
+        "IsAdminGlobal": global,
+        "IsAdminCurrentDb": global || access(current).1,
+        "Databases": dbs,
+        "AdminDatabases": admin_dbs,
+        "ReadOnlyDatabases": read_only_dbs,
+        "ReadWriteDatabases": read_write_dbs,
+        "IsBackupOperator": global,
+        "CurrentDatabase": scope,
+    });
+    if let Some(p) = who {
+        body["AccessTokenBody"] = p.token_body.clone();
+    }
+    Reply::json(200, body)
 }

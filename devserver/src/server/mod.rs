@@ -7,6 +7,7 @@ mod databases;
 mod documents;
 mod files;
 mod guard;
+mod oauth;
 mod operations;
 mod response;
 mod routing;

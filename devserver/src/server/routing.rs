@@ -2,10 +2,10 @@
 //! (§2.6, §11), then the system, database and file-system routes.
 
 use super::response::build_version;
-use super::{control, databases, documents, files, operations, studio};
+use super::{control, databases, documents, files, oauth, operations, studio};
 use crate::app::{App, Kind};
-use crate::config::Anonymous;
-use crate::http::{self, parse_bool, Ctx, Reply, R};
+use crate::auth::SYSTEM_TENANT;
+use crate::http::{parse_bool, Ctx, Reply, R};
 use crate::maintenance::{backup, compact, restore};
 use crate::ops::SYSTEM;
 use crate::util::lower;
@@ -72,35 +72,35 @@ pub async fn route(app: &Arc<App>, ctx: &Ctx, is_control: bool) -> R {
         return Ok(Reply::empty(404));
     }
 
-    // Authentication / admin gate (§2.6, §11).
-    let is_admin_route = r0 == "admin";
-    let is_read = is_get || (m == "POST" && r0 == "queries");
-    let bearer = ctx
-        .header("authorization")
-        .and_then(|a| a.strip_prefix("Bearer "))
-        .map(str::trim);
-    let user: Option<String> = match (bearer, &app.cfg.admin_key) {
-        (Some(b), Some(k)) if b == k => Some(k.split('/').next().unwrap_or("").to_string()),
-        (Some(_), _) if app.cfg.anonymous != Anonymous::Admin => {
-            return Ok(Reply::empty(401).header(
-                "WWW-Authenticate",
-                "Bearer realm=\"Raven\", error=\"invalid_token\",error_description=\"The access token is invalid\"",
-            ));
-        }
-        _ => None,
+    // E21: the token endpoint is never secret (§11.1).
+    if matches!(scope, Scope::System) && lrest.len() == 2 && (r0, r1) == ("oauth", "api-key") {
+        return Ok(if m == "POST" {
+            oauth::api_key(app, ctx)
+        } else {
+            Reply::empty(404)
+        });
+    }
+
+    // Authentication (§11.1), then the admin gate (§2.6).
+    let tenant: String = match &scope {
+        Scope::System => SYSTEM_TENANT.to_string(),
+        Scope::Db(n) | Scope::Fs(n) => n.clone(),
     };
-    if user.is_none() {
-        let allowed = match app.cfg.anonymous {
-            Anonymous::Admin => true,
-            Anonymous::Get => is_read,
-            Anonymous::None => false,
+    let is_admin_route = r0 == "admin";
+    // 3.x counts a multi-load (`POST /queries`) as a read.
+    let is_read = is_get || (m == "POST" && r0 == "queries");
+    // URLs any authenticated caller may use whatever its databases: the
+    // database list (filtered to the caller's) and who-am-I.
+    let ignore_db = matches!(scope, Scope::System)
+        && ((r0 == "databases" && lrest.len() == 1) || (r0, r1) == ("debug", "user-info"));
+    let user = oauth::authenticate(app, ctx, &tenant, is_read, is_admin_route, ignore_db)?;
+    if is_admin_route {
+        // `/admin/databases/{db}` names the database it is about.
+        let gate_tenant = match (&scope, r1) {
+            (Scope::System, "databases" | "fs") if lrest.len() >= 3 => rest[2].clone(),
+            _ => tenant.clone(),
         };
-        if !allowed {
-            if is_admin_route {
-                return Err(http::admin_only(&ctx.path, true));
-            }
-            return Err(Reply::empty(401).header("Raven-Required-Auth", "Windows"));
-        }
+        oauth::admin_gate(app, ctx, user.as_ref(), &gate_tenant, is_read)?;
     }
     // [3.5] 4.x client guard on admin endpoints.
     if is_admin_route
@@ -119,7 +119,7 @@ pub async fn route(app: &Arc<App>, ctx: &Ctx, is_control: bool) -> R {
     if let Scope::System = scope {
         match (m, r0, r1) {
             ("GET" | "HEAD", "databases", "") if lrest.len() == 1 => {
-                return databases::list_databases(app, ctx)
+                return databases::list_databases(app, ctx, user.as_ref())
             }
             ("POST", "admin", "restore") if lrest.len() == 2 => {
                 let defrag = parse_bool(ctx.qget("defrag"));
@@ -179,6 +179,9 @@ pub async fn route(app: &Arc<App>, ctx: &Ctx, is_control: bool) -> R {
                 &ctx.url,
             ),
             ("GET" | "HEAD", "config", "") => files::fs_config(&res, ctx),
+            ("GET" | "HEAD", "singleauthtoken", "") if lrest.len() == 1 => {
+                Ok(oauth::single_auth_token(app, ctx, user, &tenant))
+            }
             (_, "files", _) => files::fs_files(&res, ctx, &rest[1..].join("/")),
             _ => Ok(Reply::empty(404)),
         };
@@ -210,7 +213,10 @@ pub async fn route(app: &Arc<App>, ctx: &Ctx, is_control: bool) -> R {
             operations::list(app, &scope_name)
         }
         ("GET" | "HEAD", "debug", "user-info") if lrest.len() == 2 => {
-            Ok(databases::user_info(app, &scope_name, user.as_deref()))
+            Ok(databases::user_info(app, &scope_name, user.as_ref()))
+        }
+        ("GET" | "HEAD", "singleauthtoken", "") if lrest.len() == 1 => {
+            Ok(oauth::single_auth_token(app, ctx, user, &tenant))
         }
         ("POST", "queries", "") if lrest.len() == 1 => documents::queries(&res, ctx),
         (_, "docs", _) => documents::docs(&res, ctx, &rest[1..].join("/")),

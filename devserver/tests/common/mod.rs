@@ -2,6 +2,8 @@
 //! a plain TCP socket (no HTTP client dependency).
 #![allow(dead_code)]
 
+pub mod oauth;
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

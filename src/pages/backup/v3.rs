@@ -382,7 +382,7 @@ pub fn Backup3Page(
             (Some(n), _) => format!("Type to choose among the {n} databases on the server."),
             (_, Some(e)) => format!(
                 "The list of databases could not be read: {}",
-                e.user_message()
+                crate::present::error::in_one_line(&e)
             ),
             _ => "Reading the list of databases…".to_string(),
         },

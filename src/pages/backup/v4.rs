@@ -335,7 +335,7 @@ pub fn Backup4Page(
                 on_input=Callback::new(move |v: String| state.name.set(v))
                 suggest=true
                 hint=Signal::derive(move || match (databases.error(), databases.count(), matched.get()) {
-                    (Some(e), _, _) => format!("The list of databases could not be read: {}", e.user_message()),
+                    (Some(e), _, _) => format!("The list of databases could not be read: {}", crate::present::error::in_one_line(&e)),
                     (_, Some(n), None) => format!("Type to choose among the {n} databases on the server."),
                     (_, _, Some(db)) => format!("Database {db} on the server."),
                     _ => "Reading the list of databases…".to_string(),

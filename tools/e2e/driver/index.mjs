@@ -5,7 +5,8 @@
 //             (driver/puppeteer.mjs; Playwright cannot drive a stock Firefox)
 //
 // The API (a subset of Playwright's, which the Firefox driver reproduces):
-//   browser.newPage({ viewport, dark }) -> page; browser.close()
+//   browser.newPage({ viewport, dark, httpCredentials }) -> page; browser.close()
+//         (httpCredentials { username, password }: answers HTTP basic auth)
 //   page: goto(url), reload(), url(), isClosed(), close(), evaluate(fn|source, arg),
 //         screenshot(path), keyboard.press('Shift+Tab') / keyboard.type(text),
 //         onConsole(cb), onPageError(cb), onDialog(cb) (dialogs are dismissed),

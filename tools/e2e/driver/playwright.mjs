@@ -23,8 +23,10 @@ export async function launch({ onPid, timeoutMs }) {
   if (pid) onPid?.(pid, true);
   return {
     engine,
-    async newPage({ viewport, dark }) {
-      const context = await browser.newContext({ colorScheme: dark ? 'dark' : 'light', viewport, acceptDownloads: true });
+    async newPage({ viewport, dark, httpCredentials }) {
+      const context = await browser.newContext({
+        colorScheme: dark ? 'dark' : 'light', viewport, acceptDownloads: true, httpCredentials,
+      });
       context.setDefaultTimeout(timeoutMs);
       await context.grantPermissions(['clipboard-read', 'clipboard-write']);
       return new Page(context, await context.newPage());

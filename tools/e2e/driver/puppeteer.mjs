@@ -27,13 +27,15 @@ export async function launch({ axeSource, onPid, timeoutMs }) {
   if (pid) onPid?.(pid, true);
   return {
     engine,
-    async newPage({ viewport }) {
+    async newPage({ viewport, httpCredentials }) {
       const downloads = mkdtempSync(join(tmpdir(), 'e2e-firefox-downloads-'));
       const context = await browser.createBrowserContext({
         downloadBehavior: { policy: 'allow', downloadPath: downloads },
       });
       const page = await context.newPage();
       await page.setViewport(viewport);
+      // HTTP basic auth answered for this page (a proxy's password).
+      if (httpCredentials) await page.authenticate(httpCredentials);
       page.setDefaultTimeout(timeoutMs);
       page.setDefaultNavigationTimeout(timeoutMs);
       return new Page(context, page, { axeSource, downloads, timeoutMs });
