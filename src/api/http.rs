@@ -48,8 +48,52 @@ impl Drop for AbortOnDrop {
     }
 }
 
+/// What became of one request, for the connection state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reached {
+    /// The server answered (any status).
+    Answered,
+    /// No answer within the time limit.
+    TooSlow,
+    /// Nothing answered.
+    Unreachable,
+}
+
+type Observer = std::rc::Rc<dyn Fn(&str, Reached)>;
+
+thread_local! {
+    static OBSERVER: std::cell::RefCell<Option<Observer>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets the one observer told of every finished request: its URL and
+/// whether the server answered it at all (any status), or not (nothing
+/// answered, or not within the time limit). The header's connection state
+/// follows it (`state::connection`).
+pub fn observe_reachability(observer: impl Fn(&str, Reached) + 'static) {
+    OBSERVER.with(|o| *o.borrow_mut() = Some(std::rc::Rc::new(observer)));
+}
+
 /// Sends one request. `body` is JSON text (sent with a JSON content type).
 pub async fn send(
+    method: Method,
+    url: &str,
+    body: Option<String>,
+    timeout_ms: u32,
+) -> Result<RawResponse, ApiError> {
+    let result = exchange(method, url, body, timeout_ms).await;
+    let answered = match &result {
+        Err(ApiError::Aborted) => None,
+        Err(ApiError::Unreachable { .. }) => Some(Reached::Unreachable),
+        Err(ApiError::Timeout { .. }) => Some(Reached::TooSlow),
+        _ => Some(Reached::Answered),
+    };
+    if let (Some(answered), Some(observer)) = (answered, OBSERVER.with(|o| o.borrow().clone())) {
+        observer(url, answered);
+    }
+    result
+}
+
+async fn exchange(
     method: Method,
     url: &str,
     body: Option<String>,

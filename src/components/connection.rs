@@ -1,18 +1,49 @@
 //! The connection indicator in the header and the server-address settings
 //! it opens. The indicator shows the shared server check
 //! (`state::connection`): the server's version, or a clear reason why it
-//! cannot.
+//! cannot; and what the last requests found (`Reach`): unreachable since
+//! a moment, then connected again.
 
 use crate::{
     api::{client::ServerInfo, ApiError},
     components::error_view::ErrorView,
     config::{normalize_server_url, ServerUrlSource},
-    present::error,
-    state::connection::{Connection, DeployConfigState, ServerStatus},
+    present::{error, time::clock},
+    state::connection::{Connection, DeployConfigState, Reach, ServerStatus},
 };
 use leptos::prelude::*;
 
-fn short_status(status: &Option<Option<Result<ServerInfo, ApiError>>>) -> (String, &'static str) {
+/// The header's line: what the last requests found (unreachable since a
+/// moment, answering again) over what the last server check found.
+fn short_status(
+    status: &Option<Option<Result<ServerInfo, ApiError>>>,
+    reach: Reach,
+) -> (String, &'static str) {
+    match (reach, status) {
+        (Reach::UnreachableSince(since), _) => {
+            return (
+                format!("Server unreachable since {}", clock(since)),
+                "error",
+            );
+        }
+        (Reach::TooSlowSince(since), _) => {
+            return (
+                format!("Server too slow to answer since {}", clock(since)),
+                "error",
+            );
+        }
+        (Reach::AgainSince(since), Some(Some(Ok(info)))) => {
+            return (
+                format!(
+                    "Connected: {} (answering again since {})",
+                    info.label(),
+                    clock(since)
+                ),
+                "ok",
+            );
+        }
+        _ => {}
+    }
     match status {
         None | Some(None) => ("Checking the server…".into(), "checking"),
         Some(Some(Ok(info))) => (format!("Connected: {}", info.label()), "ok"),
@@ -39,7 +70,8 @@ fn short_status(status: &Option<Option<Result<ServerInfo, ApiError>>>) -> (Strin
 pub fn ConnectionIndicator() -> impl IntoView {
     let status = expect_context::<ServerStatus>();
     let open = RwSignal::new(false);
-    let short = Memo::new(move |_| short_status(&status.get()));
+    let conn = expect_context::<Connection>();
+    let short = Memo::new(move |_| short_status(&status.get(), conn.reach.get()));
 
     view! {
         <div class="connection">

@@ -5,6 +5,7 @@
 
 use crate::{
     api::wire3x::DatabaseDocument,
+    components::field::SecretInput,
     forms::backup::{document_text, parse_document},
 };
 use leptos::prelude::*;
@@ -230,7 +231,7 @@ fn KeyValueTable(
         <section class="kv" aria-labelledby=labelledby>
             <h3 id=title_id>
                 {table.label()}
-                {secret.then(|| view! { <span class="hint">" (values masked until revealed)"</span> })}
+                {secret.then(|| view! { <span class="hint">" (values masked until revealed; reveal one to change it)"</span> })}
             </h3>
             <div class="kv-tools">
                 <label for=filter_id.clone()>{format!("Filter {}", table.label())}</label>
@@ -269,15 +270,24 @@ fn KeyValueTable(
                                             }/>
                                     </td>
                                     <td>
-                                        <input spellcheck="false" autocomplete="off"
-                                            type=move || if secret && !is_revealed() { "password" } else { "text" }
-                                            aria-label=format!("Value of {key}")
-                                            prop:value=move || value_of(&key_for_value)
-                                            on:input:target=move |ev| {
-                                                let v = ev.target().value();
+                                        {
+                                            let value = Signal::derive(move || value_of(&key_for_value));
+                                            let on_input = Callback::new(move |v: String| {
                                                 let k = key_for_input.clone();
                                                 edit(&|d| { table.map(d).insert(k.clone(), v.clone()); });
-                                            }/>
+                                            });
+                                            let label = format!("Value of {key}");
+                                            if secret {
+                                                // One fixed mask, whatever the secret's length.
+                                                view! { <SecretInput aria_label=label value on_input revealed=Signal::derive(is_revealed)/> }.into_any()
+                                            } else {
+                                                view! {
+                                                    <input type="text" spellcheck="false" autocomplete="off" aria-label=label
+                                                        prop:value=move || value.get()
+                                                        on:input:target=move |ev| on_input.run(ev.target().value())/>
+                                                }.into_any()
+                                            }
+                                        }
                                     </td>
                                     <td class="row-actions">
                                         {secret.then(|| {
@@ -316,9 +326,18 @@ fn KeyValueTable(
                 </div>
                 <div>
                     <label for=new_value_id.clone()>"Value"</label>
-                    <input id=new_value_id type=if secret { "password" } else { "text" } autocomplete="off" spellcheck="false"
-                        prop:value=move || new_value.get()
-                        on:input:target=move |ev| new_value.set(ev.target().value())/>
+                    {if secret {
+                        view! {
+                            <SecretInput id=new_value_id value=new_value typed=true revealed=false
+                                on_input=Callback::new(move |v: String| new_value.set(v))/>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <input id=new_value_id type="text" autocomplete="off" spellcheck="false"
+                                prop:value=move || new_value.get()
+                                on:input:target=move |ev| new_value.set(ev.target().value())/>
+                        }.into_any()
+                    }}
                 </div>
                 <button type="button" class="secondary" on:click=add>
                     {format!("Add {}", if secret { "secured setting" } else { "setting" })}

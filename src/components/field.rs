@@ -1,8 +1,9 @@
 //! Labelled form controls wired the accessible way: a one-line text field
 //! with its hint and error (`aria-invalid` while the error shows,
 //! `aria-describedby` naming the hint and the error), and a checkbox with
-//! its line of help.
+//! its line of help, and a secret's field with one fixed mask.
 
+use crate::forms::MASK;
 use leptos::prelude::*;
 
 #[component]
@@ -64,5 +65,59 @@ pub fn Checkbox(
             <label for=id>{label}</label>
             <p id=help_id class="hint">{help}</p>
         </div>
+    }
+}
+
+/// A secret's value (a secured setting, an encryption key): masked with one
+/// fixed mask ([`MASK`]) whatever its length, so the mask tells nothing
+/// about the secret; in plain text once revealed. A masked value is not
+/// put into the page at all: it is edited once revealed, or, for a value
+/// the admin types (`typed`), typed over while the field has focus (a
+/// password field then: the admin's own keystrokes show as dots).
+#[component]
+pub fn SecretInput(
+    /// The input's id, when a `<label for>` names it.
+    #[prop(optional, into)]
+    id: Option<String>,
+    /// The accessible name, when no `<label>` names it.
+    #[prop(optional, into)]
+    aria_label: Option<String>,
+    /// The secret.
+    #[prop(into)]
+    value: Signal<String>,
+    /// Receives every edit.
+    on_input: Callback<String>,
+    /// Shown in plain text.
+    #[prop(into)]
+    revealed: Signal<bool>,
+    /// The admin types this value: it can be typed over while focused.
+    #[prop(optional)]
+    typed: bool,
+    /// The ids of the hint and error, if any.
+    #[prop(optional, into)]
+    described_by: Option<String>,
+    /// Marked invalid.
+    #[prop(optional, into)]
+    invalid: MaybeProp<bool>,
+) -> impl IntoView {
+    let focused = RwSignal::new(false);
+    let masked = Memo::new(move |_| {
+        let shown = revealed.get() || (typed && focused.get());
+        !shown && !value.with(String::is_empty)
+    });
+    view! {
+        <input id=id aria-label=aria_label autocomplete="off" spellcheck="false"
+            type=move || if revealed.get() { "text" } else { "password" }
+            readonly=move || masked.get()
+            prop:value=move || if masked.get() { MASK.to_string() } else { value.get() }
+            on:focus=move |_| focused.set(true)
+            on:blur=move |_| focused.set(false)
+            on:input:target=move |ev| {
+                if !masked.get_untracked() {
+                    on_input.run(ev.target().value());
+                }
+            }
+            aria-invalid=move || invalid.get().unwrap_or(false).to_string()
+            aria-describedby=described_by/>
     }
 }

@@ -9,7 +9,9 @@ use crate::{
         ApiError,
     },
     components::{error_view::ErrorView, operation_progress::OperationProgress},
+    present::time::clock,
     route::Route,
+    state::operations::LostStart,
     state::{databases::use_databases, operations::Running},
 };
 use leptos::prelude::*;
@@ -143,6 +145,73 @@ pub fn StartErrorPanel(
     }
 }
 
+/// A start whose answer was lost and that was not found on the server:
+/// unknown whether it started, what looking found, and two ways on, each
+/// saying what it does (looking sends no POST; starting again may start a
+/// second operation).
+#[component]
+pub fn LostStartPanel(
+    /// The id of the title.
+    id: &'static str,
+    /// Why the answer was lost.
+    error: ApiError,
+    /// What is known.
+    lost: LostStart,
+    /// True while looking again.
+    #[prop(into)]
+    looking: Signal<bool>,
+    /// Looks on the server again.
+    on_look_again: Callback<()>,
+    /// Sends the start again.
+    on_start_again: Callback<()>,
+) -> impl IntoView {
+    let noun = if lost.what.is_backup() {
+        "backup"
+    } else {
+        "restore"
+    };
+    let subject = lost.what.subject();
+    let looked = match &lost.looked {
+        Some(Ok(())) => format!(
+            "No {noun} of {subject} was found on the server (looked at {}). It may not have started, \
+             or the server may not show it yet.",
+            clock(lost.looked_ms)
+        ),
+        Some(Err(e)) => format!(
+            "The server could not be asked whether it is running ({}).",
+            e.user_message()
+        ),
+        None => format!(
+            "This dashboard cannot look for it on this server: check the {subject}'s ongoing tasks \
+             (RavenDB Studio) before starting again."
+        ),
+    };
+    let can_look = lost.search.is_some();
+    view! {
+        <section class="panel" aria-labelledby=id role="region">
+            <h2 id=id>{format!("Unknown whether the {noun} started")}</h2>
+            <p>{format!(
+                "The answer to the start request was lost ({}), so it is unknown whether the {noun} started on the server.",
+                error.user_message()
+            )}</p>
+            <p role="status">{looked}</p>
+            {lost.note.map(|n| view! { <p class="warning-text">{n}</p> })}
+            <div class="actions">
+                {can_look.then(|| view! {
+                    <button type="button" disabled=move || looking.get()
+                        on:click=move |_| on_look_again.run(())>
+                        {move || if looking.get() { "Looking on the server…" } else { "Look on the server again" }}
+                    </button>
+                })}
+                <button type="button" class="secondary" disabled=move || looking.get()
+                    on:click=move |_| on_start_again.run(())>
+                    {format!("Start again (this may start a second {noun})")}
+                </button>
+            </div>
+        </section>
+    }
+}
+
 /// The followed operation: its progress panel (marked as an earlier run
 /// once it has ended and the form has changed) and, once a database
 /// restore has succeeded, a link to back the new database up.
@@ -160,7 +229,27 @@ pub fn RunningPanel(
         kill,
         success_note,
         form_key: started_with,
+        focus,
+        lost_answer,
     } = running;
+    // After a start (or attach, or follow) the panel is where things
+    // happen: focus moves to its heading and it comes into view, once.
+    let panel = NodeRef::<leptos::html::Div>::new();
+    if focus.take() {
+        Effect::new(move |_| {
+            let Some(div) = panel.get() else {
+                return;
+            };
+            leptos::task::spawn_local(async move {
+                leptos::task::tick().await;
+                if let Ok(Some(heading)) = div.query_selector("h2") {
+                    let _ = heading.set_attribute("tabindex", "-1");
+                    crate::components::focus(heading.clone());
+                    heading.scroll_into_view();
+                }
+            });
+        });
+    }
     let earlier = Signal::derive(move || match (started_with, form_key) {
         (Some(then), Some(now)) => watch.is_over() && now.get() != then,
         _ => false,
@@ -179,7 +268,15 @@ pub fn RunningPanel(
             .snapshot
             .with(|s| matches!(s.phase, Phase::Finished(Outcome::Succeeded { .. })))
     };
+    let noun_lower = noun.to_ascii_lowercase();
+    let found_note = lost_answer.map(|e| format!(
+        "The answer to the start was lost ({}), so it was unknown whether the {noun_lower} started. \
+         It was found on the server and is followed here; no second request was sent.",
+        e.user_message()
+    ));
     view! {
+        <div class="running" node_ref=panel>
+        {found_note.map(|n| view! { <p class="warning-text">{n}</p> })}
         <OperationProgress watch noun subject=what.subject() success_note kill earlier/>
         {restored.map(|name| view! {
             <Show when=succeeded>
@@ -188,5 +285,6 @@ pub fn RunningPanel(
                 </p>
             </Show>
         })}
+        </div>
     }
 }

@@ -25,8 +25,9 @@ pub fn RequestReview(
     note: Signal<Option<String>>,
 ) -> impl IntoView {
     let conn = expect_context::<Connection>();
-    // The curl command last copied: "copied" is said of that request only.
-    let copied = RwSignal::new(None::<String>);
+    // The curl command last copied and whether the clipboard took it:
+    // what is said is said of that request only.
+    let copied = RwSignal::new(None::<(String, CopyResult)>);
     view! {
         {move || request.get().map(|req| {
             let url = conn.server_url().map(|(u, _)| u).unwrap_or_default();
@@ -53,17 +54,54 @@ pub fn RequestReview(
                     })}
                     <div class="actions">
                         <button type="button" class="secondary" on:click=move |_| {
-                            if let Some(w) = web_sys::window() {
-                                let _ = w.navigator().clipboard().write_text(&curl_for_copy);
-                                copied.set(Some(curl_for_copy.clone()));
-                            }
+                            let curl = curl_for_copy.clone();
+                            copied.set(None);
+                            leptos::task::spawn_local(async move {
+                                let result = copy_to_clipboard(&curl).await;
+                                copied.set(Some((curl, result)));
+                            });
                         }>"Copy curl command"</button>
                         <span role="status">
-                            {move || copied.with(|c| (c.as_deref() == Some(curl_shown.as_str())).then_some("The curl command was copied."))}
+                            {move || copied.with(|c| match c {
+                                Some((text, result)) if *text == curl_shown => Some(match result {
+                                    Ok(()) => "The curl command was copied.".to_string(),
+                                    Err(why) => format!("The curl command could not be copied ({why}). Select it above and copy it by hand."),
+                                }),
+                                _ => None,
+                            })}
                         </span>
                     </div>
                 </section>
             }
         })}
     }
+}
+
+/// Whether the clipboard took the text, or the browser's reason why not.
+type CopyResult = Result<(), String>;
+
+/// Writes `text` to the clipboard and waits for the browser's answer: only
+/// then is "copied" true.
+async fn copy_to_clipboard(text: &str) -> CopyResult {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window().ok_or_else(|| "no window".to_string())?;
+    let navigator = window.navigator();
+    // Absent outside secure contexts: say so rather than throw.
+    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
+        .ok()
+        .filter(|c| !c.is_undefined() && !c.is_null())
+        .ok_or_else(|| "this browser offers no clipboard to this page".to_string())?;
+    let promise = clipboard
+        .unchecked_into::<web_sys::Clipboard>()
+        .write_text(text);
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            js_sys::Reflect::get(&e, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "the browser refused".to_string())
+        })
 }

@@ -270,6 +270,13 @@ pub fn secrets_settled(form: &BackupForm, carried: &SecretsCarried) -> bool {
 
 /// True when stripping would make an encrypted database's backup
 /// unrestorable without the key kept elsewhere.
+/// Whether one of the carried secrets' names is `Raven/Encryption/Key`, in
+/// any case: RavenDB binds it whatever its case.
+pub fn names_encryption_key(keys: &[String]) -> bool {
+    keys.iter()
+        .any(|k| same_name_ignoring_case(k, ENCRYPTION_KEY))
+}
+
 pub fn strip_loses_encryption_key(form: &BackupForm, stored: Option<&DatabaseDocument>) -> bool {
     let doc = match form.choice {
         DocumentChoice::ServerStored => stored.cloned(),
@@ -464,6 +471,16 @@ pub fn same_drive_warning(location: &str, doc: Option<&DatabaseDocument>) -> Opt
 
 #[cfg(test)]
 mod tests {
+    /// "This is the encryption key" is said of the key in any case.
+    #[test]
+    fn the_encryption_key_is_named_in_any_case() {
+        let keys = |k: &str| vec!["Raven/AWSSecretKey".to_string(), k.to_string()];
+        assert!(names_encryption_key(&keys("Raven/Encryption/Key")));
+        assert!(names_encryption_key(&keys("raven/encryption/key")));
+        assert!(names_encryption_key(&keys("RAVEN/ENCRYPTION/KEY")));
+        assert!(!names_encryption_key(&keys("Raven/Encryption/Algorithm")));
+    }
+
     use super::*;
     use crate::forms::{curl_command, mask_secrets, MASK};
     use serde_json::json;

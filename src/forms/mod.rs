@@ -173,6 +173,28 @@ pub fn shell_quote(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Issue 11 item 10: a mask tells nothing about the secret's length.
+    #[test]
+    fn secrets_of_different_lengths_give_identical_masks() {
+        let body = |key: &str, aws: &str| {
+            serde_json::json!({"BackupLocation": "b", "DatabaseDocument": {"SecuredSettings": {
+                "Raven/Encryption/Key": key, "Raven/AWSSecretKey": aws}}, "EncryptionKey": key})
+        };
+        let short = mask_secrets(&body("k", "a"));
+        let long = mask_secrets(&body(&"k".repeat(44), &"a".repeat(300)));
+        assert_eq!(short, long);
+        let secured = &long["DatabaseDocument"]["SecuredSettings"];
+        assert_eq!(
+            secured["Raven/Encryption/Key"],
+            secured["Raven/AWSSecretKey"]
+        );
+        assert_eq!(long["EncryptionKey"], Value::String(MASK.into()));
+        assert_eq!(
+            curl_command("http://h", "POST", "/p", &short),
+            curl_command("http://h", "POST", "/p", &long)
+        );
+    }
+
     #[test]
     fn json_errors_carry_line_and_column_and_a_clean_message() {
         let e = parse_json_at("{\n  \"a\": 1,\n  \"b\" 2\n}").unwrap_err();

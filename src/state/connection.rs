@@ -10,8 +10,8 @@ use crate::{
         ApiError,
     },
     config::{
-        effective_server_url, parse_deploy_config, ConfigError, DeployConfig, ServerUrlSource,
-        DEFAULT_REQUEST_TIMEOUT_MS,
+        effective_server_url, normalize_server_url, parse_deploy_config, ConfigError, DeployConfig,
+        ServerUrlSource, DEFAULT_REQUEST_TIMEOUT_MS,
     },
     storage,
 };
@@ -28,6 +28,19 @@ pub enum DeployConfigState {
     Invalid(ConfigError),
 }
 
+/// What the requests to the server found since the last server check.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reach {
+    /// Nothing said otherwise: the server check tells.
+    AsChecked,
+    /// No request was answered since this moment (epoch ms).
+    UnreachableSince(f64),
+    /// No request was answered in time since this moment (epoch ms).
+    TooSlowSince(f64),
+    /// Answering again since this moment (epoch ms), after not answering.
+    AgainSince(f64),
+}
+
 /// Where the server is and how to reach it; provided as context.
 #[derive(Clone, Copy)]
 pub struct Connection {
@@ -38,6 +51,8 @@ pub struct Connection {
     pub origin: StoredValue<String>,
     /// Bumped to re-check the server on demand.
     pub recheck: RwSignal<u32>,
+    /// What the last requests to the server found.
+    pub reach: RwSignal<Reach>,
 }
 
 impl Connection {
@@ -45,10 +60,11 @@ impl Connection {
     /// was read.
     pub fn new() -> Self {
         Connection {
-            user_setting: RwSignal::new(storage::get(storage::keys::SERVER_URL)),
+            user_setting: RwSignal::new(stored_server_url()),
             deploy: RwSignal::new(DeployConfigState::Loading),
             origin: StoredValue::new(page_origin()),
             recheck: RwSignal::new(0),
+            reach: RwSignal::new(Reach::AsChecked),
         }
     }
 
@@ -106,12 +122,28 @@ impl Connection {
             None => storage::remove(storage::keys::SERVER_URL),
         }
         self.user_setting.set(url);
+        self.reach.set(Reach::AsChecked);
     }
 }
 
 impl Default for Connection {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The user's stored server address, if it is one this version accepts. An
+/// address an older version saved that this one refuses (one carrying
+/// `user:pass@`, say) is dropped from storage: the credentials in it are
+/// not kept a moment longer.
+fn stored_server_url() -> Option<String> {
+    let stored = storage::get(storage::keys::SERVER_URL)?;
+    match normalize_server_url(&stored) {
+        Ok(url) => Some(url),
+        Err(_) => {
+            storage::remove(storage::keys::SERVER_URL);
+            None
+        }
     }
 }
 
@@ -172,12 +204,69 @@ pub fn provide_server_status(conn: Connection) -> ServerStatus {
     status
 }
 
+/// How often an unreachable server is asked again (`GET /build/version`),
+/// so the header says when it answers again even on a screen that sends
+/// nothing by itself.
+const UNREACHABLE_RECHECK_MS: u32 = 3_000;
+
+/// Makes [`Connection::reach`] follow every request to the server in use
+/// (`api::http::observe_reachability`), and asks an unreachable server
+/// again every few seconds.
+fn follow_reachability(conn: Connection, status: ServerStatus) {
+    use crate::api::http::Reached;
+    crate::api::http::observe_reachability(move |url, reached| {
+        let ours = conn
+            .user_setting
+            .try_with_untracked(|_| conn.server_url_untracked())
+            .flatten()
+            .is_some_and(|(base, _)| url.starts_with(&base));
+        let Some(reach) = conn.reach.try_get_untracked().filter(|_| ours) else {
+            return;
+        };
+        let now = js_sys::Date::now();
+        match (reach, reached) {
+            (Reach::UnreachableSince(_) | Reach::TooSlowSince(_), Reached::Answered) => {
+                conn.reach.set(Reach::AgainSince(now));
+                // A check that failed while the server was down is stale.
+                if status.with_untracked(|s| matches!(s, Some(Some(Err(_))))) {
+                    conn.recheck.update(|n| *n += 1);
+                }
+            }
+            (Reach::UnreachableSince(_), Reached::Unreachable)
+            | (Reach::TooSlowSince(_), Reached::TooSlow)
+            | (_, Reached::Answered) => {}
+            (_, Reached::Unreachable) => conn.reach.set(Reach::UnreachableSince(now)),
+            (_, Reached::TooSlow) => conn.reach.set(Reach::TooSlowSince(now)),
+        }
+    });
+    let probing = StoredValue::new(false);
+    crate::hooks::use_interval(UNREACHABLE_RECHECK_MS, move || {
+        let unreachable = matches!(
+            conn.reach.try_get_untracked(),
+            Some(Reach::UnreachableSince(_) | Reach::TooSlowSince(_))
+        );
+        if !unreachable || probing.try_get_value() != Some(false) {
+            return;
+        }
+        let Some(client) = conn.client_untracked() else {
+            return;
+        };
+        probing.set_value(true);
+        leptos::task::spawn_local(async move {
+            // Its outcome reaches `reach` through the observer.
+            let _ = client.server_info().await;
+            let _ = probing.try_set_value(false);
+        });
+    });
+}
+
 /// Creates the connection, provides it and the server check as context,
 /// and reads `config.json`.
 pub fn provide_connection() -> Connection {
     let connection = Connection::new();
     provide_context(connection);
-    provide_server_status(connection);
+    let status = provide_server_status(connection);
+    follow_reachability(connection, status);
     leptos::task::spawn_local_scoped(async move {
         let state = load_deploy_config().await;
         connection.deploy.set(state);

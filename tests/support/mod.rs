@@ -330,6 +330,12 @@ pub mod control {
         post(base, "op-step", serde_json::json!({"ms": ms})).await;
     }
 
+    /// For `ms` milliseconds the devserver drops every non-control
+    /// connection (the server is down).
+    pub async fn outage(base: &str, ms: u32) {
+        post(base, "outage", serde_json::json!({"ms": ms})).await;
+    }
+
     pub async fn restart(base: &str) {
         post(base, "restart", serde_json::json!({})).await;
     }

@@ -67,6 +67,7 @@ pub use target::{WatchTarget, Watched};
 
 use crate::api::error::ApiError;
 use crate::api::version::Generation;
+use crate::api::wire::time::format_iso_ms;
 
 // ---------------------------------------------------------------------------
 // The tracker
@@ -84,6 +85,8 @@ struct Common {
     changes: Changes,
     /// Last time anything changed (for `running_limit_ms`).
     last_change_ms: f64,
+    /// When the answer being read arrived.
+    read_at_ms: f64,
 }
 
 impl Common {
@@ -105,7 +108,12 @@ impl Common {
         }
     }
 
-    fn push_line(&mut self, line: LogLine) {
+    fn push_line(&mut self, mut line: LogLine) {
+        // A line the server gave no time (restore messages, 4.x results)
+        // gets the time it was read, in the server's format (UTC).
+        if line.at.is_none() {
+            line.at = format_iso_ms(self.read_at_ms);
+        }
         let max = self.config.max_log_lines;
         self.log.push(line, max, &mut self.changes.log);
     }
@@ -177,6 +185,7 @@ impl Tracker {
                 log: Log::default(),
                 changes: Changes::default(),
                 last_change_ms: now_ms,
+                read_at_ms: now_ms,
                 target,
                 config,
             },
@@ -313,6 +322,7 @@ impl Tracker {
         snap.requests = snap.requests.saturating_add(1);
         snap.elapsed_ms = now_ms - snap.started_ms;
         self.last_seen_ms = now_ms;
+        self.common.read_at_ms = now_ms;
         if let Core::V3(core) = &mut self.core {
             core.answered(req);
         }

@@ -40,6 +40,39 @@ fn take_digits(b: &[u8], pos: &mut usize, n: usize) -> Option<u32> {
     Some(value)
 }
 
+/// The civil date (year, month, day) of a day count since 1970-01-01
+/// (the inverse of [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// An epoch-ms time as RavenDB writes its UTC times
+/// (`2016-05-10T12:00:00.1230000Z`, 7 fractional digits); `None` for a
+/// time that is not finite. [`parse_iso_ms`] reads it back.
+pub fn format_iso_ms(ms: f64) -> Option<String> {
+    if !ms.is_finite() {
+        return None;
+    }
+    let ms = ms.floor() as i64;
+    let (y, mo, d) = civil_from_days(ms.div_euclid(86_400_000));
+    let of_day = ms.rem_euclid(86_400_000);
+    let (secs, millis) = (of_day / 1000, of_day % 1000);
+    Some(format!(
+        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}0000Z",
+        secs / 3600,
+        (secs % 3600) / 60,
+        secs % 60
+    ))
+}
+
 /// Milliseconds since the Unix epoch of an ISO-8601 date-time as RavenDB
 /// writes it (`2016-05-10T12:00:00.1234567Z`, §2.4): 0 to 7 (or more)
 /// fractional digits, a `Z`, a `±HH:MM` / `±HHMM` / `±HH` offset, or no

@@ -6,7 +6,8 @@ use super::v3::BackupState;
 use crate::{
     api::wire3x::DatabaseDocument,
     forms::backup::{
-        strip_loses_encryption_key, DocumentChoice, SecretsCarried, SecretsDecision, ENCRYPTION_KEY,
+        names_encryption_key, strip_loses_encryption_key, DocumentChoice, SecretsCarried,
+        SecretsDecision,
     },
     present::plural,
 };
@@ -32,7 +33,7 @@ pub fn SecretsWarning(
             SecretsCarried::Keys(keys) => {
                 let count = keys.len();
                 let plural = plural(count);
-                let has_encryption_key = keys.iter().any(|k| k == ENCRYPTION_KEY);
+                let has_encryption_key = names_encryption_key(&keys);
                 let acknowledged = move || decision.with(|d| matches!(d, SecretsDecision::Acknowledged(a) if a.len() == count));
                 let keys_for_ack = keys.clone();
                 Some(view! {

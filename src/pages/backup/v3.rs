@@ -15,7 +15,7 @@ use crate::{
     },
     components::{
         error_view::ErrorView,
-        flow::{DatabaseNameField, ProblemList, RunningPanel, StartErrorPanel},
+        flow::{DatabaseNameField, LostStartPanel, ProblemList, RunningPanel, StartErrorPanel},
         focus_first_invalid,
         request_review::RequestReview,
     },
@@ -371,6 +371,8 @@ pub fn Backup3Page(
             kill: None,
             success_note: Some(success_note(&location.get_untracked())),
             form_key: Some(untrack(form_key)),
+            focus: Default::default(),
+            lost_answer: None,
         });
     };
 
@@ -519,6 +521,11 @@ pub fn Backup3Page(
             </div>
         </form>
 
+        {move || state.start.lost().map(|(error, lost)| view! {
+            <LostStartPanel id="start-lost-title" error lost looking=Signal::derive(move || state.start.looking())
+                on_look_again=Callback::new(move |_| state.start.look_again())
+                on_start_again=Callback::new(move |_| { state.start.start_again(); })/>
+        })}
         {move || state.start.error().map(|e| {
             let already_running = e.server_message().is_some_and(|m| m.contains("Backup is already running"));
             view! {

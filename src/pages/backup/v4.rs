@@ -15,7 +15,7 @@ use crate::{
     components::{
         error_view::ErrorView,
         field::TextField,
-        flow::{DatabaseNameField, RunningPanel, StartErrorPanel},
+        flow::{DatabaseNameField, LostStartPanel, RunningPanel, StartErrorPanel},
         request_review::RequestReview,
     },
     forms::{
@@ -28,7 +28,7 @@ use crate::{
     state::{
         connection::{connected_generation, Connection},
         databases::use_databases,
-        operations::{Follower, Starter},
+        operations::{lost::is_lost_answer, Follower, LostStart, StartFailure, Starter},
     },
 };
 use leptos::prelude::*;
@@ -129,6 +129,33 @@ impl Default for Backup4State {
     }
 }
 
+/// A start of a 4.x backup whose answer was lost: unknown whether it
+/// started (this dashboard does not look for it on 4.x), with `note`.
+fn lost_start4(error: ApiError, database: &str, note: Option<String>) -> StartFailure {
+    StartFailure {
+        error,
+        lost: Some(LostStart {
+            what: Watched::DatabaseBackup {
+                database: Some(database.to_string()),
+            },
+            looked: None,
+            looked_ms: js_sys::Date::now(),
+            search: None,
+            note,
+        }),
+    }
+}
+
+/// A start failure: a refusal, or (`is_lost_answer`) unknown whether it
+/// started.
+fn failure4(error: ApiError, database: &str) -> StartFailure {
+    if is_lost_answer(&error) {
+        lost_start4(error, database, None)
+    } else {
+        error.into()
+    }
+}
+
 /// Starts the backup; answers the task id, the operation id and whether the
 /// task is a temporary one.
 async fn start4(
@@ -136,34 +163,52 @@ async fn start4(
     generation: Generation,
     database: &str,
     how: How4,
-) -> Result<(i64, i64, bool), ApiError> {
+) -> Result<(i64, i64, bool), StartFailure> {
     match how {
         How4::Now { task_id, full } => {
-            let op = client.backup_now4(database, task_id, full).await?;
+            let op = client
+                .backup_now4(database, task_id, full)
+                .await
+                .map_err(|e| failure4(e, database))?;
             Ok((task_id, op, false))
         }
         How4::OneTime { folder } if has_one_time_endpoint(generation) => {
             let started = client
                 .start_operation(&one_time_path(database), &one_time_body(&folder))
-                .await?;
-            let op = started
-                .operation_id
-                .ok_or_else(|| ApiError::MalformedBody {
-                    detail: "the server gave no operation id".into(),
-                })?;
+                .await
+                .map_err(|e| failure4(e, database))?;
+            let op = started.operation_id.ok_or_else(|| {
+                lost_start4(
+                    ApiError::MalformedBody {
+                        detail: "the server gave no operation id".into(),
+                    },
+                    database,
+                    None,
+                )
+            })?;
             Ok((0, op, false))
         }
         How4::OneTime { folder } => {
             let now = String::from(js_sys::Date::new_0().to_iso_string());
-            let config =
-                PeriodicBackupConfiguration::temporary_local(temporary_task_name(&now), folder);
+            let name = temporary_task_name(&now);
+            let config = PeriodicBackupConfiguration::temporary_local(name.clone(), folder);
             let created = client.create_backup_task4(database, &config).await?;
             match client.backup_now4(database, created.task_id, true).await {
                 Ok(op) => Ok((created.task_id, op, true)),
+                // The backup may be running: its task is not deleted.
+                Err(e) if is_lost_answer(&e) => Err(lost_start4(
+                    e,
+                    database,
+                    Some(format!(
+                        "The temporary backup task “{name}” (id {}) was kept, because the backup may be running. \
+                         Remove it in RavenDB Studio (Tasks) once no backup of {database} runs.",
+                        created.task_id
+                    )),
+                )),
                 Err(e) => {
                     // Do not leave the task behind when it could not run.
                     let _ = client.delete_backup_task4(database, created.task_id).await;
-                    Err(e)
+                    Err(e.into())
                 }
             }
         }
@@ -346,6 +391,11 @@ pub fn Backup4Page(
             </form>
         </Show>
 
+        {move || state.start.lost().map(|(error, lost)| view! {
+            <LostStartPanel id="backup4-lost-title" error lost looking=Signal::derive(move || state.start.looking())
+                on_look_again=Callback::new(move |_| state.start.look_again())
+                on_start_again=Callback::new(move |_| { state.start.start_again(); })/>
+        })}
         {move || state.start.error().map(|error| view! {
             <StartErrorPanel id="backup4-error-title" title="The server did not start the backup" error/>
         })}

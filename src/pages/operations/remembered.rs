@@ -76,6 +76,8 @@ pub fn StartedHere(
             kill,
             success_note: None,
             form_key: None,
+            focus: Default::default(),
+            lost_answer: None,
         }));
         // Bring the panel into view for keyboard and screen-reader users.
         focus_by_id("followed-operation");

@@ -12,7 +12,7 @@ pub use v4::Restore4State;
 use crate::state::{
     connection::is_v4,
     databases::use_databases,
-    operations::{post_and_follow, Follower, StartPost, Starter},
+    operations::{post_and_follow, Follower, StartFailure, StartPost, Starter},
 };
 use leptos::prelude::*;
 
@@ -31,7 +31,7 @@ fn restore_starter(follower: Follower) -> Starter<StartPost> {
                     databases.refetch();
                 }
             });
-            Ok(running)
+            Ok::<_, StartFailure>(running)
         }
     })
 }

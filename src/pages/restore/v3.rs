@@ -11,7 +11,7 @@ use crate::{
     },
     components::{
         field::{Checkbox, TextField},
-        flow::{ConfirmPanel, ProblemList, RunningPanel, StartErrorPanel},
+        flow::{ConfirmPanel, LostStartPanel, ProblemList, RunningPanel, StartErrorPanel},
         focus_first_invalid,
         request_review::RequestReview,
     },
@@ -178,6 +178,8 @@ pub fn Restore3Page() -> impl IntoView {
             kill: None,
             success_note: Some(success_note(RestoreResource::Database, &name)),
             form_key: Some(untrack(form_key)),
+            focus: Default::default(),
+            lost_answer: None,
         });
     };
 
@@ -314,6 +316,11 @@ pub fn Restore3Page() -> impl IntoView {
                 busy=Signal::derive(busy)/>
         </Show>
 
+        {move || state.start.lost().map(|(error, lost)| view! {
+            <LostStartPanel id="restore-lost-title" error lost looking=Signal::derive(move || state.start.looking())
+                on_look_again=Callback::new(move |_| state.start.look_again())
+                on_start_again=Callback::new(move |_| { state.start.start_again(); })/>
+        })}
         {move || state.start.error().map(|error| {
             let other = match &error {
                 ApiError::Unavailable { message } => other_restore_name(message),

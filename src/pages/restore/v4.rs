@@ -8,8 +8,8 @@ use crate::{
     api::{client::Client, poll::Watched, wire4x::RestorePoints, ApiError},
     components::{
         error_view::ErrorView,
-        field::{Checkbox, TextField},
-        flow::{ConfirmPanel, ProblemList, RunningPanel, StartErrorPanel},
+        field::{Checkbox, SecretInput, TextField},
+        flow::{ConfirmPanel, LostStartPanel, ProblemList, RunningPanel, StartErrorPanel},
         focus_first_invalid,
         request_review::RequestReview,
     },
@@ -198,12 +198,10 @@ pub fn Restore4Page() -> impl IntoView {
                     None, |f| &f.last_file_name, |f, v| f.last_file_name = v)}
                 <div class="field">
                     <label for="restore4-key">"Encryption key"</label>
-                    <input id="restore4-key" autocomplete="off" spellcheck="false"
-                        type=move || if state.show_key.get() { "text" } else { "password" }
-                        prop:value=move || key.get()
-                        on:input:target=move |ev| state.form.update(|f| f.encryption_key = ev.target().value())
-                        aria-invalid=move || problem_for(Restore4Field::EncryptionKey)().is_some().to_string()
-                        aria-describedby="restore4-key-hint restore4-key-error"/>
+                    <SecretInput id="restore4-key" value=key typed=true revealed=state.show_key
+                        on_input=Callback::new(move |v: String| state.form.update(|f| f.encryption_key = v))
+                        invalid=Signal::derive(move || problem_for(Restore4Field::EncryptionKey)().is_some())
+                        described_by="restore4-key-hint restore4-key-error"/>
                     <button type="button" class="secondary" aria-pressed=move || state.show_key.get().to_string()
                         on:click=move |_| state.show_key.update(|v| *v = !*v)>
                         {move || if state.show_key.get() { "Hide the key" } else { "Reveal the key" }}
@@ -239,6 +237,11 @@ pub fn Restore4Page() -> impl IntoView {
                 on_no=Callback::new(move |_| state.confirming.set(false))
                 busy=Signal::derive(busy)/>
         </Show>
+        {move || state.start.lost().map(|(error, lost)| view! {
+            <LostStartPanel id="restore4-lost-title" error lost looking=Signal::derive(move || state.start.looking())
+                on_look_again=Callback::new(move |_| state.start.look_again())
+                on_start_again=Callback::new(move |_| { state.start.start_again(); })/>
+        })}
         {move || state.start.error().map(|error| view! {
             <StartErrorPanel id="restore4-error-title" title="The server did not start the restore" error/>
         })}

@@ -4,7 +4,11 @@
 //! here and nowhere else), the started operation is remembered by id (never
 //! by content), and it is followed under an owner that outlives the screen.
 
-use super::{remembered::RememberedOperation, store};
+use super::{
+    lost::{is_lost_answer, Found, LostStart, Search, StartFailure},
+    remembered::RememberedOperation,
+    store,
+};
 use crate::{
     api::{
         client::Client,
@@ -14,6 +18,7 @@ use crate::{
         ApiError,
     },
     forms::PlannedRequest,
+    present::operations::outcome_words,
 };
 use leptos::prelude::*;
 use std::future::Future;
@@ -31,6 +36,38 @@ pub struct Running {
     /// once it has ended and the form has changed, it is an earlier run.
     /// `None`: not tied to a form.
     pub form_key: Option<u64>,
+    /// Whether the panel showing it takes focus when it first shows.
+    pub focus: FocusOnce,
+    /// Set when the start's answer was lost and the operation was found
+    /// on the server: why the answer was lost.
+    pub lost_answer: Option<ApiError>,
+}
+
+/// A one-time claim on keyboard focus, shared by every clone of a
+/// [`Running`]: the first panel that shows the operation takes focus and
+/// brings itself into view (after Start, Attach, Follow); showing it again
+/// (coming back to the screen) does not move focus.
+#[derive(Clone, Debug)]
+pub struct FocusOnce(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl FocusOnce {
+    /// An unclaimed focus.
+    pub fn new() -> Self {
+        FocusOnce(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(
+            true,
+        )))
+    }
+
+    /// True the first time only.
+    pub fn take(&self) -> bool {
+        self.0.swap(false, std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Default for FocusOnce {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Running {
@@ -93,24 +130,44 @@ impl Follower {
         started_ms: f64,
         previous_run_started: Option<String>,
     ) -> Running {
-        store::remember(RememberedOperation::new(
-            &what,
-            operation_id,
-            client.base(),
-            started_ms,
-        ));
+        let remembered = RememberedOperation::new(&what, operation_id, client.base(), started_ms);
+        store::remember(remembered.clone());
         let kill = operation_id
             .filter(|_| generation.supports_kill() && what.is_backup())
             .map(|id| (client.clone(), id));
         let mut target = WatchTarget::new(what.clone(), operation_id, generation);
         target.previous_run_started = previous_run_started;
+        let watch = self.follow(client, target);
+        // What this browser saw it end in is remembered (the Operations
+        // screen says it).
+        self.on_end(watch, move |outcome| {
+            store::set_outcome(&remembered, &outcome_words(&outcome));
+        });
         Running {
-            watch: self.follow(client, target),
+            watch,
             what,
             kill,
             success_note: None,
             form_key: None,
+            focus: FocusOnce::new(),
+            lost_answer: None,
         }
+    }
+
+    /// Follows what a lost start's search found (remembered like a start).
+    fn follow_found(&self, search: &Search, target: WatchTarget, lost: ApiError) -> Running {
+        let mut running = self.remember_and_follow(
+            search.client.clone(),
+            search.generation,
+            search.what.clone(),
+            target.operation_id,
+            search.sent_ms,
+            target.previous_run_started.clone(),
+        );
+        running.lost_answer = Some(lost);
+        running.success_note = search.success_note.clone();
+        running.form_key = search.form_key;
+        running
     }
 }
 
@@ -156,12 +213,14 @@ pub struct StartPost {
 }
 
 /// Sends the planned POST, then remembers and follows what it started. The
-/// run keeps the request's fingerprint ([`Running::form_key`]).
+/// run keeps the request's fingerprint ([`Running::form_key`]). When the
+/// POST's answer is lost, the operation is looked for on the server and
+/// followed when found; when not found, the failure says so.
 pub async fn post_and_follow(
     follower: Follower,
     start: StartPost,
     previous_run_started: Option<String>,
-) -> Result<Running, ApiError> {
+) -> Result<Running, StartFailure> {
     let StartPost {
         client,
         generation,
@@ -171,7 +230,17 @@ pub async fn post_and_follow(
     } = start;
     let post = client.clone();
     let form_key = request.fingerprint();
-    let mut running = start_and_follow(
+    let sent_ms = js_sys::Date::now();
+    let search = Search {
+        client: client.clone(),
+        generation,
+        what: what.clone(),
+        sent_ms,
+        previous_run_started: previous_run_started.clone(),
+        success_note: Some(success_note.clone()),
+        form_key: Some(form_key),
+    };
+    let started = start_and_follow(
         follower,
         client,
         generation,
@@ -183,18 +252,52 @@ pub async fn post_and_follow(
                 .map(|started| started.operation_id)
         },
     )
-    .await?;
+    .await;
+    let mut running = match started {
+        Ok(running) => running,
+        Err(error) if is_lost_answer(&error) => return look_for(follower, search, error).await,
+        Err(error) => return Err(error.into()),
+    };
     running.success_note = Some(success_note);
     running.form_key = Some(form_key);
     Ok(running)
 }
 
+/// Looks on the server for what a start whose answer was lost may have
+/// started: followed when found, else a failure that says what is known.
+pub async fn look_for(
+    follower: Follower,
+    search: Search,
+    error: ApiError,
+) -> Result<Running, StartFailure> {
+    let looked = search.run().await;
+    match looked {
+        Ok(Found::Target(target)) => Ok(follower.follow_found(&search, target, error)),
+        Ok(Found::Nothing) | Err(_) => Err(StartFailure {
+            error,
+            lost: Some(LostStart {
+                what: search.what.clone(),
+                looked: Some(looked.map(|_| ())),
+                looked_ms: js_sys::Date::now(),
+                search: Some(search),
+                note: None,
+            }),
+        }),
+    }
+}
+
 /// A screen's start button: an `Action` whose value is the operation it
-/// started (or why the server did not start it).
+/// started (or why the server did not start it, or that it is unknown
+/// whether it did).
 pub struct Starter<I: 'static> {
-    action: Action<I, Result<Running, ApiError>>,
+    action: Action<I, Result<Running, StartFailure>>,
     pending: Memo<bool>,
-    value: MappedSignal<Option<Result<Running, ApiError>>>,
+    value: MappedSignal<Option<Result<Running, StartFailure>>>,
+    /// The last input started, for "Start again".
+    last: StoredValue<Option<I>, LocalStorage>,
+    /// True while looking on the server again.
+    looking: RwSignal<bool>,
+    follower: Follower,
 }
 
 impl<I: 'static> Clone for Starter<I> {
@@ -205,18 +308,21 @@ impl<I: 'static> Clone for Starter<I> {
 
 impl<I: 'static> Copy for Starter<I> {}
 
-impl<I: 'static> Starter<I> {
+impl<I: Clone + 'static> Starter<I> {
     /// A starter running `start` for each accepted click.
     pub fn new<F, Fu>(start: F) -> Self
     where
         F: Fn(&I) -> Fu + 'static,
-        Fu: Future<Output = Result<Running, ApiError>> + 'static,
+        Fu: Future<Output = Result<Running, StartFailure>> + 'static,
     {
         let action = Action::new_local(start);
         Starter {
             action,
             pending: action.pending(),
             value: action.value(),
+            last: StoredValue::new_local(None),
+            looking: RwSignal::new(false),
+            follower: Follower::new(),
         }
     }
 
@@ -225,10 +331,11 @@ impl<I: 'static> Starter<I> {
         self.pending.get()
     }
 
-    /// True while a start is out or the operation it started is still
-    /// followed (tracked).
+    /// True while a start is out, the server is being looked at, or the
+    /// operation it started is still followed (tracked).
     pub fn busy(&self) -> bool {
         self.pending.get()
+            || self.looking.get()
             || self
                 .value
                 .with(|v| matches!(v, Some(Ok(r)) if !r.is_over()))
@@ -241,8 +348,18 @@ impl<I: 'static> Starter<I> {
         if untrack(|| self.busy()) {
             return false;
         }
+        self.last.set_value(Some(input.clone()));
         self.action.dispatch_local(input);
         true
+    }
+
+    /// Sends the last start again (after a lost answer, the admin was told
+    /// it may start a second one).
+    pub fn start_again(&self) -> bool {
+        match self.last.get_value() {
+            Some(input) => self.start(input),
+            None => false,
+        }
     }
 
     /// Subscribes to starts and their results.
@@ -258,12 +375,57 @@ impl<I: 'static> Starter<I> {
         })
     }
 
-    /// Why the last start failed, if it did (tracked).
+    /// Why the server did not start it, if it said so (tracked). A start
+    /// whose answer was lost is not here: see [`Self::lost`].
     pub fn error(&self) -> Option<ApiError> {
         self.value.with(|v| match v {
-            Some(Err(e)) => Some(e.clone()),
+            Some(Err(StartFailure { error, lost: None })) => Some(error.clone()),
             _ => None,
         })
+    }
+
+    /// A start whose answer was lost and that was not found (tracked): why
+    /// the answer was lost, and what is known.
+    pub fn lost(&self) -> Option<(ApiError, LostStart)> {
+        self.value.with(|v| match v {
+            Some(Err(StartFailure {
+                error,
+                lost: Some(lost),
+            })) => Some((error.clone(), lost.clone())),
+            _ => None,
+        })
+    }
+
+    /// True while looking on the server again (tracked).
+    pub fn looking(&self) -> bool {
+        self.looking.get()
+    }
+
+    /// Looks on the server again for a lost start; follows it when found.
+    /// Sends no POST.
+    pub fn look_again(&self) {
+        let Some((error, lost)) = untrack(|| self.lost()) else {
+            return;
+        };
+        let Some(search) = lost.search.clone() else {
+            return;
+        };
+        if self.looking.get_untracked() {
+            return;
+        }
+        self.looking.set(true);
+        let (value, looking, follower) = (self.value, self.looking, self.follower);
+        leptos::task::spawn_local(async move {
+            let result = look_for(follower, search, error).await;
+            let _ = looking.try_set(false);
+            let result = result.map_err(|mut failure| {
+                if let Some(l) = failure.lost.as_mut() {
+                    l.note = lost.note.clone();
+                }
+                failure
+            });
+            let _ = value.try_set(Some(result));
+        });
     }
 
     /// Shows an operation found running (not started here) as this
@@ -281,6 +443,6 @@ impl<I: 'static> Starter<I> {
 
     /// Shows a failure found before any request went out.
     pub fn fail(&self, error: ApiError) {
-        self.value.set(Some(Err(error)));
+        self.value.set(Some(Err(error.into())));
     }
 }

@@ -4,10 +4,15 @@
 
 #[cfg(target_arch = "wasm32")]
 mod follow;
+pub mod lost;
 pub mod remembered;
 #[cfg(target_arch = "wasm32")]
 pub mod store;
 
 #[cfg(target_arch = "wasm32")]
-pub use follow::{post_and_follow, start_and_follow, Follower, Running, StartPost, Starter};
+pub use follow::{
+    post_and_follow, start_and_follow, FocusOnce, Follower, Running, StartPost, Starter,
+};
+#[cfg(target_arch = "wasm32")]
+pub use lost::{LostStart, StartFailure};
 pub use remembered::RememberedOperation;

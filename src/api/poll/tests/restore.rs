@@ -4,6 +4,7 @@
 use super::sim::*;
 use crate::api::poll::*;
 use crate::api::version::Generation;
+use crate::api::wire::time::parse_iso_ms;
 use serde_json::json;
 
 fn faulted_35_restore_op() -> PollResponse {
@@ -217,4 +218,38 @@ fn the_wrapped_restore_status_quirk_fails_with_its_message() {
         })
     );
     assert_eq!(texts(&s.t), [text]);
+}
+
+/// Issue 11 item 12: restore messages carry no time; each line gets
+/// the time it was read, in the format of the backup lines.
+#[test]
+fn restore_lines_get_the_time_they_were_read_as_backup_lines_have_theirs() {
+    let mut s = Sim::new(
+        Watched::DatabaseRestore {
+            database: "Copy".into(),
+        },
+        Some(3),
+        Generation::V35,
+    );
+    s.step(Ok(op_running()));
+    s.step(Ok(restore_doc(
+        json!({"State": "Running", "Messages": ["Copying a"]}),
+    )));
+    let first_read = s.now - f64::from(*s.delays.last().unwrap());
+    s.step(Ok(op_running()));
+    s.step(Ok(restore_doc(
+        json!({"State": "Running", "Messages": ["Copying a", "Copying b"]}),
+    )));
+    let log = s.t.log().lines();
+    assert_eq!(log.len(), 2);
+    let at: Vec<f64> = log
+        .iter()
+        .map(|l| parse_iso_ms(l.at.as_deref().expect("a time")).unwrap())
+        .collect();
+    assert_eq!(at[0], first_read, "{:?}", log[0].at);
+    assert!(at[1] > at[0]);
+    // The backup lines' format: 7 fractional digits, UTC.
+    let text = log[0].at.as_deref().unwrap();
+    assert_eq!(text.len(), "2016-05-10T12:00:01.0000000Z".len(), "{text}");
+    assert!(text.ends_with('Z'), "{text}");
 }

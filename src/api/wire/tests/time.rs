@@ -34,3 +34,21 @@ fn iso_dates() {
         assert_eq!(parse_iso_ms(bad), None, "{bad}");
     }
 }
+
+#[test]
+fn iso_times_are_written_as_ravendb_writes_them_and_read_back() {
+    let base = 1_462_881_600_000.0; // 2016-05-10T12:00:00Z
+    assert_eq!(
+        format_iso_ms(base + 1234.9).as_deref(),
+        Some("2016-05-10T12:00:01.2340000Z")
+    );
+    assert_eq!(
+        format_iso_ms(951_868_799_000.0).as_deref(),
+        Some("2000-02-29T23:59:59.0000000Z")
+    );
+    assert_eq!(format_iso_ms(f64::NAN), None);
+    for ms in [0.0, base, base + 86_399_999.0, -1000.0, 4_102_444_800_000.0] {
+        let text = format_iso_ms(ms).unwrap();
+        assert_eq!(parse_iso_ms(&text), Some(ms), "{text}");
+    }
+}
