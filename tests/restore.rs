@@ -182,7 +182,13 @@ async fn an_existing_name_is_refused_before_the_post() {
     let server = server_with_backup("rs/existing").await;
     let app = restore_screen(&server).await;
     fill(&app, "rs/existing", "northwind");
-    // The list of databases arrives; the name is checked against it.
+    // The list of databases arrives; the name is checked against it: once
+    // it is, the request is no longer offered for review (every other field
+    // is valid), whenever the list arrived.
+    wait_for_page(&app, "the list read and the name checked", 5000, || {
+        query_role(&app, "region", "Review the request").is_none()
+    })
+    .await;
     click(&by_role(&app, "button", "Restore…"));
     let name = by_role(&app, "textbox", "New database name");
     wait_for_page(&app, "name refused", 5000, || {
@@ -250,7 +256,7 @@ async fn required_fields_and_bad_names_are_marked_invalid() {
 }
 
 #[wasm_bindgen_test]
-async fn a_plain_text_400_is_shown_in_the_servers_words() {
+async fn a_name_taken_after_the_check_is_refused_right_before_the_post() {
     let server = server_with_backup("rs/race").await;
     let app = restore_screen(&server).await;
     fill(&app, "rs/race", "CreatedMeanwhile");
@@ -259,14 +265,60 @@ async fn a_plain_text_400_is_shown_in_the_servers_words() {
     })
     .await;
     // Someone creates that database after the screen read the list.
-    let resp = gloo_net::http::Request::put(&format!("{server}/admin/databases/CreatedMeanwhile"))
+    let resp = gloo_net::http::Request::put(&format!("{server}/admin/databases/createdmeanwhile"))
         .header("Content-Type", "application/json")
-        .body(r#"{"Settings":{"Raven/DataDir":"~/CreatedMeanwhile"},"SecuredSettings":{},"Disabled":false}"#)
+        .body(r#"{"Settings":{"Raven/DataDir":"~/createdmeanwhile"},"SecuredSettings":{},"Disabled":false}"#)
         .unwrap()
         .send()
         .await
         .unwrap();
     assert!(resp.ok());
+    confirm_and_start(&app).await;
+    wait_for_page(&app, "refusal", 5000, || {
+        query_role(&app, "region", "The server did not start the restore").is_some()
+    })
+    .await;
+    let region = by_role(&app, "region", "The server did not start the restore");
+    assert!(
+        text(&region).contains(
+            "Nothing was sent: a database named \"createdmeanwhile\" exists on the server now"
+        ),
+        "{}",
+        text(&region)
+    );
+    assert!(
+        text(&region).contains("Choose another name"),
+        "{}",
+        text(&region)
+    );
+    // No restore was asked of the server; the form keeps what was typed.
+    assert!(control::received(&server, "/admin/restore")
+        .await
+        .is_empty());
+    assert_eq!(
+        value_of(&by_role(&app, "textbox", "New database name")),
+        "CreatedMeanwhile"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_plain_text_400_is_shown_in_the_servers_words() {
+    let server = server_with_backup("rs/plain400").await;
+    let app = restore_screen(&server).await;
+    fill(&app, "rs/plain400", "Refused400");
+    wait_for_page(&app, "review", 5000, || {
+        query_role(&app, "region", "Review the request").is_some()
+    })
+    .await;
+    // The restore is refused in plain text, as 3.x refuses an existing name
+    // (docs/protocol/ravendb-3x.md §5.3).
+    control::fault(
+        &server,
+        json!({"method": "POST", "pathPrefix": "/admin/restore", "status": 400,
+               "contentType": "text/plain; charset=utf-8",
+               "body": "Cannot do an online restore for an existing database, delete the database Refused400 and restore again."}),
+    )
+    .await;
     confirm_and_start(&app).await;
     wait_for_page(&app, "server refusal", 5000, || {
         query_role(&app, "region", "The server did not start the restore").is_some()
@@ -274,14 +326,14 @@ async fn a_plain_text_400_is_shown_in_the_servers_words() {
     .await;
     let region = by_role(&app, "region", "The server did not start the restore");
     assert!(
-        text(&region).contains("Cannot do an online restore for an existing database, delete the database CreatedMeanwhile and restore again."),
+        text(&region).contains("Cannot do an online restore for an existing database, delete the database Refused400 and restore again."),
         "{}",
         text(&region)
     );
     // The form keeps what was typed.
     assert_eq!(
         value_of(&by_role(&app, "textbox", "New database name")),
-        "CreatedMeanwhile"
+        "Refused400"
     );
 }
 

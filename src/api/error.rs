@@ -56,6 +56,12 @@ pub enum ApiError {
     /// Something answered, but it does not speak RavenDB.
     #[error("The server at {url} does not look like a RavenDB server: {detail}")]
     NotRavenDb { url: String, detail: String },
+    /// Refused here, before any POST: the server's list, read again right
+    /// before a restore, holds the new database's name. A restore onto an
+    /// existing name replaces that database on RavenDB 7.1
+    /// (docs/protocol/ravendb-4x.md#restore-deletes-existing).
+    #[error("Nothing was sent: a database named \"{existing}\" exists on the server now, and a restore onto it could replace it.")]
+    NameTaken { existing: String },
 }
 
 /// The JSON error bodies 3.x and 4.x servers send: `{Url, Error}` (500),
@@ -234,6 +240,9 @@ impl ApiError {
             }
             ApiError::NotRavenDb { .. } => {
                 "Check the server address in Settings: it must be the root URL of a RavenDB server."
+            }
+            ApiError::NameTaken { .. } => {
+                "Choose another name for the new database; the existing one was not touched."
             }
         }
     }

@@ -385,6 +385,15 @@ fn same_name(a: &str, b: &str) -> bool {
     a.trim().to_uppercase() == b.trim().to_uppercase()
 }
 
+/// The server's name for `wanted`, if the list holds it in any case: the
+/// check made again right before a restore's POST.
+pub fn taken_name<'a>(names: impl IntoIterator<Item = &'a str>, wanted: &str) -> Option<&'a str> {
+    names
+        .into_iter()
+        .find(|n| same_name(n, wanted))
+        .map(str::trim)
+}
+
 /// Turns the form into the exact request, or lists everything that must
 /// change first (every problem at once, in field order).
 ///
@@ -770,6 +779,16 @@ mod tests {
     }
 
     // --- existing names ----------------------------------------------------
+
+    #[test]
+    fn a_taken_name_is_found_in_any_case_and_spacing() {
+        let list = ["Northwind", " orders ", "Ünïcode"];
+        assert_eq!(taken_name(list, "NORTHWIND"), Some("Northwind"));
+        assert_eq!(taken_name(list, "Orders"), Some("orders"));
+        assert_eq!(taken_name(list, "ünïcode"), Some("Ünïcode"));
+        assert_eq!(taken_name(list, "Northwind2"), None);
+        assert_eq!(taken_name([], "Northwind"), None);
+    }
 
     #[test]
     fn an_existing_name_is_refused_case_insensitively() {

@@ -228,6 +228,7 @@ pub async fn post_and_follow(
         request,
         success_note,
     } = start;
+    refuse_a_taken_name(&client, &what).await?;
     let post = client.clone();
     let form_key = request.fingerprint();
     let sent_ms = js_sys::Date::now();
@@ -261,6 +262,24 @@ pub async fn post_and_follow(
     running.success_note = Some(success_note);
     running.form_key = Some(form_key);
     Ok(running)
+}
+
+/// The last look before a restore's POST: the server's database list is
+/// read again, as the name may have been taken since the form was checked,
+/// and a restore onto an existing database replaces it on RavenDB 7.1
+/// (docs/protocol/ravendb-4x.md#restore-deletes-existing). If the list
+/// cannot be read, nothing is sent either.
+async fn refuse_a_taken_name(client: &Client, what: &Watched) -> Result<(), ApiError> {
+    let Watched::DatabaseRestore { database } = what else {
+        return Ok(());
+    };
+    let list = client.list_databases().await?;
+    match crate::forms::restore::taken_name(list.iter().map(|d| d.name.as_str()), database) {
+        Some(existing) => Err(ApiError::NameTaken {
+            existing: existing.to_string(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Looks on the server for what a start whose answer was lost may have
