@@ -17,6 +17,15 @@ enum View {
     Raw,
 }
 
+/// What the editor shows: the fields, the raw JSON, or the notice that
+/// stands in for raw JSON holding secrets until the admin asks for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Panel {
+    Structured,
+    Raw,
+    RawLocked,
+}
+
 /// Which of the two key/value tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Table {
@@ -78,6 +87,13 @@ pub fn DocumentEditor(
         }
     };
     let json_error = move || parsed.with(|p| p.as_ref().err().map(|e| e.to_string()));
+    // A memo: typing re-renders nothing unless the panel changes, so the
+    // textarea keeps the admin's text (and caret) as they type a secret.
+    let panel = Memo::new(move |_| match view_mode.get() {
+        View::Raw if has_secrets() && !raw_unlocked.get() => Panel::RawLocked,
+        View::Raw => Panel::Raw,
+        View::Structured => Panel::Structured,
+    });
 
     view! {
         <div class="doc-editor">
@@ -93,8 +109,8 @@ pub fn DocumentEditor(
                     "Raw JSON"
                 </label>
             </div>
-            {move || match view_mode.get() {
-                View::Raw if has_secrets() && !raw_unlocked.get() => view! {
+            {move || match panel.get() {
+                Panel::RawLocked => view! {
                     <div class="panel">
                         <p>"The raw JSON shows the secured settings' values in plain text."</p>
                         <button type="button" class="secondary" on:click=move |_| raw_unlocked.set(true)>
@@ -102,7 +118,7 @@ pub fn DocumentEditor(
                         </button>
                     </div>
                 }.into_any(),
-                View::Raw => view! {
+                Panel::Raw => view! {
                     <label for="doc-json">"DatabaseDocument (JSON)"</label>
                     // It can hold decrypted secrets: no spellcheck service, no autofill.
                     <textarea id="doc-json" rows="16" spellcheck="false" autocomplete="off"
@@ -119,7 +135,7 @@ pub fn DocumentEditor(
                         {move || json_error().map(|e| format!("Invalid JSON at {e}. Your text is kept; fix it to continue."))}
                     </p>
                 }.into_any(),
-                View::Structured => view! { <StructuredEditor parsed edit/> }.into_any(),
+                Panel::Structured => view! { <StructuredEditor parsed edit/> }.into_any(),
             }}
         </div>
     }
