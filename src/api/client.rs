@@ -1,6 +1,7 @@
 //! The one typed client: one async function per server endpoint. Screens
 //! call these and never build URLs or parse bodies themselves.
 
+use super::version::Generation;
 use super::{
     error::ApiError,
     http::{self, RawResponse},
@@ -309,11 +310,16 @@ impl Client {
         self.send4(Method::GET, &path, None).await
     }
 
-    /// `POST /admin/restore/points` `{"Path"}`: the restore points of a folder.
-    pub async fn restore_points4(&self, folder: &str) -> Result<wire4x::RestorePoints, ApiError> {
-        let body = serde_json::json!({ "Path": folder }).to_string();
-        self.send4(Method::POST, "/admin/restore/points", Some(body))
-            .await
+    /// `POST /admin/restore/points`: the restore points of a folder, in the
+    /// request shape of the server's version.
+    pub async fn restore_points4(
+        &self,
+        generation: Generation,
+        folder: &str,
+    ) -> Result<wire4x::RestorePoints, ApiError> {
+        let (major, minor) = generation.major_minor();
+        let (path, body) = wire4x::restore_points_request(major, minor, folder);
+        self.send4(Method::POST, path, Some(body.to_string())).await
     }
 
     /// `GET /build/version` (E13, anonymous): the version, and from it the

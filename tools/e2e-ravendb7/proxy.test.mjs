@@ -86,3 +86,53 @@ test(`the dashboard connects to RavenDB ${VERSION} and its page can write throug
   assert.deepEqual(refused, [], 'no request of the page was refused');
   await context.close();
 });
+
+/** A request straight to RavenDB (the test's own setup, not the page's). */
+async function raven(method, path, body) {
+  const res = await fetch(RAVEN + path, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, text, json };
+}
+
+test(`the Restore screen lists a folder's restore points on RavenDB ${VERSION} (?type=Local, FolderPath)`, async () => {
+  const folder = `${process.env.E2E7_BACKUP_ROOT}/points`;
+  const created = await raven('PUT', '/admin/databases?name=PointsCheck&replicationFactor=1',
+    { DatabaseName: 'PointsCheck', Settings: {}, Disabled: false });
+  assert.equal(created.status, 201, created.text);
+  const started = await raven('POST', '/databases/PointsCheck/admin/backup',
+    { BackupType: 'Backup', LocalSettings: { Disabled: false, FolderPath: folder } });
+  assert.equal(started.status, 200, started.text);
+  const id = started.json.OperationId;
+  // Wait until the server says the backup ended (a condition, not a sleep).
+  const end = Date.now() + 60000;
+  for (;;) {
+    const state = await raven('GET', `/databases/PointsCheck/operations/state?id=${id}`);
+    const status = state.json?.Status;
+    if (status === 'Completed') break;
+    assert.ok(status === 'InProgress', `the backup did not complete: ${state.text.slice(0, 300)}`);
+    assert.ok(Date.now() < end, 'the backup completes within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const failed = [];
+  page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.request().method()} ${r.url()}`); });
+  await page.goto(BASE + '#/restore');
+  await page.getByRole('status').filter({ hasText: `Connected: RavenDB ${VERSION}` }).waitFor({ timeout: 20000 });
+  await page.getByLabel('Backup folder on the server').fill(folder);
+  await page.getByRole('button', { name: 'List restore points' }).click();
+  const points = page.getByRole('combobox', { name: 'Restore up to' });
+  await points.waitFor({ timeout: 20000 });
+  const options = await points.locator('option').allTextContents();
+  assert.equal(options.length, 2, `the latest point and the one backup: ${JSON.stringify(options)}`);
+  assert.match(options[1], /ravendb-full-backup \(full\)$/, options[1]);
+  assert.deepEqual(failed, [], 'no request of the page failed');
+  await context.close();
+});

@@ -611,6 +611,27 @@ pub struct RestorePoint {
 
 impl RestorePoint {}
 
+/// The request that lists a folder's restore points: 4.0 and 4.1 take
+/// `{"Path"}`; later servers take `?type=Local` with `{"FolderPath"}` and
+/// fail the old body with a 500 (docs/protocol/ravendb-4x.md#restore-points).
+pub fn restore_points_request(
+    major: u32,
+    minor: u32,
+    folder: &str,
+) -> (&'static str, serde_json::Value) {
+    if (major, minor) < (4, 2) {
+        (
+            "/admin/restore/points",
+            serde_json::json!({ "Path": folder }),
+        )
+    } else {
+        (
+            "/admin/restore/points?type=Local",
+            serde_json::json!({ "FolderPath": folder }),
+        )
+    }
+}
+
 /// Answer of `POST /admin/restore/points`: `{"List":[…]}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]

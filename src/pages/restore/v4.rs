@@ -5,7 +5,7 @@
 //! on screen and in the review, kept in memory only.
 
 use crate::{
-    api::{client::Client, poll::Watched, wire4x::RestorePoints, ApiError},
+    api::{client::Client, poll::Watched, version::Generation, wire4x::RestorePoints, ApiError},
     components::{
         error_view::ErrorView,
         field::{Checkbox, SecretInput, TextField},
@@ -35,17 +35,19 @@ pub struct Restore4State {
     /// The start request and the restore it started (or the refusal).
     pub start: Starter<StartPost>,
     /// The restore points of the folder, as the server listed them.
-    pub points: Action<(Client, String), Result<RestorePoints, ApiError>>,
+    pub points: Action<(Client, Generation, String), Result<RestorePoints, ApiError>>,
     pub show_key: RwSignal<bool>,
 }
 
 impl Restore4State {
     pub fn new() -> Self {
         let start = super::restore_starter(Follower::new());
-        let points = Action::new_local(|(client, folder): &(Client, String)| {
-            let (client, folder) = (client.clone(), folder.clone());
-            async move { client.restore_points4(&folder).await }
-        });
+        let points = Action::new_local(
+            |(client, generation, folder): &(Client, Generation, String)| {
+                let (client, generation, folder) = (client.clone(), *generation, folder.clone());
+                async move { client.restore_points4(generation, &folder).await }
+            },
+        );
         Restore4State {
             form: RwSignal::new(Restore4Form::default()),
             tried: RwSignal::new(false),
@@ -94,7 +96,9 @@ pub fn Restore4Page() -> impl IntoView {
     let points = state.points.value();
 
     let list_points = move |_| {
-        let Some(client) = conn.client_untracked() else {
+        let (Some(client), Some(generation)) =
+            (conn.client_untracked(), generation.get_untracked())
+        else {
             return;
         };
         let folder = state
@@ -104,7 +108,7 @@ pub fn Restore4Page() -> impl IntoView {
             state.tried.set(true);
             return;
         }
-        state.points.dispatch_local((client, folder));
+        state.points.dispatch_local((client, generation, folder));
     };
     let ask = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

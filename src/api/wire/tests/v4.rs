@@ -526,3 +526,16 @@ fn error_bodies_recorded() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn restore_points_are_asked_in_the_shape_of_the_servers_version() {
+    let (path, body) = restore_points_request(4, 1, "/srv/bk");
+    assert_eq!(path, "/admin/restore/points");
+    assert_eq!(body, serde_json::json!({"Path": "/srv/bk"}));
+    assert_eq!(restore_points_request(4, 0, "x").0, "/admin/restore/points");
+    for (major, minor) in [(4, 2), (5, 4), (6, 2), (7, 1)] {
+        let (path, body) = restore_points_request(major, minor, "/srv/bk");
+        assert_eq!(path, "/admin/restore/points?type=Local");
+        assert_eq!(body, serde_json::json!({"FolderPath": "/srv/bk"}));
+    }
+}
