@@ -53,8 +53,8 @@ pub fn build_restore4_request(
     let name = form.database_name.trim();
     if let Err(message) = validate_database_name(name) {
         problems.push(Problem::new(Restore4Field::DatabaseName, message));
-    } else if let Some(taken) =
-        existing.and_then(|names| names.iter().find(|n| n.eq_ignore_ascii_case(name)))
+    } else if let Some(taken) = existing
+        .and_then(|names| super::restore::taken_name(names.iter().map(String::as_str), name))
     {
         problems.push(Problem::new(
             Restore4Field::DatabaseName,
