@@ -165,10 +165,7 @@ pub fn outcome_words(outcome: &Outcome) -> String {
     }
 }
 
-/// True when two server root URLs name the same server.
-pub fn same_server(a: &str, b: &str) -> bool {
-    a.trim_end_matches('/') == b.trim_end_matches('/')
-}
+pub use crate::state::operations::identity::same_server;
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@
 
 #[cfg(target_arch = "wasm32")]
 mod follow;
+pub mod identity;
 pub mod lost;
 pub mod remembered;
 #[cfg(target_arch = "wasm32")]
