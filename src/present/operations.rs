@@ -162,6 +162,7 @@ pub fn outcome_words(outcome: &Outcome) -> String {
         Outcome::Failed { reason, .. } => format!("failed: {reason}"),
         Outcome::Canceled { .. } => "canceled".into(),
         Outcome::Lost { .. } => "lost".into(),
+        Outcome::NotVisible { .. } => "cannot be seen from the server asked".into(),
     }
 }
 

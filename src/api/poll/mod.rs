@@ -157,6 +157,9 @@ pub struct Tracker {
     in_flight: Option<PollRequest>,
     /// When the last two requests were sent (the older first).
     sends: [Option<f64>; 2],
+    /// Whether a state of the operation was read (4.x+): before that, a
+    /// 404/500/503 says the server asked does not own it.
+    seen_state: bool,
 }
 
 impl Tracker {
@@ -173,6 +176,7 @@ impl Tracker {
             last_seen_ms: now_ms,
             in_flight: None,
             sends: [None, None],
+            seen_state: false,
             common: Common {
                 snap: Snapshot {
                     phase: Phase::Starting,
@@ -327,6 +331,19 @@ impl Tracker {
             core.answered(req);
         }
 
+        if let Core::V4(_) = self.core {
+            let target = &self.common.target;
+            let foreign = verdict::not_this_operation(
+                &target.what,
+                target.operation_id,
+                self.seen_state,
+                &result,
+            );
+            if let Some(reason) = foreign {
+                return self.common.finish(Outcome::NotVisible { reason });
+            }
+            self.seen_state |= matches!(result, Ok(PollResponse::Operation4(_)));
+        }
         let response = match result {
             Ok(r) => r,
             Err(ApiError::NotFound { .. }) => PollResponse::Missing,
