@@ -64,6 +64,11 @@ impl Client {
         &self.base
     }
 
+    /// The same client for another server root URL (another cluster node).
+    pub fn at(&self, base: &str) -> Client {
+        Client::new(base, self.timeout_ms)
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
@@ -228,6 +233,14 @@ impl Client {
         http::send(method, &self.url(path), body, self.timeout_ms)
             .await?
             .json()
+    }
+
+    /// `GET /cluster/topology`: the cluster's nodes and the answering one
+    /// (docs/protocol/ravendb-4x.md#cluster-topology).
+    pub async fn cluster_topology(
+        &self,
+    ) -> Result<super::wire::topology::ClusterTopologyResponse, ApiError> {
+        self.send4(Method::GET, "/cluster/topology", None).await
     }
 
     /// `GET /databases/{db}/tasks`: the database's ongoing tasks (backups

@@ -373,6 +373,7 @@ pub fn Backup3Page(
             form_key: Some(untrack(form_key)),
             focus: Default::default(),
             lost_answer: None,
+            node: None,
         });
     };
 
