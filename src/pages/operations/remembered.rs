@@ -206,8 +206,8 @@ fn OtherServer(
     view! {
         <h3>{title}</h3>
         <p class="hint">{hint}</p>
-        <table class="ops-table">
-            <caption class="visually-hidden">{caption}</caption>
+        <table class="ops-table" aria-label=caption.clone()>
+            <caption class="visually-hidden">{caption.clone()}</caption>
             <thead>
                 <tr>
                     <th scope="col">"Kind"</th>
