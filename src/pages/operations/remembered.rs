@@ -70,6 +70,7 @@ pub fn StartedHere(
         };
         let mut target = WatchTarget::new(what.clone(), entry.operation_id, generation);
         target.started_after_ms = Some(entry.started_ms);
+        target.ended_seen_ms = entry.ended_ms;
         let (watch, runs_on) = follower.follow_routed(client, target, &route);
         let kill = entry
             .operation_id

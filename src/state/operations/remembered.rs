@@ -34,6 +34,11 @@ pub struct RememberedOperation {
     /// A few words on how it ended, once it did.
     #[serde(default)]
     pub outcome: Option<String>,
+    /// When this browser first saw it end (epoch ms, browser clock): a
+    /// finished operation followed again says how long it took from its
+    /// start to then, not to the re-attach.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_ms: Option<f64>,
 }
 
 impl RememberedOperation {
@@ -52,6 +57,7 @@ impl RememberedOperation {
             node_tag: None,
             started_ms,
             outcome: None,
+            ended_ms: None,
         }
     }
 
@@ -149,8 +155,24 @@ pub fn remember(list: &mut Vec<RememberedOperation>, op: RememberedOperation) {
     list.truncate(MAX_REMEMBERED);
 }
 
-/// Records how an entry ended, in a few words: a server's failure text can
-/// be any length, and only its start is kept (the log download has it all).
+/// Records how an entry ended, seen at `ended_ms` (the first time seen is
+/// kept), in a few words: a server's failure text can be any length, and
+/// only its start is kept (the log download has it all).
+pub fn set_outcome_at(
+    list: &mut [RememberedOperation],
+    op: &RememberedOperation,
+    outcome: &str,
+    ended_ms: f64,
+) {
+    set_outcome(list, op, outcome);
+    if let Some(entry) = list.iter_mut().find(|o| o.same(op)) {
+        if entry.ended_ms.is_none() && ended_ms.is_finite() {
+            entry.ended_ms = Some(ended_ms);
+        }
+    }
+}
+
+/// Records how an entry ended, in a few words (see [`set_outcome_at`]).
 pub fn set_outcome(list: &mut [RememberedOperation], op: &RememberedOperation, outcome: &str) {
     /// Most characters of an outcome kept in storage.
     const MAX_OUTCOME_CHARS: usize = 300;
@@ -339,5 +361,17 @@ mod tests {
         assert_eq!(value[0]["node_tag"], "B");
         let text = to_text(&[backup_on("http://a", 1, None)]);
         assert!(!text.contains("node_tag"));
+    }
+
+    #[test]
+    fn the_first_end_seen_is_kept_with_the_outcome() {
+        let mut list = vec![op("N", 1000.0)];
+        set_outcome_at(&mut list, &op("N", 1000.0), "succeeded", 4800.0);
+        assert_eq!(list[0].ended_ms, Some(4800.0));
+        // Followed again later: the end seen first stays.
+        set_outcome_at(&mut list, &op("N", 1000.0), "succeeded", 90_000.0);
+        assert_eq!(list[0].ended_ms, Some(4800.0));
+        let back = parse_list(Some(&to_text(&list)));
+        assert_eq!(back[0].ended_ms, Some(4800.0));
     }
 }
