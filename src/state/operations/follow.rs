@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     api::{
-        client::Client,
+        client::{Client, Started},
         poll::{Log, Outcome, Phase, PollConfig, Snapshot, WatchTarget, Watched},
         version::Generation,
         watch::{watch_operation, OperationWatch},
@@ -302,26 +302,30 @@ pub async fn route_to_node(
     )
 }
 
-/// Sends a start request (`start` answers the operation id, if the server
-/// gave one), then remembers and follows the operation.
+/// Sends a start request (`start` answers the operation id and, on 4.x+,
+/// the node that runs it, if the server gave them), then remembers and
+/// follows the operation (on that node).
 pub async fn start_and_follow(
     follower: Follower,
     client: Client,
     generation: Generation,
     what: Watched,
     previous_run_started: Option<String>,
-    start: impl Future<Output = Result<Option<i64>, ApiError>>,
+    start: impl Future<Output = Result<Started, ApiError>>,
 ) -> Result<Running, ApiError> {
     let started_ms = js_sys::Date::now();
-    let operation_id = start.await?;
-    Ok(follower.remember_and_follow(
-        client,
-        generation,
-        what,
-        operation_id,
-        started_ms,
-        previous_run_started,
-    ))
+    let started = start.await?;
+    Ok(follower
+        .remember_and_follow_on_node(
+            client,
+            generation,
+            what,
+            started.operation_id,
+            started.node_tag,
+            started_ms,
+            previous_run_started,
+        )
+        .await)
 }
 
 /// One start of an operation by a POST the screen's form planned.
@@ -372,11 +376,7 @@ pub async fn post_and_follow(
         generation,
         what,
         previous_run_started,
-        async move {
-            post.start_operation(&request.path, &request.body)
-                .await
-                .map(|started| started.operation_id)
-        },
+        async move { post.start_operation(&request.path, &request.body).await },
     )
     .await;
     let mut running = match started {
