@@ -170,3 +170,66 @@ async fn equal_ids_on_two_servers_are_each_followed_on_their_own_server_to_their
         "nothing was mixed or merged"
     );
 }
+
+#[wasm_bindgen_test]
+async fn switching_the_server_under_server_settings_shows_each_servers_operations_apart() {
+    let (a, b) = servers();
+    control::reset(&a).await;
+    control::reset(&b).await;
+    storage().remove_item(OPERATIONS_KEY).unwrap();
+    // B's backup runs a while, so it is followed running.
+    control::op_step(&b, 150).await;
+    let started_ms = js_sys::Date::now();
+    let id_a = start_backup(&Client::new(a.clone(), 10_000), "identity/switch-a").await;
+    let id_b = start_backup(&Client::new(b.clone(), 10_000), "identity/switch-b").await;
+    assert_eq!(id_a, id_b);
+    operations_store::remember(northwind_backup(id_a, &a, started_ms));
+    operations_store::remember(northwind_backup(id_b, &b, started_ms + 1.0));
+
+    let app = operations_screen_on(&a).await;
+    let local = by_role(&app, "region", "Started from this browser");
+    let here = by_role(&local, "table", "newest first");
+    assert_eq!(all_by_role(&here, "button", "Follow").len(), 1);
+    wait_for_page(&app, "B's entry under B", 5000, || {
+        query_role(&local, "heading", &format!("On {b}")).is_some()
+    })
+    .await;
+
+    // Switch to B under Server settings, without a reload.
+    click(&by_role(&app, "button", "Server settings"));
+    wait_for_page(&app, "settings panel", 2000, || {
+        query_role(&app, "textbox", "RavenDB server URL").is_some()
+    })
+    .await;
+    let input = by_role(&app, "textbox", "RavenDB server URL");
+    type_into(&input, &b);
+    click(&by_role(&app, "button", "Save and check"));
+    wait_for_page(&app, "A's entry under A", 10_000, || {
+        query_role(&local, "heading", &format!("On {a}")).is_some()
+            && query_role(&local, "heading", &format!("On {b}")).is_none()
+    })
+    .await;
+    wait_for_page(&app, "connected to B", 10_000, || {
+        query_role(&app, "status", "Connected: RavenDB 3.5").is_some()
+    })
+    .await;
+    let here = by_role(&local, "table", "newest first");
+    let buttons = all_by_role(&here, "button", "Follow");
+    assert_eq!(buttons.len(), 1, "B's entry alone is followed on B");
+    click(&buttons[0]);
+    wait_for_page(&app, "B's backup succeeded", 30_000, || {
+        query_role(&app, "region", "Backup of database Northwind")
+            .is_some_and(|p| text(&p).contains("Backup succeeded"))
+    })
+    .await;
+    wait_for_page(&app, "B's outcome recorded", 3000, || {
+        remembered_outcome(&b).as_deref() == Some("succeeded")
+    })
+    .await;
+    assert_eq!(remembered_outcome(&a), None, "A's entry is untouched");
+    // B's backup went to B's own folder.
+    assert!(control::backup_files(&b)
+        .await
+        .contains(&"identity/switch-b/Database.Document".to_string()));
+    control::op_step(&b, 40).await;
+}
