@@ -15,8 +15,9 @@ use crate::{
     state::{
         connection::Connection,
         operations::{
-            follow::route_to_node, node::NodeRoute, remembered::by_server, store, Follower,
-            RememberedOperation, Running,
+            node::{route_to_node, NodeRoute},
+            remembered::by_server,
+            store, Follower, RememberedOperation, Running,
         },
     },
 };

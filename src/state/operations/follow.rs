@@ -6,7 +6,7 @@
 
 use super::{
     lost::{is_lost_answer, Found, LostStart, Search, StartFailure},
-    node::{self, NodeRoute},
+    node::{route_to_node, NodeRoute},
     remembered::RememberedOperation,
     store,
 };
@@ -275,31 +275,6 @@ impl Default for Follower {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// Where the operation run by node `node_tag` is polled: asks the server
-/// in use for the cluster's topology (4.x+ only; 3.x has no nodes) and
-/// applies [`node::resolve`].
-pub async fn route_to_node(
-    client: &Client,
-    generation: Generation,
-    node_tag: Option<&str>,
-) -> NodeRoute {
-    let tag = node_tag.map(str::trim).filter(|t| !t.is_empty());
-    if tag.is_none() || !matches!(generation, Generation::V4Plus { .. }) {
-        return NodeRoute::Here { tag: None };
-    }
-    let topology = client
-        .cluster_topology()
-        .await
-        .map_err(|e| e.user_message());
-    let page_origin = web_sys::window().and_then(|w| w.location().origin().ok());
-    node::resolve(
-        tag,
-        client.base(),
-        page_origin.as_deref(),
-        topology.as_ref().map_err(Clone::clone),
-    )
 }
 
 /// Sends a start request (`start` answers the operation id and, on 4.x+,

@@ -3,7 +3,7 @@
 //! written once for every screen.
 
 #[cfg(target_arch = "wasm32")]
-pub mod follow;
+mod follow;
 pub mod identity;
 pub mod lost;
 pub mod node;

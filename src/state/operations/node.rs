@@ -91,6 +91,40 @@ pub fn resolve(
     }
 }
 
+#[cfg(target_arch = "wasm32")]
+pub use browser::route_to_node;
+
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    use super::{resolve, NodeRoute};
+    use crate::api::{client::Client, version::Generation};
+
+    /// Where the operation run by node `node_tag` is polled: asks the server
+    /// in use for the cluster's topology (4.x+ only; 3.x has no nodes) and
+    /// applies [`resolve`].
+    pub async fn route_to_node(
+        client: &Client,
+        generation: Generation,
+        node_tag: Option<&str>,
+    ) -> NodeRoute {
+        let tag = node_tag.map(str::trim).filter(|t| !t.is_empty());
+        if tag.is_none() || !matches!(generation, Generation::V4Plus { .. }) {
+            return NodeRoute::Here { tag: None };
+        }
+        let topology = client
+            .cluster_topology()
+            .await
+            .map_err(|e| e.user_message());
+        let page_origin = web_sys::window().and_then(|w| w.location().origin().ok());
+        resolve(
+            tag,
+            client.base(),
+            page_origin.as_deref(),
+            topology.as_ref().map_err(Clone::clone),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,6 +248,34 @@ mod tests {
         assert!(
             matches!(&route, NodeRoute::CannotReach { reason, .. } if reason.contains("HTTP 500")),
             "{route:?}"
+        );
+    }
+
+    #[test]
+    fn a_genuine_single_node_7_1_runs_its_operations_here() {
+        // Recorded from RavenDB 7.1.5 after its first database (the start
+        // answers said {"OperationId":1,"OperationNodeTag":"A"}).
+        let recorded: ClusterTopologyResponse = from_text(
+            r#"{"@metadata":{"DateTime":"2026-11-30T00:30:21.1352744Z","WebUrl":"http://127.0.0.1:40925","NodeTag":"A"},"Topology":{"TopologyId":"13bf1ab2-bb57-488e-a60b-b4ca9d65990d","AllNodes":{"A":"http://127.0.0.1:40925"},"Members":{"A":"http://127.0.0.1:40925"},"Promotables":{},"Watchers":{},"LastNodeId":"A","Etag":1},"Etag":1,"Leader":"A","LeaderShipDuration":14288,"CurrentState":"Leader","NodeTag":"A","ServerRole":"Member","CurrentTerm":1,"NodeLicenseDetails":null,"Status":{}}"#,
+        )
+        .unwrap();
+        // Directly, and through a same-origin proxy.
+        assert_eq!(
+            resolve(Some("A"), "http://127.0.0.1:40925", None, Ok(&recorded)),
+            NodeRoute::Here {
+                tag: Some("A".into())
+            }
+        );
+        assert_eq!(
+            resolve(
+                Some("A"),
+                "http://127.0.0.1:8088",
+                Some("http://127.0.0.1:8088"),
+                Ok(&recorded)
+            ),
+            NodeRoute::Here {
+                tag: Some("A".into())
+            }
         );
     }
 }

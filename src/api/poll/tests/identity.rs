@@ -91,10 +91,11 @@ fn once_a_state_was_read_the_old_rules_hold() {
 #[test]
 fn the_state_of_an_operation_of_another_kind_is_rejected() {
     // A backup followed, a restore's state answered (the same id, the
-    // other level or another node): never a success.
+    // other level or another node): never a success. The `$type` as
+    // RavenDB 7.1.5 wrote it for a restore.
     let mut s = Sim::new(northwind_backup(), Some(1), V71);
     s.step(op4(json!({"Status": "Completed", "Result": {
-        "$type": "Raven.Client.Documents.Operations.Backups.RestoreResult, Raven.Client",
+        "$type": "Raven.Client.ServerWide.Operations.RestoreResult, Raven.Client",
         "Messages": ["Restored"]}})));
     let reason = not_visible(&s);
     assert!(reason.contains("state of a restore"), "{reason}");
