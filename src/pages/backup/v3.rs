@@ -222,6 +222,7 @@ pub fn Backup3Page(
             form_key: Some(untrack(form_key)),
             focus: Default::default(),
             lost_answer: None,
+            node: None,
         });
     };
 
