@@ -1,0 +1,173 @@
+// End to end against a genuine modern RavenDB (7.1.5 unless E2E7_VERSION
+// says otherwise), through nginx (same origin, strict CSP), in a real
+// headless browser (Chromium, or Firefox with E2E_BROWSER=firefox). Run by
+// scripts/e2e_ravendb7.sh, which starts RavenDB and nginx. Elements are found
+// by role and accessible name, as a person would. Each test uses database
+// names of its own. axe-core runs on every screen state the flows reach,
+// light and dark; the last test asserts that it found nothing.
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import {
+  test, launch, raven, until, createDatabase, databaseNames, documents, documentCount, apiBackup,
+  logged, open, axeCheck, axeFindings, axeStates, BACKUP_ROOT, SHOTS, ENGINE, VERSION,
+} from './lib7.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const RESTORE_POST = /^POST \/admin\/restore\/database/;
+
+test(`back up from the Backup screen, restore into a new name from the Restore screen, every document equal; Operations lists both (RavenDB ${VERSION})`, async () => {
+  await createDatabase('Shop', 250);
+  const { page, problems } = await open(browser, '#/backup?db=Shop');
+  await page.getByRole('heading', { name: 'Backup', level: 1 }).waitFor();
+  await page.getByText('Database Shop on the server.').waitFor();
+  await page.getByText('This database has no backup task').waitFor();
+  const folder = `${BACKUP_ROOT}/flow`;
+  await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill(folder);
+  await page.getByRole('region', { name: 'Review the request' }).waitFor();
+  await axeCheck(page, 'Backup form with its review');
+
+  await page.getByRole('button', { name: 'Start one-time backup' }).click();
+  const backup = page.getByRole('region', { name: 'Backup of database Shop' });
+  await backup.getByText('Backup succeeded').waitFor({ timeout: 60000 });
+  const folderNote = page.getByText(/The backup folder on the server is /);
+  await folderNote.waitFor();
+  const backupDir = (await folderNote.textContent()).replace('The backup folder on the server is ', '').trim();
+  // 5.x+ gives the folder relative to FolderPath: the page shows it whole.
+  assert.ok(backupDir.startsWith(`${folder}/`), backupDir);
+  assert.match(backupDir, /ravendb-Shop-A-backup$/, backupDir);
+  // A one-time backup leaves no task behind.
+  const tasks = await raven('GET', '/databases/Shop/tasks');
+  assert.equal(tasks.json.OngoingTasks.length, 0, tasks.text);
+  await axeCheck(page, 'Backup succeeded');
+
+  // Restore it under a new name, from the Restore screen.
+  await page.getByRole('link', { name: 'Restore' }).click();
+  await page.getByRole('heading', { name: 'Restore', level: 1 }).waitFor();
+  await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill(backupDir);
+  await page.getByRole('button', { name: 'List restore points' }).click();
+  await page.getByRole('combobox', { name: 'Restore up to' }).waitFor();
+  await page.getByRole('textbox', { name: 'New database name' }).fill('ShopCopy');
+  await axeCheck(page, 'Restore form with its restore points');
+  await page.getByRole('button', { name: 'Restore…' }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Confirm the restore' });
+  await confirm.getByText(`into a new database ShopCopy`).waitFor();
+  await axeCheck(page, 'Restore confirmation');
+  await confirm.getByRole('button', { name: 'Yes, restore' }).click();
+  const restore = page.getByRole('region', { name: 'Restore of database ShopCopy' });
+  await restore.getByText('Restore succeeded').waitFor({ timeout: 60000 });
+  await axeCheck(page, 'Restore succeeded');
+
+  const source = await documents('Shop');
+  const copy = await documents('ShopCopy');
+  assert.equal(source.length, 250);
+  assert.equal(await documentCount('ShopCopy'), 250);
+  assert.deepEqual(copy, source, 'every restored document equals its source');
+
+  // The Operations screen lists the backup and the restore, with their outcomes.
+  await page.getByRole('link', { name: 'Operations' }).click();
+  await page.getByRole('heading', { name: 'Operations', level: 1 }).waitFor();
+  const table = page.getByRole('table', { name: 'Backups and restores started from this browser, newest first' });
+  await table.waitFor();
+  const backupRow = table.getByRole('row', { name: /^Database backup Shop \d+ .*succeeded/ });
+  const restoreRow = table.getByRole('row', { name: /^Database restore ShopCopy \d+ .*succeeded/ });
+  const rows = () => page.evaluate(() => [...document.querySelectorAll('tr')].map((r) => r.textContent));
+  try {
+    await backupRow.waitFor();
+    await restoreRow.waitFor();
+  } catch (e) {
+    throw new Error(`${e.message}\nrows: ${JSON.stringify(await rows())}`);
+  }
+  await axeCheck(page, 'Operations after a backup and a restore');
+  if (SHOTS) await page.screenshot(`${SHOTS}/${ENGINE}-operations.png`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test(`an existing name is refused on the Restore screen before anything is sent, and that database keeps every document (RavenDB ${VERSION} would delete it)`, async () => {
+  await createDatabase('Stock', 180);
+  const backupDir = await apiBackup('Stock', `${BACKUP_ROOT}/refusal`);
+  const before = await documents('Stock');
+  assert.equal(before.length, 180);
+  const postsBefore = logged(RESTORE_POST).length;
+
+  const { page, problems } = await open(browser, '#/restore');
+  await page.getByRole('heading', { name: 'Restore', level: 1 }).waitFor();
+  await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill(backupDir);
+  // The backup's own database name, in another case: RavenDB compares
+  // names case-insensitively, so this is the same database.
+  const name = page.getByRole('textbox', { name: 'New database name' });
+  for (const typed of ['Stock', 'stock']) {
+    await name.fill(typed);
+    await page.getByRole('button', { name: 'Restore…' }).click();
+    await page.getByText('A database named "Stock" already exists on the server').first().waitFor();
+    assert.equal(await name.getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByRole('alertdialog', { name: 'Confirm the restore' }).count(), 0, 'no confirmation is offered');
+  }
+  await axeCheck(page, 'Restore refused: the name exists');
+
+  // A database created after the screen read the list: the name is checked
+  // again right before the POST, and nothing is sent.
+  await name.fill('Arrived');
+  await page.getByRole('region', { name: 'Review the request' }).waitFor();
+  await createDatabase('Arrived', 30);
+  const arrived = await documents('Arrived');
+  await page.getByRole('button', { name: 'Restore…' }).click();
+  await page.getByRole('alertdialog', { name: 'Confirm the restore' }).getByRole('button', { name: 'Yes, restore' }).click();
+  const refusal = page.getByRole('region', { name: 'The server did not start the restore' });
+  await refusal.getByText('Nothing was sent: a database named "Arrived" exists on the server now').first().waitFor();
+  assert.equal(await name.inputValue(), 'Arrived', 'what was typed is kept');
+  await axeCheck(page, 'Restore refused right before the POST');
+
+  assert.deepEqual(logged(RESTORE_POST).slice(postsBefore), [], 'no restore request reached the server');
+  assert.deepEqual(await documents('Stock'), before, 'Stock still holds every document, unchanged');
+  assert.deepEqual(await documents('Arrived'), arrived, 'Arrived still holds every document, unchanged');
+  const names = await databaseNames();
+  assert.ok(names.includes('Stock') && names.includes('Arrived'), JSON.stringify(names));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test(`a wrong folder is shown in RavenDB ${VERSION}'s own words, and nothing is created`, async () => {
+  const { page, problems } = await open(browser, '#/restore');
+  await page.getByRole('heading', { name: 'Restore', level: 1 }).waitFor();
+  const folder = page.getByRole('textbox', { name: 'Backup folder on the server' });
+  const name = page.getByRole('textbox', { name: 'New database name' });
+
+  // A folder that does not exist: RavenDB refuses at once (500).
+  await folder.fill('/no/such/backup/folder');
+  await name.fill('NeverRestored');
+  await page.getByRole('button', { name: 'Restore…' }).click();
+  await page.getByRole('alertdialog', { name: 'Confirm the restore' }).getByRole('button', { name: 'Yes, restore' }).click();
+  const refusal = page.getByRole('region', { name: 'The server did not start the restore' });
+  await refusal.getByText("Backup location doesn't exist, path: /no/such/backup/folder").first().waitFor();
+  assert.equal(await folder.inputValue(), '/no/such/backup/folder', 'what was typed is kept');
+  await axeCheck(page, 'Restore refused by the server: no such folder');
+
+  // A folder without backups: RavenDB starts the restore, then it faults.
+  const empty = `${BACKUP_ROOT}/empty`;
+  mkdirSync(empty, { recursive: true });
+  await folder.fill(empty);
+  await name.fill('NeverRestoredEither');
+  await page.getByRole('button', { name: 'Restore…' }).click();
+  await page.getByRole('alertdialog', { name: 'Confirm the restore' }).getByRole('button', { name: 'Yes, restore' }).click();
+  const restore = page.getByRole('region', { name: 'Restore of database NeverRestoredEither' });
+  await restore.getByText('Restore failed').waitFor({ timeout: 60000 });
+  await restore.getByText(`No files to restore from the backup location, path: ${empty}`).first().waitFor();
+  await axeCheck(page, 'Restore failed: a folder without backups');
+
+  const names = await databaseNames();
+  assert.ok(!names.includes('NeverRestored') && !names.includes('NeverRestoredEither'), JSON.stringify(names));
+  // The browser logs the refusal's 500 itself (Chromium: "Failed to load
+  // resource"); nothing else went wrong.
+  assert.deepEqual(problems.filter((p) => !/status of 500/.test(p)), []);
+  await page.close();
+});
+
+test('axe: 0 violations on every screen state reached above, light and dark', () => {
+  assert.equal(axeStates.length, 2 * 10, `states checked: ${JSON.stringify(axeStates)}`);
+  assert.deepEqual(axeFindings, []);
+});
