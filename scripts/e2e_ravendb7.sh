@@ -3,8 +3,9 @@
 # RAVEN7_VERSION=6.2 or 5.4 for the others): installs it when missing,
 # starts it (fresh data folder, free loopback port), serves dist/ with Debian
 # nginx under a sub-path with the strict CSP and a same-origin reverse proxy
-# to RavenDB, then runs tools/e2e-ravendb7/*.test.mjs (node:test + Playwright
-# driving Debian's chromium).
+# to RavenDB, then runs every tools/e2e-ravendb7/*.test.mjs (node:test;
+# E2E_BROWSER=chromium, the default, or firefox for the files on the shared
+# driver tools/e2e/driver; E2E7_FILES runs the files named).
 #
 # The proxy passes the browser's own Host header (`proxy_set_header Host
 # $http_host`): RavenDB 5.x+ answers 403 to a request whose Origin does not
@@ -29,7 +30,14 @@ WORK="$ROOT/target/e2e-ravendb7"
 SUB=ops/raven/backup
 T0=$(date +%s)
 
-procs_cleanup_hook() { bash scripts/ravendb7/start.sh stop "$WORK/raven" >/dev/null 2>&1; }
+# Browsers the driver listed in $WORK/browser-pids (each leads its own
+# process group, which node's group does not reach) are killed too.
+procs_cleanup_hook() {
+  for f in "$WORK"/browser-pids/*; do
+    [ -f "$f" ] && { kill -KILL -- "-$(basename "$f")" 2>/dev/null; rm -f "$f"; }
+  done
+  bash scripts/ravendb7/start.sh stop "$WORK/raven" >/dev/null 2>&1
+}
 procs_trap
 
 rm -rf "$WORK"
@@ -97,8 +105,16 @@ export E2E7_NGINX_ACCESS_LOG="$WORK/nginx/logs/access.log"
 export E2E7_SERVER_LOG="$WORK/raven/server.log"
 export E2E7_VERSION="$VERSION"
 echo "RavenDB $VERSION at $RAVEN_URL, through nginx at $E2E7_API_URL; dashboard at $E2E7_BASE_URL"
-if compgen -G "tools/e2e-ravendb7/*.test.mjs" >/dev/null; then
-  procs_run node --test --test-concurrency=1 ${E2E7_FILES:-tools/e2e-ravendb7/}
+# Every *.test.mjs of the folder (or E2E7_FILES), one node process per file,
+# one file at a time. E2E_BROWSER picks the engine of the files written on
+# the shared driver (tools/e2e/driver): chromium (the default) or firefox.
+export E2E_BROWSER=${E2E_BROWSER:-chromium}
+export E2E_PID_DIR="$WORK/browser-pids"
+# shellcheck disable=SC2206
+FILES=(${E2E7_FILES:-tools/e2e-ravendb7/*.test.mjs})
+if [ -e "${FILES[0]}" ]; then
+  echo "engine $E2E_BROWSER; files: ${FILES[*]}"
+  procs_run node --test --test-concurrency=1 "${FILES[@]}"
   rc=$?
 else
   echo "no tools/e2e-ravendb7/*.test.mjs: nothing to run"

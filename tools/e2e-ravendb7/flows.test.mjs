@@ -20,27 +20,27 @@ after(async () => { await browser?.close(); });
 const RESTORE_POST = /^POST \/admin\/restore\/database/;
 
 test(`back up from the Backup screen, restore into a new name from the Restore screen, every document equal; Operations lists both (RavenDB ${VERSION})`, async () => {
-  await createDatabase('Shop', 250);
-  const { page, problems } = await open(browser, '#/backup?db=Shop');
+  await createDatabase('FlowShop', 250);
+  const { page, problems } = await open(browser, '#/backup?db=FlowShop');
   await page.getByRole('heading', { name: 'Backup', level: 1 }).waitFor();
-  await page.getByText('Database Shop on the server.').waitFor();
+  await page.getByText('Database FlowShop on the server.').waitFor();
   await page.getByText('This database has no backup task').waitFor();
-  const folder = `${BACKUP_ROOT}/flow`;
+  const folder = `${BACKUP_ROOT}/flows-backup`;
   await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill(folder);
   await page.getByRole('region', { name: 'Review the request' }).waitFor();
   await axeCheck(page, 'Backup form with its review');
 
   await page.getByRole('button', { name: 'Start one-time backup' }).click();
-  const backup = page.getByRole('region', { name: 'Backup of database Shop' });
+  const backup = page.getByRole('region', { name: 'Backup of database FlowShop' });
   await backup.getByText('Backup succeeded').waitFor({ timeout: 60000 });
   const folderNote = page.getByText(/The backup folder on the server is /);
   await folderNote.waitFor();
   const backupDir = (await folderNote.textContent()).replace('The backup folder on the server is ', '').trim();
   // 5.x+ gives the folder relative to FolderPath: the page shows it whole.
   assert.ok(backupDir.startsWith(`${folder}/`), backupDir);
-  assert.match(backupDir, /ravendb-Shop-A-backup$/, backupDir);
+  assert.match(backupDir, /ravendb-FlowShop-A-backup$/, backupDir);
   // A one-time backup leaves no task behind.
-  const tasks = await raven('GET', '/databases/Shop/tasks');
+  const tasks = await raven('GET', '/databases/FlowShop/tasks');
   assert.equal(tasks.json.OngoingTasks.length, 0, tasks.text);
   await axeCheck(page, 'Backup succeeded');
 
@@ -50,21 +50,21 @@ test(`back up from the Backup screen, restore into a new name from the Restore s
   await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill(backupDir);
   await page.getByRole('button', { name: 'List restore points' }).click();
   await page.getByRole('combobox', { name: 'Restore up to' }).waitFor();
-  await page.getByRole('textbox', { name: 'New database name' }).fill('ShopCopy');
+  await page.getByRole('textbox', { name: 'New database name' }).fill('FlowShopCopy');
   await axeCheck(page, 'Restore form with its restore points');
   await page.getByRole('button', { name: 'Restore…' }).click();
   const confirm = page.getByRole('alertdialog', { name: 'Confirm the restore' });
-  await confirm.getByText(`into a new database ShopCopy`).waitFor();
+  await confirm.getByText(`into a new database FlowShopCopy`).waitFor();
   await axeCheck(page, 'Restore confirmation');
   await confirm.getByRole('button', { name: 'Yes, restore' }).click();
-  const restore = page.getByRole('region', { name: 'Restore of database ShopCopy' });
+  const restore = page.getByRole('region', { name: 'Restore of database FlowShopCopy' });
   await restore.getByText('Restore succeeded').waitFor({ timeout: 60000 });
   await axeCheck(page, 'Restore succeeded');
 
-  const source = await documents('Shop');
-  const copy = await documents('ShopCopy');
+  const source = await documents('FlowShop');
+  const copy = await documents('FlowShopCopy');
   assert.equal(source.length, 250);
-  assert.equal(await documentCount('ShopCopy'), 250);
+  assert.equal(await documentCount('FlowShopCopy'), 250);
   assert.deepEqual(copy, source, 'every restored document equals its source');
 
   // The Operations screen lists the backup and the restore, with their outcomes.
@@ -72,8 +72,8 @@ test(`back up from the Backup screen, restore into a new name from the Restore s
   await page.getByRole('heading', { name: 'Operations', level: 1 }).waitFor();
   const table = page.getByRole('table', { name: 'Backups and restores started from this browser, newest first' });
   await table.waitFor();
-  const backupRow = table.getByRole('row', { name: /^Database backup Shop \d+ .*succeeded/ });
-  const restoreRow = table.getByRole('row', { name: /^Database restore ShopCopy \d+ .*succeeded/ });
+  const backupRow = table.getByRole('row', { name: /^Database backup FlowShop \d+ .*succeeded/ });
+  const restoreRow = table.getByRole('row', { name: /^Database restore FlowShopCopy \d+ .*succeeded/ });
   const rows = () => page.evaluate(() => [...document.querySelectorAll('tr')].map((r) => r.textContent));
   try {
     await backupRow.waitFor();
@@ -88,9 +88,9 @@ test(`back up from the Backup screen, restore into a new name from the Restore s
 });
 
 test(`an existing name is refused on the Restore screen before anything is sent, and that database keeps every document (RavenDB ${VERSION} would delete it)`, async () => {
-  await createDatabase('Stock', 180);
-  const backupDir = await apiBackup('Stock', `${BACKUP_ROOT}/refusal`);
-  const before = await documents('Stock');
+  await createDatabase('RefusedStock', 180);
+  const backupDir = await apiBackup('RefusedStock', `${BACKUP_ROOT}/flows-refusal`);
+  const before = await documents('RefusedStock');
   assert.equal(before.length, 180);
   const postsBefore = logged(RESTORE_POST).length;
 
@@ -100,10 +100,10 @@ test(`an existing name is refused on the Restore screen before anything is sent,
   // The backup's own database name, in another case: RavenDB compares
   // names case-insensitively, so this is the same database.
   const name = page.getByRole('textbox', { name: 'New database name' });
-  for (const typed of ['Stock', 'stock']) {
+  for (const typed of ['RefusedStock', 'refusedstock']) {
     await name.fill(typed);
     await page.getByRole('button', { name: 'Restore…' }).click();
-    await page.getByText('A database named "Stock" already exists on the server').first().waitFor();
+    await page.getByText('A database named "RefusedStock" already exists on the server').first().waitFor();
     assert.equal(await name.getAttribute('aria-invalid'), 'true');
     assert.equal(await page.getByRole('alertdialog', { name: 'Confirm the restore' }).count(), 0, 'no confirmation is offered');
   }
@@ -111,22 +111,22 @@ test(`an existing name is refused on the Restore screen before anything is sent,
 
   // A database created after the screen read the list: the name is checked
   // again right before the POST, and nothing is sent.
-  await name.fill('Arrived');
+  await name.fill('RefusedArrived');
   await page.getByRole('region', { name: 'Review the request' }).waitFor();
-  await createDatabase('Arrived', 30);
-  const arrived = await documents('Arrived');
+  await createDatabase('RefusedArrived', 30);
+  const arrived = await documents('RefusedArrived');
   await page.getByRole('button', { name: 'Restore…' }).click();
   await page.getByRole('alertdialog', { name: 'Confirm the restore' }).getByRole('button', { name: 'Yes, restore' }).click();
   const refusal = page.getByRole('region', { name: 'The server did not start the restore' });
-  await refusal.getByText('Nothing was sent: a database named "Arrived" exists on the server now').first().waitFor();
-  assert.equal(await name.inputValue(), 'Arrived', 'what was typed is kept');
+  await refusal.getByText('Nothing was sent: a database named "RefusedArrived" exists on the server now').first().waitFor();
+  assert.equal(await name.inputValue(), 'RefusedArrived', 'what was typed is kept');
   await axeCheck(page, 'Restore refused right before the POST');
 
   assert.deepEqual(logged(RESTORE_POST).slice(postsBefore), [], 'no restore request reached the server');
-  assert.deepEqual(await documents('Stock'), before, 'Stock still holds every document, unchanged');
-  assert.deepEqual(await documents('Arrived'), arrived, 'Arrived still holds every document, unchanged');
+  assert.deepEqual(await documents('RefusedStock'), before, 'RefusedStock still holds every document, unchanged');
+  assert.deepEqual(await documents('RefusedArrived'), arrived, 'RefusedArrived still holds every document, unchanged');
   const names = await databaseNames();
-  assert.ok(names.includes('Stock') && names.includes('Arrived'), JSON.stringify(names));
+  assert.ok(names.includes('RefusedStock') && names.includes('RefusedArrived'), JSON.stringify(names));
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -139,7 +139,7 @@ test(`a wrong folder is shown in RavenDB ${VERSION}'s own words, and nothing is 
 
   // A folder that does not exist: RavenDB refuses at once (500).
   await folder.fill('/no/such/backup/folder');
-  await name.fill('NeverRestored');
+  await name.fill('WrongFolderCopy');
   await page.getByRole('button', { name: 'Restore…' }).click();
   await page.getByRole('alertdialog', { name: 'Confirm the restore' }).getByRole('button', { name: 'Yes, restore' }).click();
   const refusal = page.getByRole('region', { name: 'The server did not start the restore' });
@@ -148,19 +148,19 @@ test(`a wrong folder is shown in RavenDB ${VERSION}'s own words, and nothing is 
   await axeCheck(page, 'Restore refused by the server: no such folder');
 
   // A folder without backups: RavenDB starts the restore, then it faults.
-  const empty = `${BACKUP_ROOT}/empty`;
+  const empty = `${BACKUP_ROOT}/flows-empty`;
   mkdirSync(empty, { recursive: true });
   await folder.fill(empty);
-  await name.fill('NeverRestoredEither');
+  await name.fill('EmptyFolderCopy');
   await page.getByRole('button', { name: 'Restore…' }).click();
   await page.getByRole('alertdialog', { name: 'Confirm the restore' }).getByRole('button', { name: 'Yes, restore' }).click();
-  const restore = page.getByRole('region', { name: 'Restore of database NeverRestoredEither' });
+  const restore = page.getByRole('region', { name: 'Restore of database EmptyFolderCopy' });
   await restore.getByText('Restore failed').waitFor({ timeout: 60000 });
   await restore.getByText(`No files to restore from the backup location, path: ${empty}`).first().waitFor();
   await axeCheck(page, 'Restore failed: a folder without backups');
 
   const names = await databaseNames();
-  assert.ok(!names.includes('NeverRestored') && !names.includes('NeverRestoredEither'), JSON.stringify(names));
+  assert.ok(!names.includes('WrongFolderCopy') && !names.includes('EmptyFolderCopy'), JSON.stringify(names));
   // The browser logs the refusal's 500 itself (Chromium: "Failed to load
   // resource"); nothing else went wrong.
   assert.deepEqual(problems.filter((p) => !/status of 500/.test(p)), []);
