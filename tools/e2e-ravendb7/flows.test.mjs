@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import {
   test, launch, raven, until, createDatabase, databaseNames, documents, documentCount, apiBackup,
-  logged, open, axeCheck, axeFindings, axeStates, BACKUP_ROOT, SHOTS, ENGINE, VERSION,
+  logged, open, shown, axeCheck, axeFindings, axeStates, BACKUP_ROOT, SHOTS, ENGINE, VERSION,
 } from './lib7.mjs';
 
 let browser;
@@ -22,19 +22,19 @@ const RESTORE_POST = /^POST \/admin\/restore\/database/;
 test(`back up from the Backup screen, restore into a new name from the Restore screen, every document equal; Operations lists both (RavenDB ${VERSION})`, async () => {
   await createDatabase('FlowShop', 250);
   const { page, problems } = await open(browser, '#/backup?db=FlowShop');
-  await page.getByRole('heading', { name: 'Backup', level: 1 }).waitFor();
-  await page.getByText('Database FlowShop on the server.').waitFor();
-  await page.getByText('This database has no backup task').waitFor();
+  await shown(page, page.getByRole('heading', { name: 'Backup', level: 1 }));
+  await shown(page, page.getByText('Database FlowShop on the server.'));
+  await shown(page, page.getByText('This database has no backup task'));
   const folder = `${BACKUP_ROOT}/flows-backup`;
   await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill(folder);
-  await page.getByRole('region', { name: 'Review the request' }).waitFor();
+  await shown(page, page.getByRole('region', { name: 'Review the request' }));
   await axeCheck(page, 'Backup form with its review');
 
   await page.getByRole('button', { name: 'Start one-time backup' }).click();
   const backup = page.getByRole('region', { name: 'Backup of database FlowShop' });
-  await backup.getByText('Backup succeeded').waitFor({ timeout: 60000 });
+  await shown(page, backup.getByText('Backup succeeded'), { timeout: 60000 });
   const folderNote = page.getByText(/The backup folder on the server is /);
-  await folderNote.waitFor();
+  await shown(page, folderNote);
   const backupDir = (await folderNote.textContent()).replace('The backup folder on the server is ', '').trim();
   // 5.x+ gives the folder relative to FolderPath: the page shows it whole.
   assert.ok(backupDir.startsWith(`${folder}/`), backupDir);
@@ -46,19 +46,19 @@ test(`back up from the Backup screen, restore into a new name from the Restore s
 
   // Restore it under a new name, from the Restore screen.
   await page.getByRole('link', { name: 'Restore' }).click();
-  await page.getByRole('heading', { name: 'Restore', level: 1 }).waitFor();
+  await shown(page, page.getByRole('heading', { name: 'Restore', level: 1 }));
   await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill(backupDir);
   await page.getByRole('button', { name: 'List restore points' }).click();
-  await page.getByRole('combobox', { name: 'Restore up to' }).waitFor();
+  await shown(page, page.getByRole('combobox', { name: 'Restore up to' }));
   await page.getByRole('textbox', { name: 'New database name' }).fill('FlowShopCopy');
   await axeCheck(page, 'Restore form with its restore points');
   await page.getByRole('button', { name: 'Restore…' }).click();
   const confirm = page.getByRole('alertdialog', { name: 'Confirm the restore' });
-  await confirm.getByText(`into a new database FlowShopCopy`).waitFor();
+  await shown(page, confirm.getByText(`into a new database FlowShopCopy`));
   await axeCheck(page, 'Restore confirmation');
   await confirm.getByRole('button', { name: 'Yes, restore' }).click();
   const restore = page.getByRole('region', { name: 'Restore of database FlowShopCopy' });
-  await restore.getByText('Restore succeeded').waitFor({ timeout: 60000 });
+  await shown(page, restore.getByText('Restore succeeded'), { timeout: 60000 });
   await axeCheck(page, 'Restore succeeded');
 
   const source = await documents('FlowShop');
@@ -69,18 +69,13 @@ test(`back up from the Backup screen, restore into a new name from the Restore s
 
   // The Operations screen lists the backup and the restore, with their outcomes.
   await page.getByRole('link', { name: 'Operations' }).click();
-  await page.getByRole('heading', { name: 'Operations', level: 1 }).waitFor();
+  await shown(page, page.getByRole('heading', { name: 'Operations', level: 1 }));
   const table = page.getByRole('table', { name: 'Backups and restores started from this browser, newest first' });
-  await table.waitFor();
+  await shown(page, table);
   const backupRow = table.getByRole('row', { name: /^Database backup FlowShop \d+ .*succeeded/ });
   const restoreRow = table.getByRole('row', { name: /^Database restore FlowShopCopy \d+ .*succeeded/ });
-  const rows = () => page.evaluate(() => [...document.querySelectorAll('tr')].map((r) => r.textContent));
-  try {
-    await backupRow.waitFor();
-    await restoreRow.waitFor();
-  } catch (e) {
-    throw new Error(`${e.message}\nrows: ${JSON.stringify(await rows())}`);
-  }
+  await shown(page, backupRow);
+  await shown(page, restoreRow);
   await axeCheck(page, 'Operations after a backup and a restore');
   if (SHOTS) await page.screenshot(`${SHOTS}/${ENGINE}-operations.png`);
   assert.deepEqual(problems, []);
@@ -95,7 +90,7 @@ test(`an existing name is refused on the Restore screen before anything is sent,
   const postsBefore = logged(RESTORE_POST).length;
 
   const { page, problems } = await open(browser, '#/restore');
-  await page.getByRole('heading', { name: 'Restore', level: 1 }).waitFor();
+  await shown(page, page.getByRole('heading', { name: 'Restore', level: 1 }));
   await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill(backupDir);
   // The backup's own database name, in another case: RavenDB compares
   // names case-insensitively, so this is the same database.
@@ -103,7 +98,7 @@ test(`an existing name is refused on the Restore screen before anything is sent,
   for (const typed of ['RefusedStock', 'refusedstock']) {
     await name.fill(typed);
     await page.getByRole('button', { name: 'Restore…' }).click();
-    await page.getByText('A database named "RefusedStock" already exists on the server').first().waitFor();
+    await shown(page, page.getByText('A database named "RefusedStock" already exists on the server').first());
     assert.equal(await name.getAttribute('aria-invalid'), 'true');
     assert.equal(await page.getByRole('alertdialog', { name: 'Confirm the restore' }).count(), 0, 'no confirmation is offered');
   }
@@ -112,13 +107,13 @@ test(`an existing name is refused on the Restore screen before anything is sent,
   // A database created after the screen read the list: the name is checked
   // again right before the POST, and nothing is sent.
   await name.fill('RefusedArrived');
-  await page.getByRole('region', { name: 'Review the request' }).waitFor();
+  await shown(page, page.getByRole('region', { name: 'Review the request' }));
   await createDatabase('RefusedArrived', 30);
   const arrived = await documents('RefusedArrived');
   await page.getByRole('button', { name: 'Restore…' }).click();
   await page.getByRole('alertdialog', { name: 'Confirm the restore' }).getByRole('button', { name: 'Yes, restore' }).click();
   const refusal = page.getByRole('region', { name: 'The server did not start the restore' });
-  await refusal.getByText('Nothing was sent: a database named "RefusedArrived" exists on the server now').first().waitFor();
+  await shown(page, refusal.getByText('Nothing was sent: a database named "RefusedArrived" exists on the server now').first());
   assert.equal(await name.inputValue(), 'RefusedArrived', 'what was typed is kept');
   await axeCheck(page, 'Restore refused right before the POST');
 
@@ -133,17 +128,21 @@ test(`an existing name is refused on the Restore screen before anything is sent,
 
 test(`a wrong folder is shown in RavenDB ${VERSION}'s own words, and nothing is created`, async () => {
   const { page, problems } = await open(browser, '#/restore');
-  await page.getByRole('heading', { name: 'Restore', level: 1 }).waitFor();
+  await shown(page, page.getByRole('heading', { name: 'Restore', level: 1 }));
   const folder = page.getByRole('textbox', { name: 'Backup folder on the server' });
   const name = page.getByRole('textbox', { name: 'New database name' });
 
-  // A folder that does not exist: RavenDB refuses at once (500).
+  // A folder that does not exist: its restore points cannot be listed...
   await folder.fill('/no/such/backup/folder');
+  await page.getByRole('button', { name: 'List restore points' }).click();
+  await shown(page, page.getByText("Path '/no/such/backup/folder' doesn't exist").first());
+  await axeCheck(page, 'Restore points refused by the server: no such folder');
+  // ... and a restore from it is refused at once (500).
   await name.fill('WrongFolderCopy');
   await page.getByRole('button', { name: 'Restore…' }).click();
   await page.getByRole('alertdialog', { name: 'Confirm the restore' }).getByRole('button', { name: 'Yes, restore' }).click();
   const refusal = page.getByRole('region', { name: 'The server did not start the restore' });
-  await refusal.getByText("Backup location doesn't exist, path: /no/such/backup/folder").first().waitFor();
+  await shown(page, refusal.getByText("Backup location doesn't exist, path: /no/such/backup/folder").first());
   assert.equal(await folder.inputValue(), '/no/such/backup/folder', 'what was typed is kept');
   await axeCheck(page, 'Restore refused by the server: no such folder');
 
@@ -155,9 +154,15 @@ test(`a wrong folder is shown in RavenDB ${VERSION}'s own words, and nothing is 
   await page.getByRole('button', { name: 'Restore…' }).click();
   await page.getByRole('alertdialog', { name: 'Confirm the restore' }).getByRole('button', { name: 'Yes, restore' }).click();
   const restore = page.getByRole('region', { name: 'Restore of database EmptyFolderCopy' });
-  await restore.getByText('Restore failed').waitFor({ timeout: 60000 });
-  await restore.getByText(`No files to restore from the backup location, path: ${empty}`).first().waitFor();
+  await shown(page, restore.getByText('Restore failed'), { timeout: 60000 });
+  await shown(page, restore.getByText(`No files to restore from the backup location, path: ${empty}`).first());
   await axeCheck(page, 'Restore failed: a folder without backups');
+
+  // The Operations screen keeps the failure, in RavenDB's words.
+  await page.getByRole('link', { name: 'Operations' }).click();
+  const table = page.getByRole('table', { name: 'Backups and restores started from this browser, newest first' });
+  await shown(page, table.getByRole('row', { name: /^Database restore EmptyFolderCopy \d+ .*failed: No files to restore from the backup location/ }));
+  await axeCheck(page, 'Operations after a failed restore');
 
   const names = await databaseNames();
   assert.ok(!names.includes('WrongFolderCopy') && !names.includes('EmptyFolderCopy'), JSON.stringify(names));
@@ -168,6 +173,6 @@ test(`a wrong folder is shown in RavenDB ${VERSION}'s own words, and nothing is 
 });
 
 test('axe: 0 violations on every screen state reached above, light and dark', () => {
-  assert.equal(axeStates.length, 2 * 10, `states checked: ${JSON.stringify(axeStates)}`);
+  assert.equal(axeStates.length, 2 * 12, `states checked: ${JSON.stringify(axeStates)}`);
   assert.deepEqual(axeFindings, []);
 });

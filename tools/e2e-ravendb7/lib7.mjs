@@ -160,6 +160,19 @@ export async function open(browser, hash) {
   return { page, problems };
 }
 
+/**
+ * Waits until `locator` is visible; on a timeout the error carries the
+ * text of the page's main region, so a failed run says what was on screen.
+ */
+export async function shown(page, locator, opts) {
+  try {
+    await locator.waitFor(opts);
+  } catch (e) {
+    const text = await page.evaluate(() => document.querySelector('main')?.innerText ?? document.body.innerText).catch(() => '?');
+    throw new Error(`${e.message}\non screen:\n${text}`);
+  }
+}
+
 /** Every axe violation found by `axeCheck`, and the states it checked. */
 export const axeFindings = [];
 export const axeStates = [];
