@@ -24,6 +24,9 @@ ROOT=$(pwd)
 export PATH="$ROOT/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}
 source scripts/procs.sh
+# shellcheck source=scripts/ravendb_common.sh
+source scripts/ravendb_common.sh
+say() { printf '[e2e-ravendb7] %s\n' "$*"; }
 VERSION=${RAVEN7_VERSION:-7.1}
 export RAVEN7_VERSION=$VERSION
 WORK="$ROOT/target/e2e-ravendb7"
@@ -50,51 +53,9 @@ procs_run bash scripts/ravendb7/setup.sh "$VERSION" || exit 1
 procs_run bash scripts/ravendb7/start.sh 0 "$WORK/raven" || exit 1
 RAVEN_URL=$(cat "$WORK/raven/url")
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-NGINX_PORT=$(free_port)
-CSP="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'"
-cat > "$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log;
-$( [ "$(id -u)" = 0 ] && echo 'user root;' )
-events {}
-http {
-  access_log $WORK/nginx/logs/access.log;
-  client_body_temp_path $WORK/nginx/cb; proxy_temp_path $WORK/nginx/px;
-  fastcgi_temp_path $WORK/nginx/fc; uwsgi_temp_path $WORK/nginx/uw; scgi_temp_path $WORK/nginx/sc;
-  types { text/html html; text/css css; text/javascript js; application/wasm wasm; application/json json; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location /$SUB/ {
-      root $WORK/www;
-      add_header Content-Security-Policy "$CSP" always;
-      add_header X-Content-Type-Options nosniff always;
-      location ~ (/|index\.html|config\.json)\$ {
-        log_not_found off;
-        add_header Cache-Control "no-cache" always;
-        add_header Content-Security-Policy "$CSP" always;
-        add_header X-Content-Type-Options nosniff always;
-      }
-    }
-    location / {
-      proxy_pass $RAVEN_URL;
-      # RavenDB 5.x+ compares Origin with Host (docs/deploy-ravendb7.md).
-      proxy_set_header Host \$http_host;
-      proxy_http_version 1.1;
-      client_max_body_size 50m;
-      proxy_read_timeout 300s;
-    }
-  }
-}
-CONF
-# In the foreground of its own process group, which this shell stops.
-procs_spawn /usr/sbin/nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;'
-for _ in $(seq 1 50); do
-  curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/$SUB/" && break
-  kill -0 "$SPAWNED_PID" 2>/dev/null || { echo "nginx did not start:"; cat "$WORK/nginx/logs/error.log"; exit 1; }
-  sleep 0.1
-done
+NGINX_PORT=$(rdb_free_port)
+rdb_nginx_conf "$WORK" "$SUB" "$NGINX_PORT" "$RAVEN_URL" >"$WORK/nginx/nginx.conf"
+rdb_nginx_start "$WORK" "$SUB" "$NGINX_PORT" || exit 1
 
 export E2E7_BASE_URL="http://127.0.0.1:$NGINX_PORT/$SUB/"
 export E2E7_API_URL="http://127.0.0.1:$NGINX_PORT"
