@@ -18,6 +18,11 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 const RESTORE_POST = /^POST \/admin\/restore\/database/;
+// RavenDB's refusal of a restore from a folder that does not exist; 5.4
+// leaves the path out of it ("…, path: ").
+const MISSING_FOLDER = VERSION.startsWith('5.')
+  ? /^Backup location doesn't exist, path:\s*$/
+  : "Backup location doesn't exist, path: /no/such/backup/folder";
 
 test(`back up from the Backup screen, restore into a new name from the Restore screen, every document equal; Operations lists both (RavenDB ${VERSION})`, async () => {
   await createDatabase('FlowShop', 250);
@@ -44,7 +49,8 @@ test(`back up from the Backup screen, restore into a new name from the Restore s
   assert.match(backupDir, /ravendb-FlowShop-A-backup$/, backupDir);
   // A one-time backup leaves no task behind.
   const tasks = await raven('GET', '/databases/FlowShop/tasks');
-  assert.equal(tasks.json.OngoingTasks.length, 0, tasks.text);
+  // (5.x answers with OngoingTasksList, 6.x+ with OngoingTasks.)
+  assert.deepEqual(tasks.json.OngoingTasks ?? tasks.json.OngoingTasksList, [], tasks.text);
   await axeCheck(page, 'Backup succeeded');
 
   // Restore it under a new name, from the Restore screen.
@@ -148,7 +154,7 @@ test(`a wrong folder is shown in RavenDB ${VERSION}'s own words, and nothing is 
   await page.getByRole('button', { name: 'Restore…' }).click();
   await page.getByRole('alertdialog', { name: 'Confirm the restore' }).getByRole('button', { name: 'Yes, restore' }).click();
   const refusal = page.getByRole('region', { name: 'The server did not start the restore' });
-  await shown(page, refusal.getByText("Backup location doesn't exist, path: /no/such/backup/folder").first());
+  await shown(page, refusal.getByText(MISSING_FOLDER).first());
   assert.equal(await folder.inputValue(), '/no/such/backup/folder', 'what was typed is kept');
   await axeCheck(page, 'Restore refused by the server: no such folder');
 
