@@ -11,14 +11,17 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/procs.sh
+# shellcheck source=scripts/ravendb_common.sh
+source scripts/ravendb_common.sh
+say() { printf '[e2e-ravendb4] %s\n' "$*"; }
+SUB=ops/raven/backup
 WORK="$ROOT/target/e2e-ravendb4"
-rm -rf "$WORK"; mkdir -p "$WORK/nginx/logs" "$WORK/www/ops/raven/backup" "$WORK/backups"
+rm -rf "$WORK"; mkdir -p "$WORK/nginx/logs" "$WORK/www/$SUB" "$WORK/backups"
 [ -f dist/index.html ] || { echo "dist/ is missing: run trunk build --release first"; exit 1; }
-cp -r dist/. "$WORK/www/ops/raven/backup/"
+cp -r dist/. "$WORK/www/$SUB/"
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-RAVEN_PORT=$(free_port)
-NGINX_PORT=$(free_port)
+RAVEN_PORT=$(rdb_free_port)
+NGINX_PORT=$(rdb_free_port)
 
 procs_cleanup_hook() { bash scripts/ravendb4/start.sh stop "$WORK/raven" >/dev/null 2>&1; }
 procs_trap
@@ -26,48 +29,10 @@ procs_trap
 procs_run bash scripts/ravendb4/setup.sh || exit 1
 procs_run bash scripts/ravendb4/start.sh "$RAVEN_PORT" "$WORK/raven" || exit 1
 
-CSP="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'"
-cat > "$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log;
-user root;
-events {}
-http {
-  access_log $WORK/nginx/logs/access.log;
-  client_body_temp_path $WORK/nginx/cb; proxy_temp_path $WORK/nginx/px;
-  fastcgi_temp_path $WORK/nginx/fc; uwsgi_temp_path $WORK/nginx/uw; scgi_temp_path $WORK/nginx/sc;
-  types { text/html html; text/css css; text/javascript js; application/wasm wasm; application/json json; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location /ops/raven/backup/ {
-      root $WORK/www;
-      add_header Content-Security-Policy "$CSP" always;
-      location ~ (/|index\.html|config\.json)\$ {
-        log_not_found off;
-        add_header Cache-Control "no-cache" always;
-        add_header Content-Security-Policy "$CSP" always;
-      }
-    }
-    location / {
-      proxy_pass http://127.0.0.1:$RAVEN_PORT;
-      # As docs/deploy-ravendb7.md says to (RavenDB 5.x+ compares Origin
-      # with Host); 4.1 has no such check and works either way.
-      proxy_set_header Host \$http_host;
-      proxy_http_version 1.1;
-    }
-  }
-}
-CONF
-# In the foreground of its own process group, which this shell stops.
-procs_spawn /usr/sbin/nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;'
-for _ in $(seq 1 50); do
-  curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/ops/raven/backup/" && break
-  kill -0 "$SPAWNED_PID" 2>/dev/null || { echo "nginx did not start:"; cat "$WORK/nginx/logs/error.log"; exit 1; }
-  sleep 0.1
-done
+rdb_nginx_conf "$WORK" "$SUB" "$NGINX_PORT" "http://127.0.0.1:$RAVEN_PORT" >"$WORK/nginx/nginx.conf"
+rdb_nginx_start "$WORK" "$SUB" "$NGINX_PORT" || exit 1
 
-export E2E4_BASE_URL="http://127.0.0.1:$NGINX_PORT/ops/raven/backup/"
+export E2E4_BASE_URL="http://127.0.0.1:$NGINX_PORT/$SUB/"
 export E2E4_API_URL="http://127.0.0.1:$NGINX_PORT"
 export E2E4_BACKUP_ROOT="$WORK/backups"
 export E2E4_SCREENSHOTS="$WORK/screenshots"

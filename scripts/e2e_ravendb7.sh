@@ -3,8 +3,9 @@
 # RAVEN7_VERSION=6.2 or 5.4 for the others): installs it when missing,
 # starts it (fresh data folder, free loopback port), serves dist/ with Debian
 # nginx under a sub-path with the strict CSP and a same-origin reverse proxy
-# to RavenDB, then runs tools/e2e-ravendb7/*.test.mjs (node:test + Playwright
-# driving Debian's chromium).
+# to RavenDB, then runs every tools/e2e-ravendb7/*.test.mjs (node:test;
+# E2E_BROWSER=chromium, the default, or firefox for the files on the shared
+# driver tools/e2e/driver; E2E7_FILES runs the files named).
 #
 # The proxy passes the browser's own Host header (`proxy_set_header Host
 # $http_host`): RavenDB 5.x+ answers 403 to a request whose Origin does not
@@ -23,13 +24,23 @@ ROOT=$(pwd)
 export PATH="$ROOT/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}
 source scripts/procs.sh
+# shellcheck source=scripts/ravendb_common.sh
+source scripts/ravendb_common.sh
+say() { printf '[e2e-ravendb7] %s\n' "$*"; }
 VERSION=${RAVEN7_VERSION:-7.1}
 export RAVEN7_VERSION=$VERSION
 WORK="$ROOT/target/e2e-ravendb7"
 SUB=ops/raven/backup
 T0=$(date +%s)
 
-procs_cleanup_hook() { bash scripts/ravendb7/start.sh stop "$WORK/raven" >/dev/null 2>&1; }
+# Browsers the driver listed in $WORK/browser-pids (each leads its own
+# process group, which node's group does not reach) are killed too.
+procs_cleanup_hook() {
+  for f in "$WORK"/browser-pids/*; do
+    [ -f "$f" ] && { kill -KILL -- "-$(basename "$f")" 2>/dev/null; rm -f "$f"; }
+  done
+  bash scripts/ravendb7/start.sh stop "$WORK/raven" >/dev/null 2>&1
+}
 procs_trap
 
 rm -rf "$WORK"
@@ -42,51 +53,9 @@ procs_run bash scripts/ravendb7/setup.sh "$VERSION" || exit 1
 procs_run bash scripts/ravendb7/start.sh 0 "$WORK/raven" || exit 1
 RAVEN_URL=$(cat "$WORK/raven/url")
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-NGINX_PORT=$(free_port)
-CSP="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'"
-cat > "$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log;
-$( [ "$(id -u)" = 0 ] && echo 'user root;' )
-events {}
-http {
-  access_log $WORK/nginx/logs/access.log;
-  client_body_temp_path $WORK/nginx/cb; proxy_temp_path $WORK/nginx/px;
-  fastcgi_temp_path $WORK/nginx/fc; uwsgi_temp_path $WORK/nginx/uw; scgi_temp_path $WORK/nginx/sc;
-  types { text/html html; text/css css; text/javascript js; application/wasm wasm; application/json json; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location /$SUB/ {
-      root $WORK/www;
-      add_header Content-Security-Policy "$CSP" always;
-      add_header X-Content-Type-Options nosniff always;
-      location ~ (/|index\.html|config\.json)\$ {
-        log_not_found off;
-        add_header Cache-Control "no-cache" always;
-        add_header Content-Security-Policy "$CSP" always;
-        add_header X-Content-Type-Options nosniff always;
-      }
-    }
-    location / {
-      proxy_pass $RAVEN_URL;
-      # RavenDB 5.x+ compares Origin with Host (docs/deploy-ravendb7.md).
-      proxy_set_header Host \$http_host;
-      proxy_http_version 1.1;
-      client_max_body_size 50m;
-      proxy_read_timeout 300s;
-    }
-  }
-}
-CONF
-# In the foreground of its own process group, which this shell stops.
-procs_spawn /usr/sbin/nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;'
-for _ in $(seq 1 50); do
-  curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/$SUB/" && break
-  kill -0 "$SPAWNED_PID" 2>/dev/null || { echo "nginx did not start:"; cat "$WORK/nginx/logs/error.log"; exit 1; }
-  sleep 0.1
-done
+NGINX_PORT=$(rdb_free_port)
+rdb_nginx_conf "$WORK" "$SUB" "$NGINX_PORT" "$RAVEN_URL" >"$WORK/nginx/nginx.conf"
+rdb_nginx_start "$WORK" "$SUB" "$NGINX_PORT" || exit 1
 
 export E2E7_BASE_URL="http://127.0.0.1:$NGINX_PORT/$SUB/"
 export E2E7_API_URL="http://127.0.0.1:$NGINX_PORT"
@@ -97,8 +66,16 @@ export E2E7_NGINX_ACCESS_LOG="$WORK/nginx/logs/access.log"
 export E2E7_SERVER_LOG="$WORK/raven/server.log"
 export E2E7_VERSION="$VERSION"
 echo "RavenDB $VERSION at $RAVEN_URL, through nginx at $E2E7_API_URL; dashboard at $E2E7_BASE_URL"
-if compgen -G "tools/e2e-ravendb7/*.test.mjs" >/dev/null; then
-  procs_run node --test --test-concurrency=1 ${E2E7_FILES:-tools/e2e-ravendb7/}
+# Every *.test.mjs of the folder (or E2E7_FILES), one node process per file,
+# one file at a time. E2E_BROWSER picks the engine of the files written on
+# the shared driver (tools/e2e/driver): chromium (the default) or firefox.
+export E2E_BROWSER=${E2E_BROWSER:-chromium}
+export E2E_PID_DIR="$WORK/browser-pids"
+# shellcheck disable=SC2206
+FILES=(${E2E7_FILES:-tools/e2e-ravendb7/*.test.mjs})
+if [ -e "${FILES[0]}" ]; then
+  echo "engine $E2E_BROWSER; files: ${FILES[*]}"
+  procs_run node --test --test-concurrency=1 "${FILES[@]}"
   rc=$?
 else
   echo "no tools/e2e-ravendb7/*.test.mjs: nothing to run"

@@ -24,39 +24,11 @@ usage() {
 
 [ $# -eq 2 ] || usage
 
-# Stops the server whose PID is in $1/server.pid: SIGTERM to its process
-# group (start puts it in a group of its own), up to 10 s, then SIGKILL.
-# The pid is checked first to still be this server (its command line names
-# Raven.Server.dll and this data folder), so a reused pid is never signalled.
-stop_server() {
-  local dir pidfile pid
-  dir=$(cd "$1" 2>/dev/null && pwd) || { say "no $1: nothing to stop"; return 0; }
-  pidfile="$dir/server.pid"
-  if [ ! -f "$pidfile" ]; then
-    say "no $pidfile: nothing to stop"
-    return 0
-  fi
-  pid=$(cat "$pidfile")
-  if tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | grep -q 'Raven.Server.dll' &&
-    tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | grep -qxF -- "--DataDir=$dir"; then
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    # It exits cleanly in about 1.5 s.
-    for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
-      [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" = Z ] && break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]; then
-      say "pid $pid ignored SIGTERM for 10 s: SIGKILL"
-      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  rm -f "$pidfile"
-  say "stopped (pid $pid)"
-}
+# shellcheck source=scripts/ravendb_common.sh
+source "$(dirname "$0")/../ravendb_common.sh"
 
 if [ "$1" = stop ]; then
-  stop_server "$2"
+  rdb_stop_server "$2"
   exit 0
 fi
 
@@ -94,25 +66,6 @@ DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 LD_LIBRARY_PATH="$R/ssl10" \
 PID=$!
 echo "$PID" >"$DATA/server.pid"
 
-start=$(date +%s%N)
-deadline=$((start + TIMEOUT * 1000000000))
-while :; do
-  if ! kill -0 "$PID" 2>/dev/null; then
-    say "server (pid $PID) exited before it was ready; log tail:" >&2
-    tail -n 30 "$DATA/server.log" >&2 || true
-    rm -f "$DATA/server.pid"
-    exit 1
-  fi
-  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$URL/cluster/topology" || true)
-  [ "$code" = 200 ] && break
-  if [ "$(date +%s%N)" -ge "$deadline" ]; then
-    say "not ready after ${TIMEOUT} s (last /cluster/topology: ${code:-none}); log tail:" >&2
-    tail -n 30 "$DATA/server.log" >&2 || true
-    stop_server "$DATA" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-ms=$((($(date +%s%N) - start) / 1000000))
-say "ready in ${ms} ms (pid $PID, log $DATA/server.log)"
+rdb_wait_ready "$PID" "$URL" "$DATA" "$TIMEOUT" || exit 1
+say "ready in ${READY_MS} ms (pid $PID, log $DATA/server.log)"
 echo "ravendb4 listening on $URL"

@@ -44,38 +44,11 @@ usage() {
 }
 [ $# -ge 2 ] || usage
 
-state() { cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null; }
-running() { kill -0 "$1" 2>/dev/null && [ "$(state "$1")" != Z ]; }
-
-# Stops the server whose pid is in $1/server.pid: SIGTERM to its process
-# group (start puts it in a group of its own), up to 15 s, then SIGKILL. The
-# pid is checked first to still be this server (its command line names
-# Raven.Server.dll and this data folder), so a reused pid is never signalled.
-stop_server() {
-  local dir pidfile pid
-  dir=$(cd "$1" 2>/dev/null && pwd) || { say "no $1: nothing to stop"; return 0; }
-  pidfile="$dir/server.pid"
-  [ -f "$pidfile" ] || { say "no $pidfile: nothing to stop"; return 0; }
-  pid=$(cat "$pidfile")
-  if tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | grep -q 'Raven.Server.dll' &&
-    tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | grep -qxF -- "--DataDir=$dir"; then
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    # It exits in 2-5 s.
-    for _ in $(seq 1 150); do
-      running "$pid" || break
-      sleep 0.1
-    done
-    if running "$pid"; then
-      say "pid $pid ignored SIGTERM for 15 s: SIGKILL"
-      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  rm -f "$pidfile"
-  say "stopped (pid $pid)"
-}
+# shellcheck source=scripts/ravendb_common.sh
+source "$(dirname "$0")/../ravendb_common.sh"
 
 if [ "$1" = stop ]; then
-  stop_server "$2"
+  rdb_stop_server "$2"
   exit 0
 fi
 
@@ -88,12 +61,12 @@ esac
 for f in "$R/dotnet/dotnet" "$SERVER/Raven.Server.dll"; do
   [ -e "$f" ] || { say "missing $f: run scripts/ravendb7/setup.sh $VERSION first" >&2; exit 1; }
 done
-if [ -f "$DATA/server.pid" ] && running "$(cat "$DATA/server.pid")"; then
+if [ -f "$DATA/server.pid" ] && rdb_running "$(cat "$DATA/server.pid")"; then
   say "a server (pid $(cat "$DATA/server.pid")) still runs on $DATA: stop it first" >&2
   exit 1
 fi
 if [ "$PORT" = 0 ]; then
-  PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  PORT=$(rdb_free_port)
 fi
 if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/" ||
   curl -sk -o /dev/null --max-time 1 "https://127.0.0.1:$PORT/"; then
@@ -136,26 +109,7 @@ setsid "$R/dotnet/dotnet" "$SERVER/Raven.Server.dll" \
 PID=$!
 echo "$PID" >"$DATA/server.pid"
 
-start=$(date +%s%N)
-deadline=$((start + TIMEOUT * 1000000000))
-while :; do
-  if ! running "$PID"; then
-    say "server (pid $PID) exited before it was ready; log tail:" >&2
-    tail -n 30 "$DATA/server.log" >&2 || true
-    rm -f "$DATA/server.pid"
-    exit 1
-  fi
-  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 ${CURL_TLS[@]+"${CURL_TLS[@]}"} "$URL/cluster/topology" || true)
-  [ "$code" = 200 ] && break
-  if [ "$(date +%s%N)" -ge "$deadline" ]; then
-    say "not ready after ${TIMEOUT} s (last /cluster/topology: ${code:-none}); log tail:" >&2
-    tail -n 30 "$DATA/server.log" >&2 || true
-    stop_server "$DATA" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-ms=$((($(date +%s%N) - start) / 1000000))
+rdb_wait_ready "$PID" "$URL" "$DATA" "$TIMEOUT" ${CURL_TLS[@]+"${CURL_TLS[@]}"} || exit 1
 echo "$URL" >"$DATA/url"
-say "RavenDB $VERSION${CURL_TLS[*]:+ (secured)} ready in ${ms} ms (pid $PID, log $DATA/server.log)"
+say "RavenDB $VERSION${CURL_TLS[*]:+ (secured)} ready in ${READY_MS} ms (pid $PID, log $DATA/server.log)"
 echo "ravendb7 listening on $URL"

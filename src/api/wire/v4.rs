@@ -153,12 +153,13 @@ impl OngoingTask {
     }
 }
 
-/// `GET /databases/{db}/tasks`: `{"OngoingTasksList":[…],"SubscriptionsCount":0}`.
+/// `GET /databases/{db}/tasks`: `{"OngoingTasksList":[…],"SubscriptionsCount":0}`
+/// (7.1 names the list `OngoingTasks`: docs/protocol/ravendb-4x.md#ongoing-tasks).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OngoingTasks {
     /// Every task.
-    #[serde(default, deserialize_with = "lenient_list")]
+    #[serde(default, alias = "OngoingTasks", deserialize_with = "lenient_list")]
     pub ongoing_tasks_list: Vec<OngoingTask>,
     /// Number of subscriptions (not in the list).
     #[serde(default, deserialize_with = "lenient_i64")]

@@ -179,6 +179,15 @@ fn ongoing_tasks_recorded() {
 }
 
 #[test]
+fn ongoing_tasks_under_the_6x_key() {
+    // RavenDB 7.1.5 names the list `OngoingTasks` (recorded by the 7.1 e2e suite).
+    let tasks: OngoingTasks = recorded(&TASKS.replace("OngoingTasksList", "OngoingTasks"));
+    let backups: Vec<_> = tasks.backups().collect();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(backups[0].task_name, "e2e-backup");
+}
+
+#[test]
 fn single_task_recorded_and_lenient_variants() {
     // GET /databases/Test/task?key=3&type=Backup -> the single element.
     let whole: Value = serde_json::from_str(TASKS).unwrap();

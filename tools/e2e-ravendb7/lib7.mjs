@@ -1,0 +1,212 @@
+// Shared helpers of the genuine modern RavenDB suite (run by
+// scripts/e2e_ravendb7.sh, which starts RavenDB and nginx): RavenDB's own
+// HTTP API from node (the tests' setup and their checks, never the page's
+// work), a page opener on the shared engine driver (tools/e2e/driver: the
+// same flows in Chromium and Firefox, E2E_BROWSER), and axe-core in both
+// themes. Elements are found by role and accessible name only.
+import { test as nodeTest } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { ENGINE, launchBrowser } from '../e2e/driver/index.mjs';
+
+export { ENGINE };
+export const BASE = process.env.E2E7_BASE_URL;
+export const API = process.env.E2E7_API_URL;
+export const RAVEN = process.env.E2E7_RAVEN_URL;
+export const BACKUP_ROOT = process.env.E2E7_BACKUP_ROOT;
+export const SHOTS = process.env.E2E7_SCREENSHOTS;
+export const NGINX_ACCESS_LOG = process.env.E2E7_NGINX_ACCESS_LOG;
+export const VERSION = process.env.E2E7_VERSION ?? '7.1';
+assert.ok(BASE && API && RAVEN && BACKUP_ROOT && NGINX_ACCESS_LOG, 'run through scripts/e2e_ravendb7.sh');
+
+const require = createRequire(import.meta.url);
+export const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** node:test's `test`, its name prefixed with the engine ("[firefox] ..."). */
+export function test(name, fn) {
+  return nodeTest(`[${ENGINE}] ${name}`, fn);
+}
+
+export function launch() {
+  return launchBrowser({ axeSource: AXE_SOURCE, timeoutMs: 20000 });
+}
+
+/** A request straight to RavenDB (no Origin header: its CSRF check lets it through). */
+export async function raven(method, path, body) {
+  const res = await fetch(RAVEN + path, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  return { status: res.status, text, json };
+}
+
+/** Waits until `check()` returns a truthy value (polled, with a deadline). */
+export async function until(what, check, timeoutMs = 60000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Creates database `name` with `count` documents in two collections (one
+ * bulk request per 100), of several shapes: nested objects, arrays,
+ * numbers, nulls and non-ASCII text.
+ */
+export async function createDatabase(name, count) {
+  const r = await raven('PUT', `/admin/databases?name=${encodeURIComponent(name)}&replicationFactor=1`,
+    { DatabaseName: name, Settings: {}, Disabled: false });
+  assert.equal(r.status, 201, r.text);
+  for (let first = 1; first <= count; first += 100) {
+    const commands = [];
+    for (let i = first; i < Math.min(first + 100, count + 1); i++) {
+      const order = i % 3 === 0;
+      commands.push({
+        Type: 'PUT',
+        Id: order ? `orders/${i}` : `items/${i}`,
+        ChangeVector: null,
+        Document: order
+          ? { Customer: `customers/${i % 17}`, Lines: [{ Item: `items/${i - 1}`, Qty: i % 5, Price: i * 0.25 }],
+            ShippedAt: i % 2 ? null : '2026-11-29T12:00:00.0000000Z', '@metadata': { '@collection': 'Orders' } }
+          : { Name: `Item ${i} — Grüße ✓`, Price: i * 1.5, Tags: ['a', `t${i % 7}`], Stock: { Shelf: i % 11, Count: i },
+            '@metadata': { '@collection': 'Items' } },
+      });
+    }
+    const b = await raven('POST', `/databases/${encodeURIComponent(name)}/bulk_docs`, { Commands: commands });
+    assert.equal(b.status, 201, b.text);
+  }
+  const stats = await raven('GET', `/databases/${encodeURIComponent(name)}/stats`);
+  assert.equal(stats.json?.CountOfDocuments, count, stats.text);
+}
+
+/** Names of the databases on the server. */
+export async function databaseNames() {
+  const r = await raven('GET', '/databases');
+  assert.equal(r.status, 200, r.text);
+  return r.json.Databases.map((d) => d.Name);
+}
+
+/**
+ * Every document of a database (paged through), sorted by id, with its
+ * metadata except the change vector (a restored database has its own
+ * database id, hence its own change vectors).
+ */
+export async function documents(name) {
+  const all = [];
+  for (let start = 0; ; start += 1024) {
+    const r = await raven('GET', `/databases/${encodeURIComponent(name)}/docs?start=${start}&pageSize=1024`);
+    assert.equal(r.status, 200, r.text);
+    for (const d of r.json.Results) {
+      const { '@change-vector': _cv, ...meta } = d['@metadata'];
+      all.push({ ...d, '@metadata': meta });
+    }
+    if (r.json.Results.length < 1024) break;
+  }
+  return all.sort((a, b) => a['@metadata']['@id'].localeCompare(b['@metadata']['@id']));
+}
+
+/** The number of documents RavenDB reports for a database. */
+export async function documentCount(name) {
+  const stats = await raven('GET', `/databases/${encodeURIComponent(name)}/stats`);
+  assert.equal(stats.status, 200, stats.text);
+  return stats.json.CountOfDocuments;
+}
+
+/**
+ * A one-time backup of `db` into `folder` made over the API (a test's
+ * setup), followed to its end; returns the backup's own folder.
+ */
+export async function apiBackup(db, folder) {
+  const started = await raven('POST', `/databases/${encodeURIComponent(db)}/admin/backup`,
+    { BackupType: 'Backup', LocalSettings: { Disabled: false, FolderPath: folder } });
+  assert.equal(started.status, 200, started.text);
+  const id = started.json.OperationId;
+  const state = await until(`backup of ${db}`, async () => {
+    const s = await raven('GET', `/databases/${encodeURIComponent(db)}/operations/state?id=${id}`);
+    assert.ok(['InProgress', 'Completed'].includes(s.json?.Status), `the backup did not complete: ${s.text.slice(0, 300)}`);
+    return s.json.Status === 'Completed' && s.json;
+  });
+  return `${folder}/${state.Result.LocalBackup.BackupDirectory}`;
+}
+
+/** The requests nginx logged so far whose request line matches `re`. */
+export function logged(re) {
+  if (!existsSync(NGINX_ACCESS_LOG)) return [];
+  return readFileSync(NGINX_ACCESS_LOG, 'utf8').split('\n')
+    .map((l) => /"([A-Z]+ \S+) HTTP\/[\d.]+" (\d+)/.exec(l))
+    .filter((m) => m && re.test(m[1]))
+    .map((m) => `${m[2]} ${m[1]}`);
+}
+
+/**
+ * A new page of `browser` on `hash`, its console errors and page errors
+ * collected in `problems`; waits for "Connected: RavenDB <version>".
+ */
+export async function open(browser, hash) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems = [];
+  page.onConsole((m) => { if (/^error: /.test(m) && !/config\.json/.test(m)) problems.push(m); });
+  page.onPageError((e) => problems.push(e));
+  await page.goto(BASE + hash);
+  await page.getByRole('status').filter({ hasText: `Connected: RavenDB ${VERSION}` }).waitFor({ timeout: 30000 });
+  return { page, problems };
+}
+
+/**
+ * Waits until `locator` is visible; on a timeout the error carries the
+ * text of the page's main region, so a failed run says what was on screen.
+ */
+export async function shown(page, locator, opts) {
+  try {
+    await locator.waitFor(opts);
+  } catch (e) {
+    const text = await page.evaluate(() => document.querySelector('main')?.innerText ?? document.body.innerText).catch(() => '?');
+    throw new Error(`${e.message}\non screen:\n${text}`);
+  }
+}
+
+/** Every axe violation found by `axeCheck`, and the states it checked. */
+export const axeFindings = [];
+export const axeStates = [];
+
+/**
+ * Runs axe-core on the page as it is, in the light and in the dark theme
+ * (the header's Theme picker, as tools/e2e/a11y.test.mjs switches it), and
+ * records every violation of any impact, plus duplicate ids; the flow goes
+ * on and the suite's last test asserts that nothing was found.
+ */
+export async function axeCheck(page, state) {
+  const picker = page.getByRole('combobox', { name: 'Theme' });
+  const before = await picker.inputValue();
+  for (const theme of ['light', 'dark']) {
+    await picker.selectOption(theme);
+    await until(`the ${theme} theme`, () => page.evaluate((t) => document.documentElement.getAttribute('data-theme') === t, theme), 10000);
+    await page.evaluate(`${AXE_SOURCE};0`);
+    const violations = await page.evaluate(async () => {
+      // eslint-disable-next-line no-undef
+      const r = await axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary}`),
+      }));
+    });
+    axeStates.push(`${state}, ${theme}`);
+    for (const v of violations) axeFindings.push({ state: `${state}, ${theme}`, ...v });
+    if (SHOTS) await page.screenshot(`${SHOTS}/${ENGINE}-${state.replace(/[^A-Za-z0-9]+/g, '-')}-${theme}.png`);
+  }
+  const duplicates = await page.evaluate(() => {
+    const seen = new Map();
+    for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+    return [...seen].filter(([, n]) => n > 1).map(([id, n]) => `id="${id}" ×${n}`);
+  });
+  if (duplicates.length) axeFindings.push({ state, id: 'duplicate-id', nodes: duplicates });
+  await picker.selectOption(before);
+}
