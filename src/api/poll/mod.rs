@@ -177,6 +177,7 @@ impl Tracker {
                 snap: Snapshot {
                     phase: Phase::Starting,
                     progress: None,
+                    counts: None,
                     started_ms: now_ms,
                     elapsed_ms: 0.0,
                     requests: 0,

@@ -98,6 +98,15 @@ fn on_operation(common: &mut Common, state: &OperationState) -> bool {
         add(common, line);
     }
     changed |= common.set_progress(state.progress_message());
+    // The counts while running (docs/protocol/ravendb-4x.md#progress); kept
+    // as last seen once the operation ends.
+    if let Some(counts) = state.progress_counts() {
+        if common.snap.counts != Some(counts) {
+            common.snap.counts = Some(counts);
+            common.changes.head = true;
+            changed = true;
+        }
+    }
     let what = &common.target.what;
     match &state.status {
         OperationStatus::InProgress | OperationStatus::Other(_) => {}
@@ -129,8 +138,15 @@ fn on_operation(common: &mut Common, state: &OperationState) -> bool {
             changed = true;
         }
         OperationStatus::Canceled => {
+            // What a killed operation leaves on disk
+            // (docs/protocol/ravendb-4x.md#kill).
+            let reason = if what.is_backup() {
+                "The server reports the backup as canceled. Its backup folder may be left behind, empty or partly written: delete it on the server's disk if you do not need it."
+            } else {
+                "The server reports the restore as canceled. The database was not created, but the data folder the restore was writing (by default <DataDir>/Databases/<name> on the server) stays on the server's disk: delete it there to free the space."
+            };
             common.finish(Outcome::Canceled {
-                reason: "The server reports the operation as canceled.".into(),
+                reason: reason.into(),
             });
             changed = true;
         }

@@ -153,12 +153,15 @@ impl OngoingTask {
     }
 }
 
-/// `GET /databases/{db}/tasks`: `{"OngoingTasksList":[…],"SubscriptionsCount":0}`.
+/// `GET /databases/{db}/tasks`: `{"OngoingTasksList":[…],"SubscriptionsCount":0}`
+/// on 4.x, `{"OngoingTasks":[…],…}` on modern servers
+/// (docs/protocol/ravendb-4x.md#ongoing-tasks).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OngoingTasks {
-    /// Every task.
-    #[serde(default, deserialize_with = "lenient_list")]
+    /// Every task: `OngoingTasksList` (4.x) or `OngoingTasks` (5.x and
+    /// later; written back as the 4.x name).
+    #[serde(default, alias = "OngoingTasks", deserialize_with = "lenient_list")]
     pub ongoing_tasks_list: Vec<OngoingTask>,
     /// Number of subscriptions (not in the list).
     #[serde(default, deserialize_with = "lenient_i64")]
@@ -363,8 +366,10 @@ pub struct PeriodicBackupStatusResponse {
 // ---------------------------------------------------------------------------
 
 /// Answer of `POST …/admin/backup/database` (`{"ResponsibleNode":"A","OperationId":1}`,
-/// a database-level id) and of `POST /admin/restore/database`
-/// (`{"OperationId":1}`, a server-level id).
+/// a database-level id), of the one-time `POST …/admin/backup`
+/// (`{"OperationId":1,"OperationNodeTag":"A"}`, 4.2+) and of `POST
+/// /admin/restore/database` (`{"OperationId":1}`, a server-level id; modern
+/// servers add `OperationNodeTag`): docs/protocol/ravendb-4x.md#operation-ids.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OperationIdResponse {
@@ -378,6 +383,25 @@ pub struct OperationIdResponse {
     /// The operation id.
     #[serde(default, deserialize_with = "lenient_i64")]
     pub operation_id: i64,
+    /// The node the operation runs on (modern one-time backups and restores).
+    #[serde(
+        deserialize_with = "lenient_opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[serde(default)]
+    pub operation_node_tag: Option<String>,
+}
+
+impl OperationIdResponse {
+    /// The node that runs the operation: `OperationNodeTag`, else
+    /// `ResponsibleNode`; `None` when the server named neither.
+    pub fn node_tag(&self) -> Option<&str> {
+        self.operation_node_tag
+            .as_deref()
+            .or(self.responsible_node.as_deref())
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    }
 }
 
 lenient_enum! {
@@ -414,14 +438,27 @@ pub struct ItemCount {
     pub errored_count: i64,
 }
 
+/// `Files` of a modern restore's progress and result:
+/// `{"CurrentFileName":null,"CurrentFile":0,"FileCount":1}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FileCounts {
+    /// Files restored so far.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub current_file: i64,
+    /// Files the restore reads.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub file_count: i64,
+}
+
 /// `Progress` of an `InProgress` operation (`BackupProgress`,
-/// `RestoreProgress`): recorded with `smoke.sh`, the notes show only
-/// `"Progress":null`. `Message` is the latest log line; `Messages` is `null`
-/// while running.
+/// `RestoreProgress`; docs/protocol/ravendb-4x.md#progress). `Message` is the
+/// latest log line; `Messages` is `null` while running. Told apart by its
+/// members, never by `$type` (its names moved between versions).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OperationProgress {
-    /// .NET type (`Raven.Server.Documents.PeriodicBackup.BackupProgress, Raven.Server`).
+    /// .NET type, kept for the record only (not matched on).
     #[serde(default, rename = "$type", deserialize_with = "lenient_opt_string")]
     pub type_name: Option<String>,
     /// Latest log line.
@@ -430,6 +467,43 @@ pub struct OperationProgress {
     /// Documents counter.
     #[serde(default, deserialize_with = "lenient_opt_object")]
     pub documents: Option<ItemCount>,
+    /// Restores (modern): files restored of the files to read.
+    #[serde(default, deserialize_with = "lenient_opt_object")]
+    pub files: Option<FileCounts>,
+}
+
+/// `LocalBackup` of a modern backup result
+/// (docs/protocol/ravendb-4x.md#backup-result): `BackupDirectory` is a
+/// folder name **relative to** the request's `FolderPath`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LocalBackupResult {
+    /// The folder written, relative to `FolderPath`.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub backup_directory: Option<String>,
+    /// The file written in it.
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub file_name: Option<String>,
+}
+
+/// The folder to restore from: `BackupDirectory` joined to the
+/// `FolderPath` the backup was asked to write to, unless it is already
+/// absolute (`/…`, `C:\…`, `\\server\…`). The separator is the one the
+/// folder path uses (a Windows server's paths use `\`).
+pub fn backup_folder(folder_path: &str, backup_directory: &str) -> String {
+    let dir = backup_directory.trim();
+    let is_absolute =
+        dir.starts_with('/') || dir.starts_with('\\') || dir.as_bytes().get(1) == Some(&b':');
+    let base = folder_path.trim();
+    if is_absolute || base.is_empty() {
+        return dir.to_string();
+    }
+    let sep = if base.contains('\\') && !base.contains('/') {
+        '\\'
+    } else {
+        '/'
+    };
+    format!("{}{sep}{dir}", base.trim_end_matches(['/', '\\']))
 }
 
 /// `Result` of a finished operation: a `BackupResult` or `RestoreResult`
@@ -465,15 +539,28 @@ pub struct OperationResult {
     /// Faulted: HTTP-like status code (500).
     #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub status_code: Option<i64>,
+    /// Modern backups: where the backup landed.
+    #[serde(default, deserialize_with = "lenient_opt_object")]
+    pub local_backup: Option<LocalBackupResult>,
 }
 
 impl OperationResult {
-    /// An `OperationExceptionResult` (the `Result` of a faulted operation).
+    /// An `OperationExceptionResult` (the `Result` of a faulted operation),
+    /// told by its members (`Error`, or `Type` with `Message`), never by
+    /// `$type`: docs/protocol/ravendb-4x.md#type-names.
     pub fn is_exception(&self) -> bool {
-        self.type_name
+        self.error.is_some() || (self.exception_type.is_some() && self.message.is_some())
+    }
+
+    /// Modern backups: the folder name the backup wrote, relative to the
+    /// request's `FolderPath`.
+    pub fn backup_directory(&self) -> Option<&str> {
+        self.local_backup
+            .as_ref()?
+            .backup_directory
             .as_deref()
-            .is_some_and(|t| t.contains("OperationExceptionResult"))
-            || self.error.is_some()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
     }
 }
 
@@ -497,6 +584,23 @@ impl OperationState {
     /// The log lines of the result (empty while running).
     pub fn messages(&self) -> &[String] {
         self.result.as_ref().map_or(&[], |r| &r.messages)
+    }
+
+    /// The counts of a running operation: documents read, and for a
+    /// modern restore the files restored of the files to read.
+    pub fn progress_counts(&self) -> Option<ProgressCounts> {
+        let progress = self.progress.as_ref()?;
+        let documents = progress
+            .documents
+            .as_ref()
+            .map(|d| d.read_count)
+            .filter(|n| *n > 0);
+        let files = progress
+            .files
+            .as_ref()
+            .filter(|f| f.file_count > 0)
+            .map(|f| (f.current_file.clamp(0, f.file_count), f.file_count));
+        (documents.is_some() || files.is_some()).then_some(ProgressCounts { documents, files })
     }
 
     /// The latest progress line while running.
@@ -524,6 +628,16 @@ impl OperationState {
                 Some(crate::api::error::split_exception_text(error).0)
             })
     }
+}
+
+/// What a running operation has counted so far
+/// (docs/protocol/ravendb-4x.md#progress).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ProgressCounts {
+    /// Documents read so far (no total is given).
+    pub documents: Option<i64>,
+    /// Files restored and files to restore (modern restores).
+    pub files: Option<(i64, i64)>,
 }
 
 // ---------------------------------------------------------------------------
@@ -639,4 +753,29 @@ pub struct RestorePoints {
     /// The points.
     #[serde(default, deserialize_with = "lenient_list")]
     pub list: Vec<RestorePoint>,
+}
+
+/// The error of "run backup task `task_id` now" in plain words. Modern
+/// servers wait 15 s for a task id they do not know and answer **408**
+/// (`System.TimeoutException`, "Waited for 00:00:15 but didn't get an
+/// index notification for N"); 4.1 answered 500 "Backup task id: N doesn't
+/// exist" at once (docs/protocol/ravendb-4x.md#backup-now). Other errors
+/// pass unchanged.
+pub fn backup_now_error(error: crate::api::ApiError, task_id: i64) -> crate::api::ApiError {
+    match error {
+        crate::api::ApiError::Http { status: 408, body } => {
+            let words = serde_json::from_str::<Value>(&body)
+                .ok()
+                .and_then(|v| v.get("Message")?.as_str().map(str::to_string))
+                .filter(|m| !m.trim().is_empty());
+            let mut message = format!(
+                "the server found no backup task with id {task_id} (it may have been deleted): it waited for the task and gave up with HTTP 408."
+            );
+            if let Some(words) = words {
+                message.push_str(&format!(" The server said: {words}"));
+            }
+            crate::api::ApiError::BadRequest { message }
+        }
+        other => other,
+    }
 }

@@ -9,7 +9,7 @@ use crate::{
         client::Client,
         poll::{Outcome, Phase, Watched},
         version::Generation,
-        wire4x::{OngoingTasks, PeriodicBackupConfiguration},
+        wire4x::{backup_folder, OngoingTasks, PeriodicBackupConfiguration},
         ApiError,
     },
     components::{
@@ -20,7 +20,7 @@ use crate::{
     },
     forms::{
         backup4::{
-            has_one_time_endpoint, one_time_body, one_time_path, one_time_plan, one_time_problems,
+            has_one_time_endpoint, one_time_body, one_time_plan, one_time_problems,
             temporary_task_name, OneTimeField, TEMPORARY_TASK_PLACEHOLDER,
         },
         fingerprint, PlannedRequest,
@@ -57,8 +57,19 @@ pub struct Start4 {
 struct Ended4 {
     client: Client,
     database: String,
+    started: Started4,
+}
+
+/// What a started 4.x backup is: its task (0 for a one-time backup), its
+/// database-level operation, whether the task is a temporary one, the
+/// node that runs it when the server said, and a one-time backup's folder.
+#[derive(Clone, Debug, PartialEq)]
+struct Started4 {
     task_id: i64,
+    operation_id: i64,
     temporary: bool,
+    node_tag: Option<String>,
+    one_time_folder: Option<String>,
 }
 
 /// The screen's state, at the app level (memory only).
@@ -87,7 +98,8 @@ impl Backup4State {
             } = input.clone();
             async move {
                 let started_ms = js_sys::Date::now();
-                let (task_id, op, temporary) = start4(&client, generation, &database, how).await?;
+                let started = start4(&client, generation, &database, how).await?;
+                let op = started.operation_id;
                 after.clear();
                 let mut running = follower.remember_and_follow(
                     client.clone(),
@@ -105,8 +117,7 @@ impl Backup4State {
                     after.dispatch_local(Ended4 {
                         client,
                         database,
-                        task_id,
-                        temporary,
+                        started,
                     });
                 });
                 Ok(running)
@@ -156,37 +167,50 @@ fn failure4(error: ApiError, database: &str) -> StartFailure {
     }
 }
 
-/// Starts the backup; answers the task id, the operation id and whether the
-/// task is a temporary one.
+/// Starts the backup: the one-time endpoint where the server has it
+/// (4.2+, answering `OperationNodeTag`), else a task run now
+/// (docs/protocol/ravendb-4x.md#one-time-backup).
 async fn start4(
     client: &Client,
     generation: Generation,
     database: &str,
     how: How4,
-) -> Result<(i64, i64, bool), StartFailure> {
+) -> Result<Started4, StartFailure> {
     match how {
         How4::Now { task_id, full } => {
             let op = client
                 .backup_now4(database, task_id, full)
                 .await
                 .map_err(|e| failure4(e, database))?;
-            Ok((task_id, op, false))
+            Ok(Started4 {
+                task_id,
+                operation_id: op,
+                temporary: false,
+                node_tag: None,
+                one_time_folder: None,
+            })
         }
         How4::OneTime { folder } if has_one_time_endpoint(generation) => {
-            let started = client
-                .start_operation(&one_time_path(database), &one_time_body(&folder))
+            let answer = client
+                .one_time_backup4(database, &one_time_body(&folder))
                 .await
                 .map_err(|e| failure4(e, database))?;
-            let op = started.operation_id.ok_or_else(|| {
-                lost_start4(
+            if answer.operation_id <= 0 {
+                return Err(lost_start4(
                     ApiError::MalformedBody {
                         detail: "the server gave no operation id".into(),
                     },
                     database,
                     None,
-                )
-            })?;
-            Ok((0, op, false))
+                ));
+            }
+            Ok(Started4 {
+                task_id: 0,
+                operation_id: answer.operation_id,
+                temporary: false,
+                node_tag: answer.node_tag().map(str::to_string),
+                one_time_folder: Some(folder),
+            })
         }
         How4::OneTime { folder } => {
             let now = String::from(js_sys::Date::new_0().to_iso_string());
@@ -194,7 +218,13 @@ async fn start4(
             let config = PeriodicBackupConfiguration::temporary_local(name.clone(), folder);
             let created = client.create_backup_task4(database, &config).await?;
             match client.backup_now4(database, created.task_id, true).await {
-                Ok(op) => Ok((created.task_id, op, true)),
+                Ok(op) => Ok(Started4 {
+                    task_id: created.task_id,
+                    operation_id: op,
+                    temporary: true,
+                    node_tag: None,
+                    one_time_folder: None,
+                }),
                 // The backup may be running: its task is not deleted.
                 Err(e) if is_lost_answer(&e) => Err(lost_start4(
                     e,
@@ -220,13 +250,44 @@ async fn after_backup(ended: Ended4) -> Vec<String> {
     let Ended4 {
         client,
         database,
-        task_id,
-        temporary,
+        started,
     } = ended;
+    let Started4 {
+        task_id,
+        operation_id,
+        temporary,
+        node_tag,
+        one_time_folder,
+    } = started;
     let mut notes = Vec::new();
-    if let Ok(status) = client.backup_status4(&database, task_id).await {
-        if let Some(dir) = status.status.as_ref().and_then(|s| s.backup_directory()) {
-            notes.push(format!("The backup folder on the server is {dir}"));
+    if let Some(node) = node_tag {
+        notes.push(format!("RavenDB ran the backup on node {node}."));
+    }
+    match one_time_folder {
+        // A one-time backup (4.2+): its result names the folder it wrote,
+        // relative to the folder asked for (docs/protocol/ravendb-4x.md#backup-result).
+        Some(folder) => {
+            let state = client.operation_state4(Some(&database), operation_id).await;
+            if let Some(dir) = state
+                .as_ref()
+                .ok()
+                .and_then(|s| s.result.as_ref())
+                .and_then(|r| r.backup_directory())
+            {
+                notes.push(format!(
+                    "The backup folder on the server is {}",
+                    backup_folder(&folder, dir)
+                ));
+            }
+        }
+        // A task's run: the task's status holds the folder, absolute
+        // (docs/protocol/ravendb-4x.md#periodic-backup-status).
+        None => {
+            if let Ok(status) = client.backup_status4(&database, task_id).await {
+                if let Some(dir) = status.status.as_ref().and_then(|s| s.backup_directory()) {
+                    notes.push(format!("The backup folder on the server is {dir}"));
+                }
+            }
         }
     }
     if temporary {

@@ -3,7 +3,7 @@
 //! is remembered when it is known.
 
 use crate::{
-    api::{poll::WatchTarget, version::Generation},
+    api::{client::KillTarget, poll::WatchTarget, version::Generation},
     components::{flow::RunningPanel, focus_by_id},
     present::{
         capitalized,
@@ -60,10 +60,7 @@ pub fn StartedHere(
         }
         let mut target = WatchTarget::new(what.clone(), entry.operation_id, generation);
         target.started_after_ms = Some(entry.started_ms);
-        let kill = entry
-            .operation_id
-            .filter(|_| generation.supports_kill() && what.is_backup())
-            .map(|id| (client.clone(), id));
+        let kill = KillTarget::new(&client, generation, &what, entry.operation_id);
         let watch = follower.follow(client, target);
         // The outcome goes to storage, once.
         follower.on_end(watch, move |outcome| {

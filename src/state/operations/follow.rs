@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     api::{
-        client::Client,
+        client::{Client, KillTarget},
         poll::{Outcome, Phase, PollConfig, WatchTarget, Watched},
         version::Generation,
         watch::{watch_operation, OperationWatch},
@@ -28,8 +28,8 @@ use std::future::Future;
 pub struct Running {
     pub watch: OperationWatch,
     pub what: Watched,
-    /// A client and operation id to cancel with, when the server can.
-    pub kill: Option<(Client, i64)>,
+    /// The operation to cancel and its route, when the server can.
+    pub kill: Option<KillTarget>,
     /// Shown on success, e.g. where the backup went.
     pub success_note: Option<String>,
     /// What the screen's form held when it started (a `forms::fingerprint`):
@@ -132,9 +132,7 @@ impl Follower {
     ) -> Running {
         let remembered = RememberedOperation::new(&what, operation_id, client.base(), started_ms);
         store::remember(remembered.clone());
-        let kill = operation_id
-            .filter(|_| generation.supports_kill() && what.is_backup())
-            .map(|id| (client.clone(), id));
+        let kill = KillTarget::new(&client, generation, &what, operation_id);
         let mut target = WatchTarget::new(what.clone(), operation_id, generation);
         target.previous_run_started = previous_run_started;
         let watch = self.follow(client, target);
