@@ -231,7 +231,9 @@ pub fn OperationProgress(
                     </div>
                 </div>
             </Show>
-            {move || kill_result.get().map(|r: Result<&'static str, ApiError>| match r {
+            // The answer to the cancel request, until the followed state
+            // says how it ended (the outcome below).
+            {move || (!finished()).then(|| kill_result.get()).flatten().map(|r: Result<&'static str, ApiError>| match r {
                 Ok(text) => view! { <p>{text}</p> }.into_any(),
                 Err(e) => view! { <ErrorView error=e/> }.into_any(),
             })}

@@ -84,24 +84,33 @@ pub fn counts_text(counts: &ProgressCounts) -> Option<String> {
             plural(n.max(0) as usize)
         ));
     }
-    if let Some((done, total)) = counts.files {
-        parts.push(format!(
-            "{} of {} backup file{} restored",
-            grouped(done),
-            grouped(total),
-            plural(total.max(0) as usize)
-        ));
+    // `CurrentFile` counts the files started: 0 before the first, then 1
+    // while the first is read (docs/protocol/ravendb-4x.md#progress).
+    if let Some((current, total)) = counts.files {
+        parts.push(if current >= 1 {
+            format!(
+                "restoring backup file {} of {}",
+                grouped(current),
+                grouped(total)
+            )
+        } else {
+            format!(
+                "{} backup file{} to restore",
+                grouped(total),
+                plural(total.max(0) as usize)
+            )
+        });
     }
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
-/// A determinate bar's `(value, max)` where the counts have a total (a
-/// restore's files); `None` means the bar stays indeterminate (documents
-/// read have no total).
+/// A determinate bar's `(files finished, files)` where the counts have a
+/// meaningful total: a restore of several backup files. `None` keeps the
+/// bar indeterminate (documents read have no total; one file says nothing
+/// until it is done).
 pub fn determinate(counts: &ProgressCounts) -> Option<(i64, i64)> {
-    counts
-        .files
-        .filter(|(done, total)| *total > 0 && *done >= 0 && done <= total)
+    let (current, total) = counts.files?;
+    (total > 1 && (0..=total).contains(&current)).then_some(((current - 1).max(0), total))
 }
 
 /// The progress panel's words for the answer to its cancel request. The
@@ -188,13 +197,31 @@ mod tests {
         assert_eq!(determinate(&docs), None);
         let restore = ProgressCounts {
             documents: Some(1),
-            files: Some((1, 2)),
+            files: Some((2, 3)),
         };
         assert_eq!(
             counts_text(&restore).as_deref(),
-            Some("1 document read; 1 of 2 backup files restored")
+            Some("1 document read; restoring backup file 2 of 3")
         );
-        assert_eq!(determinate(&restore), Some((1, 2)));
+        // The second of three files is being read: one is finished.
+        assert_eq!(determinate(&restore), Some((1, 3)));
+        let before = ProgressCounts {
+            documents: None,
+            files: Some((0, 1)),
+        };
+        assert_eq!(
+            counts_text(&before).as_deref(),
+            Some("1 backup file to restore")
+        );
+        // One file: the bar stays indeterminate (it would sit at 0 until the end).
+        assert_eq!(determinate(&before), None);
+        assert_eq!(
+            determinate(&ProgressCounts {
+                documents: None,
+                files: Some((1, 1))
+            }),
+            None
+        );
         assert_eq!(counts_text(&ProgressCounts::default()), None);
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(1_234_567), "1,234,567");

@@ -140,14 +140,13 @@ fn on_operation(common: &mut Common, state: &OperationState) -> bool {
         OperationStatus::Canceled => {
             // What a killed operation leaves on disk
             // (docs/protocol/ravendb-4x.md#kill).
-            let reason = if what.is_backup() {
-                "The server reports the backup as canceled. Its backup folder may be left behind, empty or partly written: delete it on the server's disk if you do not need it."
-            } else {
-                "The server reports the restore as canceled. The database was not created, but the data folder the restore was writing (by default <DataDir>/Databases/<name> on the server) stays on the server's disk: delete it there to free the space."
+            let reason = match what {
+                Watched::DatabaseRestore { database } => format!(
+                    "The server reports the restore as canceled. The database {database} was not created, but the data folder the restore was writing (by default Databases/{database} in the server's data folder) stays on the server's disk: delete it there to free the space."
+                ),
+                _ => "The server reports the backup as canceled. Its backup folder may be left behind, empty or partly written: delete it on the server's disk if you do not need it.".into(),
             };
-            common.finish(Outcome::Canceled {
-                reason: reason.into(),
-            });
+            common.finish(Outcome::Canceled { reason });
             changed = true;
         }
     }

@@ -141,6 +141,7 @@ fn a_killed_restore_ends_canceled_and_says_its_folder_stays() {
     match s.outcome() {
         Some(Outcome::Canceled { reason }) => {
             assert!(reason.contains("data folder"), "{reason}");
+            assert!(reason.contains("Databases/Big2"), "{reason}");
             assert!(reason.contains("stays on the server's disk"), "{reason}");
         }
         other => panic!("{other:?}"),
