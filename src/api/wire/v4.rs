@@ -572,12 +572,13 @@ pub struct OperationState {
     /// `InProgress`, `Completed`, `Faulted`, `Canceled`.
     #[serde(default)]
     pub status: OperationStatus,
-    /// Progress while running, `None` otherwise.
+    /// Progress while running, `None` otherwise (boxed, like the result,
+    /// so a poll answer stays small).
     #[serde(default, deserialize_with = "lenient_opt_object")]
-    pub progress: Option<OperationProgress>,
+    pub progress: Option<Box<OperationProgress>>,
     /// Outcome once finished.
     #[serde(default, deserialize_with = "lenient_opt_object")]
-    pub result: Option<OperationResult>,
+    pub result: Option<Box<OperationResult>>,
 }
 
 impl OperationState {
