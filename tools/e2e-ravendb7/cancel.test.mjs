@@ -6,7 +6,8 @@
 // Elements are found by role and accessible name.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -19,6 +20,7 @@ assert.ok(BASE && RAVEN && BACKUP_ROOT, 'run through scripts/e2e_ravendb7.sh');
 
 const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DOCS = 150_000;
 const BATCH = 5_000;
 
@@ -39,6 +41,29 @@ async function raven(method, path, body) {
   let json = null;
   try { json = JSON.parse(text); } catch { /* not JSON */ }
   return { status: res.status, text, json };
+}
+
+/**
+ * axe-core (injected through CDP, which the page's CSP does not govern) on
+ * the page as it is, light and dark: every violation, whatever its impact.
+ */
+async function axeViolations(page) {
+  const picker = page.getByRole('combobox', { name: 'Theme' });
+  const before = await picker.inputValue();
+  const found = [];
+  for (const theme of ['light', 'dark']) {
+    await picker.selectOption(theme);
+    await page.waitForFunction((t) => document.documentElement.getAttribute('data-theme') === t, theme);
+    await page.evaluate(`${AXE_SOURCE};0`);
+    const violations = await page.evaluate(async () => {
+      // eslint-disable-next-line no-undef
+      const r = await axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    });
+    for (const v of violations) found.push({ theme, ...v });
+  }
+  await picker.selectOption(before);
+  return found;
 }
 
 /** Polls an operation state until it is no longer InProgress (a condition). */
@@ -125,6 +150,7 @@ test(`a restore of ${DOCS} documents is canceled from the Restore screen and end
     assert.match(words, /server reports the restore as canceled/, words);
     assert.match(words, /data folder .* stays on the server's disk/, words);
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'restore-canceled.png'), fullPage: true });
+    assert.deepEqual(await axeViolations(page), [], 'axe: the canceled restore, light and dark');
 
     // The server agrees: the operation is Canceled, the database is not
     // registered, and its data folder is still on disk.
