@@ -384,6 +384,20 @@ impl Client {
         self.send4(Method::GET, &path, None).await
     }
 
+    /// `GET /databases/{db}/operations`: the database-level operations
+    /// (docs/protocol/ravendb-4x.md#operations-list).
+    pub async fn operations4(
+        &self,
+        database: &str,
+    ) -> Result<wire4x::DatabaseOperations, ApiError> {
+        self.send4(
+            Method::GET,
+            &format!("/databases/{}/operations", percent_encode(database)),
+            None,
+        )
+        .await
+    }
+
     /// `POST /admin/restore/points`: the restore points of a folder, in the
     /// request shape of the server's version.
     pub async fn restore_points4(

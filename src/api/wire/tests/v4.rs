@@ -682,3 +682,27 @@ fn an_unknown_task_408_reads_in_plain_words() {
     let other = ApiError::Unreachable { url: "u".into() };
     assert_eq!(backup_now_error(other.clone(), 1), other);
 }
+
+#[test]
+fn a_lost_backup_start_is_found_in_the_operations_list() {
+    let ops: DatabaseOperations = recorded(
+        r#"{"Results":[
+      {"Id":1,"Description":{"Description":"Full backup task: 'nightly'","TaskType":"DatabaseBackup","StartTime":"2026-11-29T15:00:00.0000000Z","EndTime":"2026-11-29T15:00:01Z","DetailedDescription":null},"Killable":true,"State":{}},
+      {"Id":2,"Description":{"Description":"Full backup task: 'nightly'","TaskType":"DatabaseBackup","StartTime":"2026-11-29T16:00:00.0000000Z","EndTime":null,"DetailedDescription":null},"Killable":true,"State":{}},
+      {"Id":3,"Description":{"Description":"Manual backup for database: Shop","TaskType":"DatabaseBackup","StartTime":"2026-11-29T16:00:05Z"},"Killable":true,"State":{}},
+      {"Id":4,"Description":{"Description":"Full backup task: 'other'","TaskType":"DatabaseBackup","StartTime":"2026-11-29T16:00:06Z"},"Killable":true,"State":{}},
+      {"Id":5,"Description":{"Description":"Full backup task: 'nightly'","TaskType":"DatabaseBackup","StartTime":null},"Killable":true,"State":{}}]}"#,
+    );
+    let since = crate::api::wire::time::parse_iso_ms("2026-11-29T15:30:00Z").unwrap();
+    // A task run: the newest of that task since the POST (not the older run, not another task).
+    assert_eq!(ops.backup_started_since(Some("nightly"), since), Some(2));
+    // A one-time backup: any backup since the POST, the newest.
+    assert_eq!(ops.backup_started_since(None, since), Some(4));
+    // Nothing since: nothing found.
+    let later = crate::api::wire::time::parse_iso_ms("2026-11-29T17:00:00Z").unwrap();
+    assert_eq!(ops.backup_started_since(Some("nightly"), later), None);
+    assert_eq!(
+        DatabaseOperations::default().backup_started_since(None, 0.0),
+        None
+    );
+}
