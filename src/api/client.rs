@@ -1,7 +1,7 @@
 //! The one typed client: one async function per server endpoint. Screens
 //! call these and never build URLs or parse bodies themselves.
 
-use super::version::Generation;
+use super::version::{Generation, KillAnswer, KillRoute};
 use super::{
     error::ApiError,
     http::{self, RawResponse},
@@ -43,6 +43,32 @@ impl ServerInfo {
     /// "RavenDB 3.5" and the like.
     pub fn label(&self) -> String {
         self.generation.label()
+    }
+}
+
+/// Everything a Cancel button needs: the client, the operation and its
+/// kill route.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KillTarget {
+    pub client: Client,
+    pub id: i64,
+    pub route: KillRoute,
+}
+
+impl KillTarget {
+    /// The kill target of operation `id` (when known) of `what`, where the
+    /// server can cancel it.
+    pub fn new(
+        client: &Client,
+        generation: Generation,
+        what: &super::poll::Watched,
+        id: Option<i64>,
+    ) -> Option<KillTarget> {
+        Some(KillTarget {
+            client: client.clone(),
+            id: id?,
+            route: generation.kill_route(what)?,
+        })
     }
 }
 
@@ -198,6 +224,39 @@ impl Client {
         self.get(&format!("/operation/kill?id={id}")).await?.json()
     }
 
+    /// Cancels a running operation through its route: 3.5's `GET
+    /// /operation/kill` (E8), or 4.x+'s `POST …/operations/kill?id=` (204,
+    /// no body; docs/protocol/ravendb-4x.md#kill), whose state is read right
+    /// after.
+    pub async fn kill(&self, target: &KillTarget) -> Result<KillAnswer, ApiError> {
+        let (_, path) = target.route.request(target.id);
+        match &target.route {
+            KillRoute::V35 => Ok(KillAnswer::V35(self.kill_operation(target.id).await?)),
+            KillRoute::Database(db) => {
+                http::send(
+                    Method::POST,
+                    &self.url(&path),
+                    Some(String::new()),
+                    self.timeout_ms,
+                )
+                .await?;
+                let state = self.operation_state4(Some(db), target.id).await.ok();
+                Ok(KillAnswer::V4(state))
+            }
+            KillRoute::Server => {
+                http::send(
+                    Method::POST,
+                    &self.url(&path),
+                    Some(String::new()),
+                    self.timeout_ms,
+                )
+                .await?;
+                let state = self.operation_state4(None, target.id).await.ok();
+                Ok(KillAnswer::V4(state))
+            }
+        }
+    }
+
     /// `GET /operations` (E9).
     pub async fn operations(&self) -> Result<Vec<OperationsListItem>, ApiError> {
         self.get("/operations").await?.json()
@@ -313,9 +372,24 @@ impl Client {
             "/databases/{}/admin/backup/database?taskId={task_id}&isFullBackup={full}",
             percent_encode(database)
         );
-        let id: wire4x::OperationIdResponse =
-            self.send4(Method::POST, &path, Some(String::new())).await?;
+        let id: wire4x::OperationIdResponse = self
+            .send4(Method::POST, &path, Some(String::new()))
+            .await
+            .map_err(|e| wire4x::backup_now_error(e, task_id))?;
         Ok(id.operation_id)
+    }
+
+    /// `POST /databases/{db}/admin/backup` (4.2+): a one-time backup
+    /// configured by `body`; answers the database-level operation id and
+    /// the node that runs it (docs/protocol/ravendb-4x.md#one-time-backup).
+    pub async fn one_time_backup4(
+        &self,
+        database: &str,
+        body: &Value,
+    ) -> Result<wire4x::OperationIdResponse, ApiError> {
+        let path = format!("/databases/{}/admin/backup", percent_encode(database));
+        self.send4(Method::POST, &path, Some(json_text(body)?))
+            .await
     }
 
     /// `GET /databases/{db}/operations/state?id=` (database-level) or
@@ -330,6 +404,20 @@ impl Client {
             None => format!("/operations/state?id={id}"),
         };
         self.send4(Method::GET, &path, None).await
+    }
+
+    /// `GET /databases/{db}/operations`: the database-level operations
+    /// (docs/protocol/ravendb-4x.md#operations-list).
+    pub async fn operations4(
+        &self,
+        database: &str,
+    ) -> Result<wire4x::DatabaseOperations, ApiError> {
+        self.send4(
+            Method::GET,
+            &format!("/databases/{}/operations", percent_encode(database)),
+            None,
+        )
+        .await
     }
 
     /// `POST /admin/restore/points`: the restore points of a folder, in the

@@ -2,8 +2,10 @@
 //! (§9.3), and the 3.0-vs-3.5 differences the client needs (§13), so that
 //! screens and the client never branch on the version numbers themselves.
 
+use crate::api::poll::Watched;
 use crate::api::wire::common::BuildVersion;
 use crate::api::wire::v3::DatabaseRestoreRequest;
+use crate::url::percent_encode;
 use thiserror::Error;
 
 /// Which wire protocol a server speaks.
@@ -22,6 +24,60 @@ pub enum Generation {
         /// Minor version.
         minor: u32,
     },
+}
+
+/// Where a running operation is canceled, by generation and kind
+/// (3.5: `GET /operation/kill?id=`, §7.3; 4.x and later:
+/// docs/protocol/ravendb-4x.md#kill).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KillRoute {
+    /// 3.5 backups: `GET /operation/kill?id=` answers the state after it.
+    V35,
+    /// 4.x+ backups, database-level: `POST /databases/{db}/operations/kill?id=`.
+    Database(String),
+    /// 4.x+ restores, server-level: `POST /admin/operations/kill?id=`.
+    Server,
+}
+
+impl Generation {
+    /// The cancel route for `what` on this server, `None` where the server
+    /// cannot cancel it (3.0; 3.x restores, whose kill is a no-op; file
+    /// systems; a 4.x backup of no named database).
+    pub fn kill_route(&self, what: &Watched) -> Option<KillRoute> {
+        match (*self, what) {
+            (Generation::V35, w) if w.is_backup() => Some(KillRoute::V35),
+            (Generation::V4Plus { .. }, Watched::DatabaseBackup { database: Some(db) }) => {
+                Some(KillRoute::Database(db.clone()))
+            }
+            (Generation::V4Plus { .. }, Watched::DatabaseRestore { .. }) => Some(KillRoute::Server),
+            _ => None,
+        }
+    }
+}
+
+impl KillRoute {
+    /// The kill request's method (`GET` or `POST`) and path for operation `id`.
+    pub fn request(&self, id: i64) -> (&'static str, String) {
+        match self {
+            KillRoute::V35 => ("GET", format!("/operation/kill?id={id}")),
+            KillRoute::Database(db) => (
+                "POST",
+                format!("/databases/{}/operations/kill?id={id}", percent_encode(db)),
+            ),
+            KillRoute::Server => ("POST", format!("/admin/operations/kill?id={id}")),
+        }
+    }
+}
+
+/// What the server said to a cancel request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KillAnswer {
+    /// 3.5: the operation's state right after the kill.
+    V35(crate::api::wire::v3::OperationState),
+    /// 4.x+: accepted (204); the state right after, when it could be read.
+    /// The operation may report `InProgress` once before `Canceled`
+    /// (docs/protocol/ravendb-4x.md#kill): the followed state says the end.
+    V4(Option<crate::api::wire::v4::OperationState>),
 }
 
 /// Why a `/build/version` answer gave no usable generation.
@@ -177,6 +233,39 @@ mod tests {
             build_version: build.into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn kill_routes_by_generation_and_kind() {
+        use crate::api::poll::Watched;
+        let backup = Watched::DatabaseBackup {
+            database: Some("My DB".into()),
+        };
+        let system_backup = Watched::DatabaseBackup { database: None };
+        let restore = Watched::DatabaseRestore {
+            database: "Copy".into(),
+        };
+        let v71 = Generation::V4Plus { major: 7, minor: 1 };
+        let v41 = Generation::V4Plus { major: 4, minor: 1 };
+        let route = v71.kill_route(&backup).unwrap();
+        assert_eq!(
+            route.request(3),
+            (
+                "POST",
+                "/databases/My%20DB/operations/kill?id=3".to_string()
+            )
+        );
+        assert_eq!(
+            v41.kill_route(&restore).unwrap().request(7),
+            ("POST", "/admin/operations/kill?id=7".to_string())
+        );
+        assert_eq!(v71.kill_route(&system_backup), None);
+        assert_eq!(
+            Generation::V35.kill_route(&backup).unwrap().request(2),
+            ("GET", "/operation/kill?id=2".to_string())
+        );
+        assert_eq!(Generation::V35.kill_route(&restore), None);
+        assert_eq!(Generation::V30.kill_route(&backup), None);
     }
 
     #[test]

@@ -5,16 +5,19 @@
 
 use crate::{
     api::{
-        client::Client,
+        client::KillTarget,
         poll::{Log, LogSeverity, Outcome, Phase},
+        version::KillRoute,
         watch::OperationWatch,
         ApiError,
     },
     components::{clipped, error_view::ErrorView},
     hooks::use_interval,
     present::{
-        operations::kill_answer_text,
-        progress::{elapsed_ms, hidden_lines, log_text, summary as summary_text},
+        progress::{
+            counts_text, determinate, elapsed_ms, hidden_lines, kill_answer_words, log_text,
+            summary as summary_text,
+        },
         time::{format_duration, short_time},
     },
 };
@@ -65,9 +68,9 @@ pub fn OperationProgress(
     /// Shown on success, e.g. where the backup went.
     #[prop(default = None)]
     success_note: Option<String>,
-    /// A client and operation id to cancel with, when the server supports it.
+    /// The operation to cancel and its route, when the server can cancel it.
     #[prop(default = None)]
-    kill: Option<(Client, i64)>,
+    kill: Option<KillTarget>,
     /// True once this is the result of an earlier run (the form has changed
     /// since it started).
     #[prop(optional, into)]
@@ -107,13 +110,36 @@ pub fn OperationProgress(
 
     let confirm_kill = RwSignal::new(false);
     // The cancel request: one at a time, its answer in words.
-    let kill_action = Action::new_local(move |(client, id): &(Client, i64)| {
-        let (client, id) = (client.clone(), *id);
+    let kill_action = Action::new_local(move |target: &KillTarget| {
+        let target = target.clone();
         async move {
-            client
-                .kill_operation(id)
+            target
+                .client
+                .kill(&target)
                 .await
-                .map(|state| kill_answer_text(&state))
+                .map(|answer| kill_answer_words(&answer))
+        }
+    });
+    // What a cancel leaves behind, said before the admin confirms
+    // (docs/protocol/ravendb-4x.md#kill).
+    let kill_question = match kill.as_ref().map(|k| &k.route) {
+        Some(KillRoute::V35) | None => {
+            "The server stops it and marks the backup folder as failed.".to_string()
+        }
+        Some(KillRoute::Database(_)) => {
+            "The server stops it. The backup folder it was writing stays on the server's disk, empty or incomplete."
+                .to_string()
+        }
+        Some(KillRoute::Server) => {
+            "The server stops it and does not create the database. The data folder the restore was writing stays on the server's disk."
+                .to_string()
+        }
+    };
+    // The safe choice takes the focus when the question opens.
+    let keep_running = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = keep_running.get() {
+            let _ = button.focus();
         }
     });
     let kill_pending = kill_action.pending();
@@ -150,10 +176,21 @@ pub fn OperationProgress(
                 <p class="hint">"This is the result of an earlier run: the form has changed since it was started."</p>
             </Show>
             <p class="progress-summary" role="status" aria-live="polite">{summary}</p>
+            {move || snapshot.with(|s| s.counts.as_ref().and_then(counts_text)).map(|text| view! {
+                <p class="progress-counts">{text}</p>
+            })}
             <Show when=move || !finished() && !watch.stopped.get()>
-                <div class="progressbar" role="progressbar" aria-label=format!("{noun} in progress")>
-                    <div class="progressbar-indeterminate"></div>
-                </div>
+                {move || match snapshot.with(|s| s.counts.as_ref().and_then(determinate)) {
+                    Some((value, max)) => view! {
+                        <progress class="progress-determinate" max=max.to_string() value=value.to_string()
+                            aria-label=format!("{noun} progress")></progress>
+                    }.into_any(),
+                    None => view! {
+                        <div class="progressbar" role="progressbar" aria-label=format!("{noun} in progress")>
+                            <div class="progressbar-indeterminate"></div>
+                        </div>
+                    }.into_any(),
+                }}
             </Show>
             {move || snapshot.with(|s| match &s.phase {
                 Phase::Reconnecting { last_error, .. } => Some(view! {
@@ -184,15 +221,19 @@ pub fn OperationProgress(
                 </button>
             </div>
             <Show when=move || confirm_kill.get()>
-                <div class="confirm" role="alertdialog" aria-labelledby="kill-question">
-                    <p id="kill-question">{format!("Cancel this {}? The server stops it and marks the backup folder as failed.", noun.to_ascii_lowercase())}</p>
+                <div class="confirm" role="alertdialog" aria-labelledby="kill-question" aria-describedby="kill-consequence"
+                    on:keydown=move |ev| if ev.key() == "Escape" { confirm_kill.set(false); }>
+                    <p id="kill-question"><strong>{format!("Cancel this {}?", noun.to_ascii_lowercase())}</strong></p>
+                    <p id="kill-consequence">{kill_question.clone()}</p>
                     <div class="actions">
                         <button type="button" class="danger" on:click={let do_kill = do_kill.clone(); move |_| do_kill()}>"Yes, cancel it"</button>
-                        <button type="button" class="secondary" on:click=move |_| confirm_kill.set(false)>"No, let it run"</button>
+                        <button type="button" class="secondary" node_ref=keep_running on:click=move |_| confirm_kill.set(false)>"No, let it run"</button>
                     </div>
                 </div>
             </Show>
-            {move || kill_result.get().map(|r: Result<&'static str, ApiError>| match r {
+            // The answer to the cancel request, until the followed state
+            // says how it ended (the outcome below).
+            {move || (!finished()).then(|| kill_result.get()).flatten().map(|r: Result<&'static str, ApiError>| match r {
                 Ok(text) => view! { <p>{text}</p> }.into_any(),
                 Err(e) => view! { <ErrorView error=e/> }.into_any(),
             })}

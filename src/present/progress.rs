@@ -5,6 +5,9 @@
 use super::{plural, time::format_duration};
 use crate::{
     api::poll::{Log, LogSeverity, Outcome, Phase, Snapshot},
+    api::version::KillAnswer,
+    api::wire::v4::{OperationStatus, ProgressCounts},
+    present::operations::kill_answer_text,
     text::clipped,
 };
 
@@ -56,6 +59,86 @@ pub fn summary(
     }
 }
 
+/// `150000` as `150,000`.
+fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// The counts of a running 4.x+ operation in words
+/// (docs/protocol/ravendb-4x.md#progress): `34,499 documents read; file 1 of
+/// 2`. `None` when nothing was counted.
+pub fn counts_text(counts: &ProgressCounts) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(n) = counts.documents {
+        parts.push(format!(
+            "{} document{} read",
+            grouped(n),
+            plural(n.max(0) as usize)
+        ));
+    }
+    // `CurrentFile` counts the files started: 0 before the first, then 1
+    // while the first is read (docs/protocol/ravendb-4x.md#progress).
+    if let Some((current, total)) = counts.files {
+        parts.push(if current >= 1 {
+            format!(
+                "restoring backup file {} of {}",
+                grouped(current),
+                grouped(total)
+            )
+        } else {
+            format!(
+                "{} backup file{} to restore",
+                grouped(total),
+                plural(total.max(0) as usize)
+            )
+        });
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// A determinate bar's `(files finished, files)` where the counts have a
+/// meaningful total: a restore of several backup files. `None` keeps the
+/// bar indeterminate (documents read have no total; one file says nothing
+/// until it is done).
+pub fn determinate(counts: &ProgressCounts) -> Option<(i64, i64)> {
+    let (current, total) = counts.files?;
+    (total > 1 && (0..=total).contains(&current)).then_some(((current - 1).max(0), total))
+}
+
+/// The progress panel's words for the answer to its cancel request. The
+/// panel's final status comes from the followed state, not from this.
+pub fn kill_answer_words(answer: &KillAnswer) -> &'static str {
+    match answer {
+        KillAnswer::V35(state) => kill_answer_text(state),
+        KillAnswer::V4(None) => {
+            "The server accepted the cancel request. The status above shows what it reports next."
+        }
+        KillAnswer::V4(Some(state)) => match state.status {
+            OperationStatus::Canceled => "The server accepted the cancel request and reports the operation as canceled.",
+            OperationStatus::Completed => {
+                "The server accepted the cancel request, but the operation had already completed."
+            }
+            OperationStatus::Faulted => {
+                "The server accepted the cancel request, but the operation had already failed."
+            }
+            OperationStatus::InProgress | OperationStatus::Other(_) => {
+                "The server accepted the cancel request and is stopping the operation; the status above changes when it has."
+            }
+        },
+    }
+}
+
 /// Messages not shown on screen (only the newest `visible` are), older
 /// dropped ones included.
 pub fn hidden_lines(log: &Log, visible: usize) -> usize {
@@ -95,12 +178,75 @@ mod tests {
     fn snapshot(phase: Phase) -> Snapshot {
         Snapshot {
             phase,
+            counts: None,
             progress: None,
             started_ms: 1000.0,
             elapsed_ms: 500.0,
             requests: 0,
             transient_errors: 0,
         }
+    }
+
+    #[test]
+    fn counts_read_as_words_and_a_bar_only_with_a_total() {
+        let docs = ProgressCounts {
+            documents: Some(150_000),
+            files: None,
+        };
+        assert_eq!(
+            counts_text(&docs).as_deref(),
+            Some("150,000 documents read")
+        );
+        assert_eq!(determinate(&docs), None);
+        let restore = ProgressCounts {
+            documents: Some(1),
+            files: Some((2, 3)),
+        };
+        assert_eq!(
+            counts_text(&restore).as_deref(),
+            Some("1 document read; restoring backup file 2 of 3")
+        );
+        // The second of three files is being read: one is finished.
+        assert_eq!(determinate(&restore), Some((1, 3)));
+        let before = ProgressCounts {
+            documents: None,
+            files: Some((0, 1)),
+        };
+        assert_eq!(
+            counts_text(&before).as_deref(),
+            Some("1 backup file to restore")
+        );
+        // One file: the bar stays indeterminate (it would sit at 0 until the end).
+        assert_eq!(determinate(&before), None);
+        assert_eq!(
+            determinate(&ProgressCounts {
+                documents: None,
+                files: Some((1, 1))
+            }),
+            None
+        );
+        assert_eq!(counts_text(&ProgressCounts::default()), None);
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(grouped(-1000), "-1,000");
+    }
+
+    #[test]
+    fn a_cancel_answer_says_what_the_server_reported() {
+        let state = |status: &str| {
+            serde_json::from_value::<crate::api::wire::v4::OperationState>(
+                serde_json::json!({"Status": status, "Progress": null, "Result": null}),
+            )
+            .unwrap()
+        };
+        assert!(kill_answer_words(&KillAnswer::V4(Some(state("Canceled"))))
+            .contains("reports the operation as canceled"));
+        assert!(
+            kill_answer_words(&KillAnswer::V4(Some(state("InProgress")))).contains("is stopping")
+        );
+        assert!(kill_answer_words(&KillAnswer::V4(Some(state("Completed"))))
+            .contains("already completed"));
+        assert!(kill_answer_words(&KillAnswer::V4(None)).contains("accepted"));
     }
 
     fn log(lines: usize, dropped: usize) -> Log {

@@ -192,6 +192,7 @@ impl Tracker {
                 snap: Snapshot {
                     phase: Phase::Starting,
                     progress: None,
+                    counts: None,
                     started_ms,
                     elapsed_ms: now_ms - started_ms,
                     requests: 0,

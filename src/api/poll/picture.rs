@@ -73,6 +73,9 @@ pub struct Snapshot {
     pub phase: Phase,
     /// The latest progress line.
     pub progress: Option<String>,
+    /// What a 4.x+ operation has counted so far (documents, files), when the
+    /// server reports counts.
+    pub counts: Option<crate::api::wire::v4::ProgressCounts>,
     /// When the watch started (`now_ms` of [`Tracker::new`](super::Tracker::new)).
     pub started_ms: f64,
     /// Time since then, as of the last observation. Like the two counters

@@ -98,6 +98,15 @@ fn on_operation(common: &mut Common, state: &OperationState) -> bool {
         add(common, line);
     }
     changed |= common.set_progress(state.progress_message());
+    // The counts while running (docs/protocol/ravendb-4x.md#progress); kept
+    // as last seen once the operation ends.
+    if let Some(counts) = state.progress_counts() {
+        if common.snap.counts != Some(counts) {
+            common.snap.counts = Some(counts);
+            common.changes.head = true;
+            changed = true;
+        }
+    }
     let what = &common.target.what;
     match &state.status {
         OperationStatus::InProgress | OperationStatus::Other(_) => {}
@@ -129,9 +138,15 @@ fn on_operation(common: &mut Common, state: &OperationState) -> bool {
             changed = true;
         }
         OperationStatus::Canceled => {
-            common.finish(Outcome::Canceled {
-                reason: "The server reports the operation as canceled.".into(),
-            });
+            // What a killed operation leaves on disk
+            // (docs/protocol/ravendb-4x.md#kill).
+            let reason = match what {
+                Watched::DatabaseRestore { database } => format!(
+                    "The server reports the restore as canceled. The database {database} was not created, but the data folder the restore was writing (by default Databases/{database} in the server's data folder) stays on the server's disk: delete it there to free the space."
+                ),
+                _ => "The server reports the backup as canceled. Its backup folder may be left behind, empty or partly written: delete it on the server's disk if you do not need it.".into(),
+            };
+            common.finish(Outcome::Canceled { reason });
             changed = true;
         }
     }

@@ -150,7 +150,7 @@ fn success_summary(what: &Watched) -> String {
 /// state of the operation was read (`seen` false), a 404 (the database is
 /// there, the id is not), a 500 (the database is not there) or a 503 (that
 /// server is not set up) says the server asked does not own it, not that it
-/// failed or was lost. A state whose kind (its .NET `$type`, where given)
+/// failed or was lost. A state whose kind (told by its members, where given)
 /// is not the followed kind is another operation, whenever it comes.
 pub(super) fn not_this_operation(
     what: &Watched,
@@ -170,7 +170,7 @@ pub(super) fn not_this_operation(
     };
     match result {
         Ok(PollResponse::Operation4(state)) => {
-            let kind = state_kind(state)?;
+            let kind = crate::api::wire::v4::state_kind(state)?;
             (kind != noun).then(|| {
                 format!(
                     "The server answered {op} with the state of a {kind}, but a {noun} of {} is followed: it is another operation with the same id, so its state is not taken for this one.",
@@ -198,23 +198,4 @@ pub(super) fn not_this_operation(
         }
         _ => None,
     }
-}
-
-/// `backup` or `restore`, from a 4.x state's `$type`s, when they say.
-fn state_kind(state: &crate::api::wire::v4::OperationState) -> Option<&'static str> {
-    let types = [
-        state.progress.as_ref().and_then(|p| p.type_name.as_deref()),
-        state.result.as_ref().and_then(|r| r.type_name.as_deref()),
-    ];
-    types.into_iter().flatten().find_map(|t| {
-        // `Namespace.BackupResult, Assembly`: the class name says.
-        let class = t.split(',').next()?.rsplit('.').next()?;
-        if class.contains("Restore") {
-            Some("restore")
-        } else if class.contains("Backup") {
-            Some("backup")
-        } else {
-            None
-        }
-    })
 }

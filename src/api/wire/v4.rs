@@ -154,11 +154,13 @@ impl OngoingTask {
 }
 
 /// `GET /databases/{db}/tasks`: `{"OngoingTasksList":[…],"SubscriptionsCount":0}`
-/// (7.1 names the list `OngoingTasks`: docs/protocol/ravendb-4x.md#ongoing-tasks).
+/// on 4.x, `{"OngoingTasks":[…],…}` on modern servers
+/// (docs/protocol/ravendb-4x.md#ongoing-tasks).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OngoingTasks {
-    /// Every task.
+    /// Every task: `OngoingTasksList` (4.x) or `OngoingTasks` (5.x and
+    /// later; written back as the 4.x name).
     #[serde(default, alias = "OngoingTasks", deserialize_with = "lenient_list")]
     pub ongoing_tasks_list: Vec<OngoingTask>,
     /// Number of subscriptions (not in the list).
@@ -359,173 +361,9 @@ pub struct PeriodicBackupStatusResponse {
     pub status: Option<PeriodicBackupStatus>,
 }
 
-// ---------------------------------------------------------------------------
-// Operations
-// ---------------------------------------------------------------------------
-
-/// Answer of `POST …/admin/backup/database` (`{"ResponsibleNode":"A","OperationId":1}`,
-/// a database-level id) and of `POST /admin/restore/database`
-/// (`{"OperationId":1}`, a server-level id).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct OperationIdResponse {
-    /// Node that runs it (backup only).
-    #[serde(
-        deserialize_with = "lenient_opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[serde(default)]
-    pub responsible_node: Option<String>,
-    /// The operation id.
-    #[serde(default, deserialize_with = "lenient_i64")]
-    pub operation_id: i64,
-}
-
-lenient_enum! {
-    /// `Status` of an operation state.
-    OperationStatus {
-        /// Running (also the default when missing).
-        #[default]
-        InProgress = "InProgress" | 0,
-        /// Ran to completion; `Result` holds the outcome.
-        Completed = "Completed" | 1,
-        /// Failed; `Result` is an `OperationExceptionResult`.
-        Faulted = "Faulted" | 2,
-        /// Canceled (killed).
-        Canceled = "Canceled" | 3,
-    }
-}
-
-/// A smuggler counter (`Documents`, `Indexes`, …) of a backup or restore
-/// result or progress.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ItemCount {
-    /// This part was processed.
-    #[serde(default, deserialize_with = "lenient_bool")]
-    pub processed: bool,
-    /// This part was skipped.
-    #[serde(default, deserialize_with = "lenient_bool")]
-    pub skipped: bool,
-    /// Items read.
-    #[serde(default, deserialize_with = "lenient_i64")]
-    pub read_count: i64,
-    /// Items that failed.
-    #[serde(default, deserialize_with = "lenient_i64")]
-    pub errored_count: i64,
-}
-
-/// `Progress` of an `InProgress` operation (`BackupProgress`,
-/// `RestoreProgress`): recorded with `smoke.sh`, the notes show only
-/// `"Progress":null`. `Message` is the latest log line; `Messages` is `null`
-/// while running.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct OperationProgress {
-    /// .NET type (`Raven.Server.Documents.PeriodicBackup.BackupProgress, Raven.Server`).
-    #[serde(default, rename = "$type", deserialize_with = "lenient_opt_string")]
-    pub type_name: Option<String>,
-    /// Latest log line.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
-    pub message: Option<String>,
-    /// Documents counter.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
-    pub documents: Option<ItemCount>,
-}
-
-/// `Result` of a finished operation: a `BackupResult` or `RestoreResult`
-/// (`Messages`, `Elapsed`, counters), or for `Faulted` an
-/// `OperationExceptionResult` (`Type`, `Message`, `Error`, `StatusCode`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct OperationResult {
-    /// .NET type of the result.
-    #[serde(default, rename = "$type", deserialize_with = "lenient_opt_string")]
-    pub type_name: Option<String>,
-    /// The log (`[17:45:41 INFO] Started task: 'e2e-backup'`, …).
-    #[serde(default, deserialize_with = "lenient_string_list")]
-    pub messages: Vec<String>,
-    /// Duration, .NET `TimeSpan` text.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
-    pub elapsed: Option<String>,
-    /// Documents counter.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
-    pub documents: Option<ItemCount>,
-    /// Restore: data folder of the new database.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
-    pub data_directory: Option<String>,
-    /// Faulted: exception type (`System.InvalidOperationException`).
-    #[serde(default, rename = "Type", deserialize_with = "lenient_opt_string")]
-    pub exception_type: Option<String>,
-    /// Faulted: the readable message.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
-    pub message: Option<String>,
-    /// Faulted: the full exception text with stack trace.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
-    pub error: Option<String>,
-    /// Faulted: HTTP-like status code (500).
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
-    pub status_code: Option<i64>,
-}
-
-impl OperationResult {
-    /// An `OperationExceptionResult` (the `Result` of a faulted operation).
-    pub fn is_exception(&self) -> bool {
-        self.type_name
-            .as_deref()
-            .is_some_and(|t| t.contains("OperationExceptionResult"))
-            || self.error.is_some()
-    }
-}
-
-/// `GET /databases/{db}/operations/state?id=` and `GET /operations/state?id=`
-/// (an unknown id answers 404 with an empty body).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct OperationState {
-    /// `InProgress`, `Completed`, `Faulted`, `Canceled`.
-    #[serde(default)]
-    pub status: OperationStatus,
-    /// Progress while running, `None` otherwise.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
-    pub progress: Option<OperationProgress>,
-    /// Outcome once finished.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
-    pub result: Option<OperationResult>,
-}
-
-impl OperationState {
-    /// The log lines of the result (empty while running).
-    pub fn messages(&self) -> &[String] {
-        self.result.as_ref().map_or(&[], |r| &r.messages)
-    }
-
-    /// The latest progress line while running.
-    pub fn progress_message(&self) -> Option<&str> {
-        self.progress
-            .as_ref()?
-            .message
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-    }
-
-    /// A faulted operation's readable message (`Result.Message`, else the
-    /// first line of `Result.Error`).
-    pub fn failure_message(&self) -> Option<String> {
-        let result = self.result.as_ref()?;
-        if !result.is_exception() {
-            return None;
-        }
-        result
-            .message
-            .clone()
-            .filter(|s| !s.trim().is_empty())
-            .or_else(|| {
-                let error = result.error.as_deref()?;
-                Some(crate::api::error::split_exception_text(error).0)
-            })
-    }
-}
+// Operations: src/api/wire/v4/operations.rs
+mod operations;
+pub use operations::*;
 
 // ---------------------------------------------------------------------------
 // Restore

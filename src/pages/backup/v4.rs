@@ -9,7 +9,7 @@ use crate::{
         client::Client,
         poll::{Outcome, Phase, Watched},
         version::Generation,
-        wire4x::{OngoingTasks, PeriodicBackupConfiguration},
+        wire4x::{backup_folder, OngoingTasks, PeriodicBackupConfiguration},
         ApiError,
     },
     components::{
@@ -20,7 +20,7 @@ use crate::{
     },
     forms::{
         backup4::{
-            has_one_time_endpoint, one_time_body, one_time_path, one_time_plan, one_time_problems,
+            has_one_time_endpoint, one_time_body, one_time_plan, one_time_problems,
             temporary_task_name, OneTimeField, TEMPORARY_TASK_PLACEHOLDER,
         },
         fingerprint, PlannedRequest,
@@ -37,7 +37,11 @@ use leptos::prelude::*;
 #[derive(Clone)]
 pub enum How4 {
     /// Run one of the database's tasks now.
-    Now { task_id: i64, full: bool },
+    Now {
+        task_id: i64,
+        task_name: String,
+        full: bool,
+    },
     /// A one-time backup to a folder.
     OneTime { folder: String },
 }
@@ -57,8 +61,19 @@ pub struct Start4 {
 struct Ended4 {
     client: Client,
     database: String,
+    started: Started4,
+}
+
+/// What a started 4.x backup is: its task (0 for a one-time backup), its
+/// database-level operation, whether the task is a temporary one, the
+/// node that runs it when the server said, and a one-time backup's folder.
+#[derive(Clone, Debug, PartialEq)]
+struct Started4 {
     task_id: i64,
+    operation_id: i64,
     temporary: bool,
+    node_tag: Option<String>,
+    one_time_folder: Option<String>,
 }
 
 /// The screen's state, at the app level (memory only).
@@ -87,26 +102,32 @@ impl Backup4State {
             } = input.clone();
             async move {
                 let started_ms = js_sys::Date::now();
-                let (task_id, op, temporary) = start4(&client, generation, &database, how).await?;
+                let (started, lost_answer) = start4(&client, generation, &database, how).await?;
+                let op = started.operation_id;
                 after.clear();
-                let mut running = follower.remember_and_follow(
-                    client.clone(),
-                    generation,
-                    Watched::DatabaseBackup {
-                        database: Some(database.clone()),
-                    },
-                    Some(op),
-                    started_ms,
-                    None,
-                );
+                // Followed on the node the server says runs it (4.2+).
+                let mut running = follower
+                    .remember_and_follow_on_node(
+                        client.clone(),
+                        generation,
+                        Watched::DatabaseBackup {
+                            database: Some(database.clone()),
+                        },
+                        Some(op),
+                        started.node_tag.clone(),
+                        started_ms,
+                        None,
+                    )
+                    .await;
                 running.form_key = Some(fingerprint(&Some(database.clone())));
+                // The answer was lost but the run was found on the server.
+                running.lost_answer = lost_answer;
                 // When it ends: say where the backup is, and remove a temporary task.
                 follower.on_end(running.watch, move |_| {
                     after.dispatch_local(Ended4 {
                         client,
                         database,
-                        task_id,
-                        temporary,
+                        started,
                     });
                 });
                 Ok(running)
@@ -146,65 +167,137 @@ fn lost_start4(error: ApiError, database: &str, note: Option<String>) -> StartFa
     }
 }
 
-/// A start failure: a refusal, or (`is_lost_answer`) unknown whether it
-/// started.
-fn failure4(error: ApiError, database: &str) -> StartFailure {
-    if is_lost_answer(&error) {
-        lost_start4(error, database, None)
-    } else {
-        error.into()
+/// After a start whose answer was lost: looks once among the database's
+/// operations for a backup started since `sent_ms` (of the task `name`
+/// when given; docs/protocol/ravendb-4x.md#operations-list).
+async fn look4(
+    client: &Client,
+    database: &str,
+    name: Option<&str>,
+    sent_ms: f64,
+) -> Result<Option<i64>, ApiError> {
+    let skew = f64::from(crate::api::poll::PollConfig::default().clock_skew_ms);
+    let ops = client.operations4(database).await?;
+    Ok(ops.backup_started_since(name, sent_ms - skew))
+}
+
+/// What to say when a lost start was looked for and not found.
+fn not_found_note(looked: Result<Option<i64>, ApiError>, name: Option<&str>) -> String {
+    let what = name.map_or("a backup".to_string(), |n| format!("a run of “{n}”"));
+    match looked {
+        Err(e) => format!(
+            "The dashboard could not look among the database's operations ({}). Check the server before starting it again.",
+            e.user_message()
+        ),
+        _ => format!(
+            "The dashboard looked among the database's operations and found no {what} started since; it may still appear. Check the server before starting it again."
+        ),
     }
 }
 
-/// Starts the backup; answers the task id, the operation id and whether the
-/// task is a temporary one.
+/// Starts the backup: the one-time endpoint where the server has it
+/// (4.2+, answering `OperationNodeTag`), else a task run now
+/// (docs/protocol/ravendb-4x.md#one-time-backup). When the answer is lost
+/// the backup may be running: nothing is deleted, and the database's
+/// operations are looked at once; a run found is followed (with the lost
+/// answer, for the panel to say so).
 async fn start4(
     client: &Client,
     generation: Generation,
     database: &str,
     how: How4,
-) -> Result<(i64, i64, bool), StartFailure> {
+) -> Result<(Started4, Option<ApiError>), StartFailure> {
+    let sent_ms = js_sys::Date::now();
     match how {
-        How4::Now { task_id, full } => {
-            let op = client
-                .backup_now4(database, task_id, full)
-                .await
-                .map_err(|e| failure4(e, database))?;
-            Ok((task_id, op, false))
+        How4::Now {
+            task_id,
+            task_name,
+            full,
+        } => {
+            let started = |operation_id| Started4 {
+                task_id,
+                operation_id,
+                temporary: false,
+                node_tag: None,
+                one_time_folder: None,
+            };
+            match client.backup_now4(database, task_id, full).await {
+                Ok(op) => Ok((started(op), None)),
+                Err(e) if is_lost_answer(&e) => {
+                    match look4(client, database, Some(&task_name), sent_ms).await {
+                        Ok(Some(op)) => Ok((started(op), Some(e))),
+                        looked => Err(lost_start4(
+                            e,
+                            database,
+                            Some(not_found_note(looked, Some(&task_name))),
+                        )),
+                    }
+                }
+                Err(e) => Err(e.into()),
+            }
         }
         How4::OneTime { folder } if has_one_time_endpoint(generation) => {
-            let started = client
-                .start_operation(&one_time_path(database), &one_time_body(&folder))
+            let started = |operation_id, node_tag| Started4 {
+                task_id: 0,
+                operation_id,
+                temporary: false,
+                node_tag,
+                one_time_folder: Some(folder.clone()),
+            };
+            let lost = match client
+                .one_time_backup4(database, &one_time_body(&folder))
                 .await
-                .map_err(|e| failure4(e, database))?;
-            let op = started.operation_id.ok_or_else(|| {
-                lost_start4(
-                    ApiError::MalformedBody {
-                        detail: "the server gave no operation id".into(),
-                    },
+            {
+                Ok(answer) if answer.operation_id > 0 => {
+                    let node = answer.node_tag().map(str::to_string);
+                    return Ok((started(answer.operation_id, node), None));
+                }
+                Ok(_) => ApiError::MalformedBody {
+                    detail: "the server gave no operation id".into(),
+                },
+                Err(e) if is_lost_answer(&e) => e,
+                Err(e) => return Err(e.into()),
+            };
+            match look4(client, database, None, sent_ms).await {
+                Ok(Some(op)) => Ok((started(op, None), Some(lost))),
+                looked => Err(lost_start4(
+                    lost,
                     database,
-                    None,
-                )
-            })?;
-            Ok((0, op, false))
+                    Some(not_found_note(looked, None)),
+                )),
+            }
         }
         How4::OneTime { folder } => {
             let now = String::from(js_sys::Date::new_0().to_iso_string());
             let name = temporary_task_name(&now);
             let config = PeriodicBackupConfiguration::temporary_local(name.clone(), folder);
             let created = client.create_backup_task4(database, &config).await?;
+            let started = |operation_id| Started4 {
+                task_id: created.task_id,
+                operation_id,
+                temporary: true,
+                node_tag: None,
+                one_time_folder: None,
+            };
             match client.backup_now4(database, created.task_id, true).await {
-                Ok(op) => Ok((created.task_id, op, true)),
-                // The backup may be running: its task is not deleted.
-                Err(e) if is_lost_answer(&e) => Err(lost_start4(
-                    e,
-                    database,
-                    Some(format!(
-                        "The temporary backup task “{name}” (id {}) was kept, because the backup may be running. \
-                         Remove it in RavenDB Studio (Tasks) once no backup of {database} runs.",
-                        created.task_id
-                    )),
-                )),
+                Ok(op) => Ok((started(op), None)),
+                // The backup may be running: its task is not deleted. A run
+                // found is followed, and the task removed once it has ended.
+                Err(e) if is_lost_answer(&e) => {
+                    match look4(client, database, Some(&name), sent_ms).await {
+                        Ok(Some(op)) => Ok((started(op), Some(e))),
+                        looked => Err(lost_start4(
+                            e,
+                            database,
+                            Some(format!(
+                                "The temporary backup task “{name}” (id {}) was kept, because the backup may be running. \
+                                 Remove it in RavenDB Studio (Tasks) once no backup of {database} runs. {}",
+                                created.task_id,
+                                not_found_note(looked, Some(&name))
+                            )),
+                        )),
+                    }
+                }
                 Err(e) => {
                     // Do not leave the task behind when it could not run.
                     let _ = client.delete_backup_task4(database, created.task_id).await;
@@ -220,13 +313,44 @@ async fn after_backup(ended: Ended4) -> Vec<String> {
     let Ended4 {
         client,
         database,
-        task_id,
-        temporary,
+        started,
     } = ended;
+    let Started4 {
+        task_id,
+        operation_id,
+        temporary,
+        node_tag,
+        one_time_folder,
+    } = started;
     let mut notes = Vec::new();
-    if let Ok(status) = client.backup_status4(&database, task_id).await {
-        if let Some(dir) = status.status.as_ref().and_then(|s| s.backup_directory()) {
-            notes.push(format!("The backup folder on the server is {dir}"));
+    if let Some(node) = node_tag {
+        notes.push(format!("RavenDB ran the backup on node {node}."));
+    }
+    match one_time_folder {
+        // A one-time backup (4.2+): its result names the folder it wrote,
+        // relative to the folder asked for (docs/protocol/ravendb-4x.md#backup-result).
+        Some(folder) => {
+            let state = client.operation_state4(Some(&database), operation_id).await;
+            if let Some(dir) = state
+                .as_ref()
+                .ok()
+                .and_then(|s| s.result.as_ref())
+                .and_then(|r| r.backup_directory())
+            {
+                notes.push(format!(
+                    "The backup folder on the server is {}",
+                    backup_folder(&folder, dir)
+                ));
+            }
+        }
+        // A task's run: the task's status holds the folder, absolute
+        // (docs/protocol/ravendb-4x.md#periodic-backup-status).
+        None => {
+            if let Ok(status) = client.backup_status4(&database, task_id).await {
+                if let Some(dir) = status.status.as_ref().and_then(|s| s.backup_directory()) {
+                    notes.push(format!("The backup folder on the server is {dir}"));
+                }
+            }
         }
     }
     if temporary {
@@ -312,7 +436,13 @@ pub fn Backup4Page(
             how,
         });
     };
-    let back_up_now = move |task_id: i64, full: bool| start(How4::Now { task_id, full });
+    let back_up_now = move |task_id: i64, task_name: String, full: bool| {
+        start(How4::Now {
+            task_id,
+            task_name,
+            full,
+        })
+    };
     let one_time = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         state.tried.set(true);
@@ -349,7 +479,7 @@ pub fn Backup4Page(
                 {move || match tasks.get().flatten() {
                     None => view! { <p>"Reading the database's tasks…"</p> }.into_any(),
                     Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-                    Some(Ok(list)) => view! { <TaskTable list busy=Signal::derive(busy) back_up_now=Callback::new(move |(id, full)| back_up_now(id, full))/> }.into_any(),
+                    Some(Ok(list)) => view! { <TaskTable list busy=Signal::derive(busy) back_up_now=Callback::new(move |(id, name, full)| back_up_now(id, name, full))/> }.into_any(),
                 }}
             </section>
 
@@ -445,8 +575,8 @@ fn TaskTable(
     list: OngoingTasks,
     /// While true, nothing can be started.
     busy: Signal<bool>,
-    /// Runs a task now: its id, and whether the backup is full.
-    back_up_now: Callback<(i64, bool)>,
+    /// Runs a task now: its id, its name, and whether the backup is full.
+    back_up_now: Callback<(i64, String, bool)>,
 ) -> impl IntoView {
     let backups: Vec<_> = list.backups().cloned().collect();
     if backups.is_empty() {
@@ -473,10 +603,10 @@ fn TaskTable(
                             <td>{t.last_incremental_backup.clone().unwrap_or_else(|| "never".into())}</td>
                             <td>{next}</td>
                             <td class="row-actions">
-                                <button type="button" disabled=move || busy.get() on:click=move |_| back_up_now.run((id, true))
+                                <button type="button" disabled=move || busy.get() on:click={let name = t.task_name.clone(); move |_| back_up_now.run((id, name.clone(), true))}
                                     aria-label=format!("Full backup now with {}", t.task_name)>"Full"</button>
                                 " "
-                                <button type="button" class="secondary" disabled=move || busy.get() on:click=move |_| back_up_now.run((id, false))
+                                <button type="button" class="secondary" disabled=move || busy.get() on:click={let name = t.task_name.clone(); move |_| back_up_now.run((id, name.clone(), false))}
                                     aria-label=format!("Incremental backup now with {}", t.task_name)>"Incremental"</button>
                             </td>
                         </tr>

@@ -5,7 +5,7 @@
 //! outcome is remembered when it is known.
 
 use crate::{
-    api::{poll::WatchTarget, version::Generation},
+    api::{client::KillTarget, poll::WatchTarget, version::Generation},
     components::{flow::RunningPanel, focus_by_id},
     present::{
         capitalized,
@@ -73,11 +73,8 @@ pub fn StartedHere(
         target.started_after_ms = Some(entry.started_ms);
         target.ended_seen_ms = entry.ended_ms;
         let (watch, runs_on) = follower.follow_routed(client, target, &route);
-        let kill = entry
-            .operation_id
-            .filter(|_| generation.supports_kill() && what.is_backup())
-            .filter(|_| !matches!(route, NodeRoute::CannotReach { .. }))
-            .map(|id| (runs_on, id));
+        let kill = KillTarget::new(&runs_on, generation, &what, entry.operation_id)
+            .filter(|_| !matches!(route, NodeRoute::CannotReach { .. }));
         // The outcome goes to storage, once.
         follower.on_end(watch, move |outcome| {
             store::set_outcome(&entry, &outcome_words(&outcome));

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     api::{
-        client::{Client, Started},
+        client::{Client, KillTarget, Started},
         poll::{Log, Outcome, Phase, PollConfig, Snapshot, WatchTarget, Watched},
         version::Generation,
         watch::{watch_operation, OperationWatch},
@@ -29,8 +29,8 @@ use std::future::Future;
 pub struct Running {
     pub watch: OperationWatch,
     pub what: Watched,
-    /// A client and operation id to cancel with, when the server can.
-    pub kill: Option<(Client, i64)>,
+    /// The operation to cancel and its route, when the server can.
+    pub kill: Option<KillTarget>,
     /// Shown on success, e.g. where the backup went.
     pub success_note: Option<String>,
     /// What the screen's form held when it started (a `forms::fingerprint`):
@@ -127,6 +127,7 @@ impl Follower {
                         reason: reason.clone(),
                     }),
                     progress: None,
+                    counts: None,
                     started_ms: now,
                     elapsed_ms: 0.0,
                     requests: 0,
@@ -233,10 +234,9 @@ impl Follower {
         let mut target = WatchTarget::new(what.clone(), operation_id, generation);
         target.previous_run_started = previous_run_started;
         let (watch, runs_on) = self.follow_routed(client, target, &route);
-        let kill = operation_id
-            .filter(|_| generation.supports_kill() && what.is_backup())
-            .filter(|_| !matches!(route, NodeRoute::CannotReach { .. }))
-            .map(|id| (runs_on, id));
+        // The kill goes where the operation is polled: the node that runs it.
+        let kill = KillTarget::new(&runs_on, generation, &what, operation_id)
+            .filter(|_| !matches!(route, NodeRoute::CannotReach { .. }));
         // What this browser saw it end in is remembered (the Operations
         // screen says it).
         self.on_end(watch, move |outcome| {

@@ -91,11 +91,13 @@ fn once_a_state_was_read_the_old_rules_hold() {
 #[test]
 fn the_state_of_an_operation_of_another_kind_is_rejected() {
     // A backup followed, a restore's state answered (the same id, the
-    // other level or another node): never a success. The `$type` as
-    // RavenDB 7.1.5 wrote it for a restore.
+    // other level or another node): never a success. The kind is told by
+    // the members RavenDB 7.1.5 wrote (a restore's `SnapshotRestore`, a
+    // backup's `LocalBackup`), never by `$type`.
     let mut s = Sim::new(northwind_backup(), Some(1), V71);
     s.step(op4(json!({"Status": "Completed", "Result": {
-        "$type": "Raven.Client.ServerWide.Operations.RestoreResult, Raven.Client",
+        "$type": "Raven.Client.Documents.Operations.Backups.BackupResult, Raven.Client",
+        "SnapshotRestore": {"Skipped": false, "Processed": true},
         "Messages": ["Restored"]}})));
     let reason = not_visible(&s);
     assert!(reason.contains("state of a restore"), "{reason}");
@@ -106,15 +108,17 @@ fn the_state_of_an_operation_of_another_kind_is_rejected() {
     // And the other way round, even after states of the right kind.
     let mut s = Sim::with(restore(), PollConfig::default());
     s.step(op4(json!({"Status": "InProgress", "Progress": {
-        "$type": "Raven.Server.Documents.PeriodicBackup.Restore.RestoreProgress, Raven.Server"}})));
+        "SnapshotRestore": {}, "Files": {"CurrentFile": 0, "FileCount": 1}}})));
     assert!(s.outcome().is_none());
     s.step(op4(json!({"Status": "InProgress", "Progress": {
-        "$type": "Raven.Server.Documents.PeriodicBackup.BackupProgress, Raven.Server"}})));
+        "$type": "Raven.Client.ServerWide.Operations.RestoreProgress, Raven.Client",
+        "LocalBackup": {"BackupDirectory": "x"}}})));
     assert!(not_visible(&s).contains("state of a backup"));
-    // A state that does not say its kind (a fault, or no $type) is read.
+    // A state that does not say its kind (a fault, or neither member) is
+    // read, whatever its `$type` says.
     let mut s = Sim::new(northwind_backup(), Some(1), V71);
     s.step(op4(json!({"Status": "Faulted", "Result": {
-        "$type": "Raven.Client.Documents.Operations.OperationExceptionResult, Raven.Client",
+        "$type": "Raven.Client.ServerWide.Operations.RestoreResult, Raven.Client",
         "Message": "disk full", "Error": "x"}})));
     assert!(matches!(s.outcome(), Some(Outcome::Failed { .. })));
 }

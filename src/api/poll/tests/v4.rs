@@ -100,3 +100,54 @@ fn ravendb_4_transient_errors_reconnect_and_cancel_is_canceled() {
     s.step(op4(json!({"Status": "Canceled"})));
     assert!(matches!(s.outcome(), Some(Outcome::Canceled { .. })));
 }
+
+const V71: Generation = Generation::V4Plus { major: 7, minor: 1 };
+
+#[test]
+fn modern_progress_counts_reach_the_snapshot() {
+    let mut s = Sim::new(northwind_backup(), Some(1), V71);
+    s.step(op4(json!({"Status": "InProgress", "Progress": {
+        "$type": "Raven.Client.Documents.Operations.Backups.BackupProgress, Raven.Client",
+        "Documents": {"ReadCount": 34499, "Processed": false}, "Message": "[15:36:11 INFO] Started processing Documents."}})));
+    assert_eq!(s.t.snapshot().counts.and_then(|c| c.documents), Some(34499));
+    s.step(op4(
+        json!({"Status": "InProgress", "Progress": {"Documents": {"ReadCount": 150000}}}),
+    ));
+    assert_eq!(
+        s.t.snapshot().counts.and_then(|c| c.documents),
+        Some(150000)
+    );
+}
+
+#[test]
+fn a_killed_restore_ends_canceled_and_says_its_folder_stays() {
+    let target = WatchTarget::new(
+        Watched::DatabaseRestore {
+            database: "Big2".into(),
+        },
+        Some(7),
+        V71,
+    );
+    let mut s = Sim::with(target, PollConfig::default());
+    s.step(op4(
+        json!({"Status": "InProgress", "Progress": {"Files": {"CurrentFile": 0, "FileCount": 1}}}),
+    ));
+    assert_eq!(s.t.snapshot().counts.and_then(|c| c.files), Some((0, 1)));
+    // After the kill the state may say InProgress once more, then Canceled.
+    s.step(op4(
+        json!({"Status": "InProgress", "Progress": null, "Result": null}),
+    ));
+    assert!(s.outcome().is_none());
+    s.step(op4(
+        json!({"Progress": null, "Result": null, "Status": "Canceled"}),
+    ));
+    match s.outcome() {
+        Some(Outcome::Canceled { reason }) => {
+            assert!(reason.contains("data folder"), "{reason}");
+            assert!(reason.contains("Databases/Big2"), "{reason}");
+            assert!(reason.contains("stays on the server's disk"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.t.next_request(), None);
+}

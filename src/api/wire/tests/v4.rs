@@ -548,3 +548,170 @@ fn restore_points_are_asked_in_the_shape_of_the_servers_version() {
         assert_eq!(body, serde_json::json!({"FolderPath": "/srv/bk"}));
     }
 }
+
+// ---- Modern servers (7.1.5, recorded in docs/protocol/ravendb-4x.md) ----
+
+#[test]
+fn modern_tasks_list_is_read_under_its_new_key() {
+    let tasks: OngoingTasks = recorded(
+        r#"{"@metadata":{"DateTime":"2026-11-29T15:33:46Z","WebUrl":"http://127.0.0.1:18471","NodeTag":"A"},
+     "OngoingTasks":[{"TaskId":5,"TaskType":"Backup","ResponsibleNode":{"NodeTag":"A","NodeUrl":"http://127.0.0.1:18471","ResponsibleNode":null},
+      "TaskState":"Enabled","TaskConnectionStatus":"Active","TaskName":"nightly","MentorNode":null,"PinToMentorNode":false,"Error":null,
+      "BackupType":"Backup","BackupDestinations":["Local"],"LastFullBackup":null,"LastIncrementalBackup":null,"OnGoingBackup":null,
+      "NextBackup":{"TimeSpan":"10:26:13.6003792","DateTime":"2026-11-30T02:00:00Z","IsFull":true,"OriginalBackupTime":null},"RetentionPolicy":null,
+      "IsEncrypted":false,"LastExecutingNodeTag":"A","FullBackupFrequency":"0 2 * * *","IncrementalBackupFrequency":null,
+      "BackupUploadMode":"Default","HasCloudBackup":false}],"SubscriptionsCount":0,"PullReplications":[]}"#,
+    );
+    let backups: Vec<_> = tasks.backups().collect();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(backups[0].task_id, 5);
+    assert_eq!(backups[0].task_name, "nightly");
+    assert!(backups[0].is_enabled());
+    // An empty modern list reads as empty, not as an error.
+    let none: OngoingTasks = recorded(
+        r#"{"@metadata":{},"OngoingTasks":[],"SubscriptionsCount":0,"PullReplications":[]}"#,
+    );
+    assert_eq!(none.backups().count(), 0);
+}
+
+#[test]
+fn modern_start_answers_carry_the_node_tag() {
+    let one_time: OperationIdResponse = roundtrip(r#"{"OperationId":1,"OperationNodeTag":"A"}"#);
+    assert_eq!(one_time.operation_id, 1);
+    assert_eq!(one_time.node_tag(), Some("A"));
+    let task_run: OperationIdResponse = roundtrip(r#"{"ResponsibleNode":"B","OperationId":2}"#);
+    assert_eq!(task_run.node_tag(), Some("B"));
+    let old_restore: OperationIdResponse = roundtrip(r#"{"OperationId":1}"#);
+    assert_eq!(old_restore.node_tag(), None);
+    let blank: OperationIdResponse = recorded(r#"{"OperationId":1,"OperationNodeTag":"  "}"#);
+    assert_eq!(blank.node_tag(), None);
+}
+
+#[test]
+fn modern_backup_result_names_its_folder_relative_to_the_folder_path() {
+    let st: OperationState = recorded(
+        r#"{"$type":"Raven.Client.Documents.Operations.OperationState, Raven.Client","Progress":null,
+      "Result":{"$type":"Raven.Client.Documents.Operations.Backups.BackupResult, Raven.Client",
+        "Documents":{"Processed":true,"ReadCount":3,"SizeInBytes":219,"LastEtag":3},
+        "Messages":["[15:33:06 INFO] Started task: 'One Time Backup #1'","[15:33:06 INFO] Started a full backup"],
+        "Elapsed":"00:00:00.2371703","SnapshotBackup":{"Skipped":true},"S3Backup":{"Skipped":true},
+        "LocalBackup":{"LastFullBackup":null,"Exception":null,"BackupDirectory":"2026-11-29-15-33-06.ravendb-Shop-A-backup",
+                       "FileName":"2026-11-29-15-33-06.ravendb-full-backup","TempFolderUsed":false}},
+      "Status":"Completed"}"#,
+    );
+    assert_eq!(st.status, OperationStatus::Completed);
+    let result = st.result.as_ref().unwrap();
+    assert!(!result.is_exception());
+    assert_eq!(
+        result.backup_directory(),
+        Some("2026-11-29-15-33-06.ravendb-Shop-A-backup")
+    );
+    assert_eq!(
+        backup_folder("/srv/bk/", result.backup_directory().unwrap()),
+        "/srv/bk/2026-11-29-15-33-06.ravendb-Shop-A-backup"
+    );
+    // Windows folders keep their separator; an absolute directory is kept.
+    assert_eq!(backup_folder(r"D:\bk", "x-backup"), r"D:\bk\x-backup");
+    assert_eq!(backup_folder("/srv/bk", "/elsewhere/x"), "/elsewhere/x");
+    assert_eq!(backup_folder("", "x"), "x");
+    // 4.1's result has no LocalBackup.
+    let old: OperationResult = recorded(r#"{"Messages":[],"Elapsed":"00:00:00.1"}"#);
+    assert_eq!(old.backup_directory(), None);
+}
+
+#[test]
+fn modern_progress_gives_counts_and_files() {
+    let backup: OperationState = recorded(
+        r#"{"$type":"Raven.Client.Documents.Operations.OperationState, Raven.Client",
+      "Progress":{"$type":"Raven.Client.Documents.Operations.Backups.BackupProgress, Raven.Client","DatabaseRecord":{},
+        "Documents":{"StartTime":"2026-11-29T15:36:11Z","Processed":false,"ReadCount":34499,"SizeInBytes":34801235,"LastEtag":34499},
+        "Message":"[15:36:11 INFO] Started processing Documents.","SnapshotBackup":{},"S3Backup":{}},
+      "Result":null,"Status":"InProgress"}"#,
+    );
+    assert_eq!(
+        backup.progress_counts(),
+        Some(ProgressCounts {
+            documents: Some(34499),
+            files: None
+        })
+    );
+    assert_eq!(
+        backup.progress_message(),
+        Some("[15:36:11 INFO] Started processing Documents.")
+    );
+    let restore: OperationState = recorded(
+        r#"{"Progress":{"$type":"Raven.Client.ServerWide.Operations.RestoreProgress, Raven.Client","DatabaseRecord":{},"Documents":{},
+        "Message":null,"SnapshotRestore":{},"Files":{"CurrentFileName":null,"CurrentFile":0,"FileCount":1}},"Result":null,"Status":"InProgress"}"#,
+    );
+    assert_eq!(
+        restore.progress_counts(),
+        Some(ProgressCounts {
+            documents: None,
+            files: Some((0, 1))
+        })
+    );
+    // A current file past the count is clamped; nothing counted is None.
+    let odd: OperationState =
+        recorded(r#"{"Progress":{"Files":{"CurrentFile":5,"FileCount":2}},"Status":"InProgress"}"#);
+    assert_eq!(odd.progress_counts().unwrap().files, Some((2, 2)));
+    let none: OperationState = recorded(r#"{"Progress":{"Message":"x"},"Status":"InProgress"}"#);
+    assert_eq!(none.progress_counts(), None);
+}
+
+#[test]
+fn failures_are_told_by_their_members_not_their_type_name() {
+    // A faulted restore (7.1: an existing name) without any `$type`.
+    let st: OperationState = recorded(
+        r#"{"Result":{"Type":"System.ArgumentException","Message":"Cannot restore data to an existing database named ShopRestored",
+        "StatusCode":500},"Status":"Faulted"}"#,
+    );
+    assert_eq!(
+        st.failure_message().as_deref(),
+        Some("Cannot restore data to an existing database named ShopRestored")
+    );
+    // A `$type` that names an exception does not make a result a failure.
+    let ok: OperationResult =
+        recorded(r#"{"$type":"Some.OperationExceptionResult, X","Messages":["done"]}"#);
+    assert!(!ok.is_exception());
+}
+
+#[test]
+fn an_unknown_task_408_reads_in_plain_words() {
+    let err = classify_http(
+        408,
+        Some("application/json; charset=utf-8"),
+        r#"{"Type":"System.TimeoutException","Message":"Waited for 00:00:15 but didn't get an index notification for 999. This is likely because the node is not the leader."}"#,
+        "http://x/databases/Shop/admin/backup/database?taskId=999&isFullBackup=true",
+    );
+    let err = backup_now_error(err, 999);
+    let text = err.user_message();
+    assert!(text.contains("no backup task with id 999"), "{text}");
+    assert!(text.contains("Waited for 00:00:15"), "{text}");
+    // Other errors pass unchanged.
+    let other = ApiError::Unreachable { url: "u".into() };
+    assert_eq!(backup_now_error(other.clone(), 1), other);
+}
+
+#[test]
+fn a_lost_backup_start_is_found_in_the_operations_list() {
+    let ops: DatabaseOperations = recorded(
+        r#"{"Results":[
+      {"Id":1,"Description":{"Description":"Full backup task: 'nightly'","TaskType":"DatabaseBackup","StartTime":"2026-11-29T15:00:00.0000000Z","EndTime":"2026-11-29T15:00:01Z","DetailedDescription":null},"Killable":true,"State":{}},
+      {"Id":2,"Description":{"Description":"Full backup task: 'nightly'","TaskType":"DatabaseBackup","StartTime":"2026-11-29T16:00:00.0000000Z","EndTime":null,"DetailedDescription":null},"Killable":true,"State":{}},
+      {"Id":3,"Description":{"Description":"Manual backup for database: Shop","TaskType":"DatabaseBackup","StartTime":"2026-11-29T16:00:05Z"},"Killable":true,"State":{}},
+      {"Id":4,"Description":{"Description":"Full backup task: 'other'","TaskType":"DatabaseBackup","StartTime":"2026-11-29T16:00:06Z"},"Killable":true,"State":{}},
+      {"Id":5,"Description":{"Description":"Full backup task: 'nightly'","TaskType":"DatabaseBackup","StartTime":null},"Killable":true,"State":{}}]}"#,
+    );
+    let since = crate::api::wire::time::parse_iso_ms("2026-11-29T15:30:00Z").unwrap();
+    // A task run: the newest of that task since the POST (not the older run, not another task).
+    assert_eq!(ops.backup_started_since(Some("nightly"), since), Some(2));
+    // A one-time backup: any backup since the POST, the newest.
+    assert_eq!(ops.backup_started_since(None, since), Some(4));
+    // Nothing since: nothing found.
+    let later = crate::api::wire::time::parse_iso_ms("2026-11-29T17:00:00Z").unwrap();
+    assert_eq!(ops.backup_started_since(Some("nightly"), later), None);
+    assert_eq!(
+        DatabaseOperations::default().backup_started_since(None, 0.0),
+        None
+    );
+}
