@@ -149,10 +149,10 @@ pub fn SignInOffer(
 ) -> impl IntoView {
     let auth = use_auth();
     view! {
-        <Show when=move || auth.refused.with(Option::is_some)>
+        <Show when=move || auth.offer().is_some()>
             <div class="sign-in-offer" role="alert">
                 <span>
-                    {move || auth.refused.get().map(|e| {
+                    {move || auth.offer().map(|e| {
                         let signed_in = auth.signed_in.with(Option::is_some);
                         match e {
                             ApiError::AuthRefused { .. } => e.user_message(),

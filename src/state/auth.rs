@@ -5,7 +5,7 @@
 //! It also notes the last refusal that signing in could fix, so the header
 //! offers the sign-in form.
 
-use super::connection::{Connection, ServerStatus};
+use super::connection::{connected_generation, Connection};
 use super::databases::Databases;
 use crate::api::ApiError;
 use crate::auth::{oauth3::ApiKey, refusal::sign_in_may_fix, session};
@@ -22,7 +22,8 @@ pub struct Auth {
     pub remembered_name: RwSignal<String>,
     /// Signed in: the key's name and the server root it signed in to.
     pub signed_in: RwSignal<Option<(String, String)>>,
-    /// The last refusal a sign-in could fix (cleared by signing in).
+    /// The last 401/403/412 refusal of a request to the server in use
+    /// (cleared by signing in or out); see [`Auth::offer`].
     pub refused: RwSignal<Option<ApiError>>,
     connection: Connection,
     databases: Databases,
@@ -49,10 +50,20 @@ impl Auth {
         Ok(name)
     }
 
+    /// The last refusal, when signing in may fix it on this server
+    /// (tracked): the header offers the sign-in form for it.
+    pub fn offer(self) -> Option<ApiError> {
+        let generation = connected_generation();
+        self.refused
+            .get()
+            .filter(|e| sign_in_may_fix(e, generation))
+    }
+
     /// Forgets the secret and the token; the key's name stays remembered.
     pub fn sign_out(self) {
         session::sign_out();
         self.signed_in.set(None);
+        self.refused.set(None);
         self.reread();
     }
 
@@ -72,21 +83,13 @@ pub fn provide_auth(connection: Connection, databases: Databases) -> Auth {
         databases,
     };
     provide_context(auth);
-    let status = use_context::<ServerStatus>();
     crate::api::http::observe_refusals(move |url, error| {
         let ours = connection
             .user_setting
             .try_with_untracked(|_| connection.server_url_untracked())
             .flatten()
             .is_some_and(|(base, _)| url.starts_with(&base));
-        let generation = status.and_then(|s| {
-            s.try_with_untracked(|s| match s {
-                Some(Some(Ok(info))) => Some(info.generation),
-                _ => None,
-            })
-            .flatten()
-        });
-        if ours && sign_in_may_fix(error, generation) {
+        if ours {
             let _ = auth.refused.try_set(Some(error.clone()));
         }
     });
