@@ -308,3 +308,26 @@ async fn sign_out_forgets_the_secret_and_the_token() {
     let kept = kept_text();
     assert!(!kept.contains(&secret), "{kept}");
 }
+
+#[wasm_bindgen_test]
+async fn the_backup_screen_says_what_access_a_narrow_key_lacks() {
+    // The stored document is read at the root (`/admin/databases/{db}`),
+    // which a key for Northwind alone may not read (§11.6): the screen
+    // names the database and what to do, rather than failing vaguely.
+    let (app, _server) = locked_app().await;
+    open_sign_in(&app).await;
+    let (name, secret) = narrow_key();
+    sign_in_with(&app, &name, &secret).await;
+    signed_in(&app, &name).await;
+    type_into(&by_role(&app, "textbox", "Database"), "Northwind");
+    wait_for_page(&app, "the refusal on the Backup screen", 10_000, || {
+        let t = text(&app);
+        t.contains("The stored document of Northwind could not be read")
+            && t.contains("Insufficient access to database")
+            && t.contains("Sign in with an API key that has that access")
+    })
+    .await;
+    // Not taken for a lost server or a failed backup.
+    assert!(!text(&app).contains("lost"));
+    assert!(progress(&app).is_none(), "nothing was started");
+}
