@@ -331,3 +331,52 @@ async fn the_backup_screen_says_what_access_a_narrow_key_lacks() {
     assert!(!text(&app).contains("lost"));
     assert!(progress(&app).is_none(), "nothing was started");
 }
+
+#[wasm_bindgen_test]
+async fn a_watch_refused_by_a_narrow_key_waits_for_a_sign_in_then_ends_in_its_truth() {
+    let (app, server) = locked_app().await;
+    open_sign_in(&app).await;
+    let (admin, admin_secret) = admin_key();
+    sign_in_with(&app, &admin, &admin_secret).await;
+    signed_in(&app, &admin).await;
+    control::op_step(&server, 600).await;
+    type_into(&by_role(&app, "textbox", "Database"), "Northwind");
+    type_into(
+        &by_role(&app, "textbox", "Backup folder on the server"),
+        "signin/waits",
+    );
+    wait_for_page(&app, "review of the request", 10_000, || {
+        query_role(&app, "region", "Review the request").is_some()
+    })
+    .await;
+    click(&by_role(&app, "button", "Start backup"));
+    wait_for_page(&app, "the backup runs", 10_000, || {
+        progress(&app).is_some_and(|p| text(&p).contains("running"))
+    })
+    .await;
+    // Mid-watch the session changes to a key for Northwind alone, which
+    // may not read the server-wide operation (at the root, §3.5).
+    let (narrow, narrow_secret) = narrow_key();
+    let key = raven_backup_studio::auth::oauth3::ApiKey::new(&narrow, &narrow_secret).unwrap();
+    session::sign_in(&server, key, 10_000).await.unwrap();
+    wait_for_page(&app, "the watch waits for a sign-in", 20_000, || {
+        progress(&app).is_some_and(|p| {
+            let t = text(&p);
+            t.contains("waiting for a sign-in") && t.contains("Insufficient access to database")
+        })
+    })
+    .await;
+    let shown = text(&progress(&app).unwrap());
+    assert!(
+        !shown.contains("lost") && !shown.contains("failed"),
+        "{shown}"
+    );
+    // Signed in with the admin key again: the watch ends in its truth.
+    let key = raven_backup_studio::auth::oauth3::ApiKey::new(&admin, &admin_secret).unwrap();
+    session::sign_in(&server, key, 10_000).await.unwrap();
+    wait_for_page(&app, "the backup's end", 60_000, || {
+        progress(&app).is_some_and(|p| text(&p).contains("Backup succeeded"))
+    })
+    .await;
+    control::op_step(&server, 40).await;
+}

@@ -64,14 +64,23 @@ pub fn sign_out() {
 }
 
 /// Runs the exchange with `key` against the server at `base`; on success
-/// the key and its token are kept (in memory) for every later request.
-/// Any earlier sign-in is forgotten first, whatever the outcome.
+/// the key and its token replace any earlier sign-in (in memory) for every
+/// later request, with no anonymous moment between the two. When it fails,
+/// the earlier sign-in is forgotten too.
 pub async fn sign_in(base: &str, key: ApiKey, timeout_ms: u32) -> Result<(), ApiError> {
-    sign_out();
     let base = base.trim_end_matches('/').to_string();
     let epoch = next_epoch();
-    let bearer = handshake(&base, &key, timeout_ms).await?;
+    let bearer = match handshake(&base, &key, timeout_ms).await {
+        Ok(bearer) => bearer,
+        Err(e) => {
+            if EPOCH.with(|e| *e.borrow()) == epoch {
+                sign_out();
+            }
+            return Err(e);
+        }
+    };
     if EPOCH.with(|e| *e.borrow()) != epoch {
+        // Signed out (or in again) meanwhile: that choice stands.
         return Err(ApiError::Aborted);
     }
     SESSION.with(|s| {
