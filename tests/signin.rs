@@ -70,8 +70,35 @@ fn kept_text() -> String {
     out
 }
 
+/// Starts keeping every console message of this page (once), so a test
+/// can check that no secret was ever printed.
+fn spy_on_console() {
+    let install = js_sys::Function::new_no_args(
+        "if (!window.__consoleSeen) { window.__consoleSeen = []; \
+         for (const m of ['log', 'info', 'warn', 'error', 'debug', 'trace']) { \
+           const original = console[m].bind(console); \
+           console[m] = (...args) => { \
+             try { window.__consoleSeen.push(args.map(String).join(' ')); } catch (e) {} \
+             original(...args); \
+           }; \
+         } }",
+    );
+    install.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+}
+
+/// Every console message since [`spy_on_console`].
+fn console_text() -> String {
+    let seen = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__consoleSeen".into()).unwrap();
+    js_sys::Array::from(&seen)
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The app on the Backup screen, anonymous, pointed at the locked server.
 async fn locked_app() -> (Mounted, String) {
+    spy_on_console();
     session::sign_out();
     let server = server();
     control::reset(&server).await;
@@ -177,10 +204,28 @@ async fn sign_in_then_back_up_succeeds() {
         files.contains(&"signin/northwind/Database.Document".to_string()),
         "{files:?}"
     );
-    // The secret never reached storage or the URL; the name may.
+    // The secret never reached storage, the URL or the console, nor any
+    // URL the server was asked (its request log); the name may be kept.
     let kept = kept_text();
     assert!(!kept.contains(&secret), "the secret was kept: {kept}");
     assert!(kept.contains(&name), "the key name is remembered: {kept}");
+    js_sys::Function::new_no_args("console.log('console spy probe')")
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .unwrap();
+    assert!(
+        console_text().contains("console spy probe"),
+        "the spy sees the console"
+    );
+    assert!(!console_text().contains(&secret), "the secret was printed");
+    let asked = control::requests(&server).await;
+    assert!(asked.len() > 10);
+    assert!(
+        asked
+            .iter()
+            .all(|e| !e["path"].to_string().contains(&secret)
+                && !e["query"].to_string().contains(&secret)),
+        "the secret was in a URL"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -242,6 +287,11 @@ async fn a_wrong_secret_and_an_unknown_key_are_told_as_such() {
     assert!(field_invalid(&app, "API key name"));
     assert!(!field_invalid(&app, "API key secret"));
     assert!(session::signed_in().is_none());
+    assert!(
+        !console_text().contains("not-the-secret"),
+        "the secret was printed"
+    );
+    assert!(!kept_text().contains("not-the-secret"));
 }
 
 #[wasm_bindgen_test]
@@ -307,6 +357,7 @@ async fn sign_out_forgets_the_secret_and_the_token() {
     );
     let kept = kept_text();
     assert!(!kept.contains(&secret), "{kept}");
+    assert!(!console_text().contains(&secret), "the secret was printed");
 }
 
 #[wasm_bindgen_test]
