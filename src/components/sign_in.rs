@@ -93,7 +93,10 @@ pub fn SignIn() -> impl IntoView {
             .to_string()
     };
 
+    // API keys are RavenDB 3.x's; a 4.x+ server signs in by certificate.
+    let offered = move || crate::state::connection::is_v3() || auth.signed_in.with(Option::is_some);
     view! {
+        <Show when=offered>
         <section class="sign-in" aria-labelledby="sign-in-title">
             <h3 id="sign-in-title">"Sign in (RavenDB 3.x API key)"</h3>
             <Show
@@ -138,6 +141,7 @@ pub fn SignIn() -> impl IntoView {
             </Show>
             <p class="sign-in-status" role="status" aria-live="polite">{move || status.get()}</p>
         </section>
+        </Show>
     }
 }
 
