@@ -45,26 +45,22 @@ pub fn SignIn() -> impl IntoView {
 
     let action = Action::new_local(move |key: &ApiKey| {
         let key = key.clone();
-        async move { auth.sign_in(key).await }
-    });
-    Effect::new(move |_| {
-        let Some(result) = action.value().get() else {
-            return;
-        };
-        match result {
-            Ok(name) => {
-                secret.set(String::new());
-                problem.set(None);
-                status.set(format!("Signed in with API key \"{name}\"."));
-            }
-            Err(e) => {
-                let next = crate::present::error::next_step(&e);
-                problem.set(Some((format!("{} {next}", e.user_message()), culprit(&e))));
-                status.set("Not signed in.".into());
+        async move {
+            match auth.sign_in(key).await {
+                Ok(name) => {
+                    let _ = secret.try_set(String::new());
+                    let _ = problem.try_set(None);
+                    let _ = status.try_set(format!("Signed in with API key \"{name}\"."));
+                }
+                Err(e) => {
+                    let next = crate::present::error::next_step(&e);
+                    let _ = problem
+                        .try_set(Some((format!("{} {next}", e.user_message()), culprit(&e))));
+                    let _ = status.try_set("Not signed in.".into());
+                }
             }
         }
     });
-
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match ApiKey::new(&name.get_untracked(), &secret.get_untracked()) {
