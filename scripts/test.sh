@@ -128,6 +128,10 @@ if [ -f devserver/src/main.rs ] && grep -q "listening on" devserver/src/*.rs 2>/
     --api-key "$DEVSERVER_SIGNIN_ADMIN_KEY=<system>:admin,*:admin" \
     --api-key "$DEVSERVER_SIGNIN_NARROW_KEY=Northwind:admin"
   export DEVSERVER_SIGNIN_URL=$DEV_URL
+  # Two more 3.5 servers for tests/identity.rs: equal operation ids on
+  # both, each followed on its own server (issue 18).
+  start_devserver 3.5 identity-a; export DEVSERVER_ID_A_URL=$DEV_URL
+  start_devserver 3.5 identity-b; export DEVSERVER_ID_B_URL=$DEV_URL
   echo "    devserver 3.5 at $DEVSERVER_35_URL, 3.0 at $DEVSERVER_30_URL, locked 3.5 at $DEVSERVER_AUTH_URL"
 fi
 cargo_tests browser cargo test --no-fail-fast --target wasm32-unknown-unknown --tests

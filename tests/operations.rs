@@ -171,7 +171,7 @@ async fn a_remembered_backup_can_be_followed_to_its_end() {
         client.base(),
         started_ms,
     ));
-    // One from another server is not shown.
+    // One from another server.
     operations_store::remember(RememberedOperation::new(
         &Watched::DatabaseRestore {
             database: "Elsewhere".into(),
@@ -182,7 +182,11 @@ async fn a_remembered_backup_can_be_followed_to_its_end() {
     ));
     let app = operations_screen("3.5").await;
     let local = by_role(&app, "region", "Started from this browser");
-    assert!(!text(&local).contains("Elsewhere"), "{}", text(&local));
+    // One from another server is listed under that server, not this one's.
+    let here = by_role(&local, "table", "started from this browser, newest first");
+    assert!(!text(&here).contains("Elsewhere"), "{}", text(&here));
+    let there = by_role(&local, "table", "on http://127.0.0.1:9");
+    assert!(text(&there).contains("Elsewhere"), "{}", text(&there));
     let follow = by_role(&app, "button", "Follow database backup of Northwind");
     click(&follow);
     wait_for_page(&app, "Backup succeeded", 30_000, || {

@@ -357,12 +357,9 @@ async fn outcomes_seen_on_the_backup_and_restore_screens_are_remembered() {
 }
 
 /// Issue 11 item 6, durations: a restore followed again says how long it
-/// took from its start, not from the re-attach. NOT FIXED YET: the
-/// duration is the poll engine's (`api::poll`, `OperationProgress`),
-/// which another branch is rewriting; ignored until it takes the
-/// server's start time (see the trust-ui report).
+/// took from its start (remembered with it) to the end this browser saw,
+/// not from the re-attach.
 #[wasm_bindgen_test]
-#[ignore]
 async fn a_restore_followed_again_says_its_duration_from_its_start() {
     let (app, server) = screen("#/restore").await;
     api_backup(&server, "ui/duration").await;

@@ -20,12 +20,15 @@ use gloo_net::http::Method;
 use serde_json::Value;
 
 /// What the server answered to a request that starts an operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Started {
     /// 3.0 backups answer 201 with no body and no id (§3.5); everything
     /// else answers `{"OperationId": n}`.
     pub operation_id: Option<i64>,
     pub status: u16,
+    /// 4.2+ one-time backups and restores: the cluster node that runs it
+    /// (`OperationNodeTag`, docs/protocol/ravendb-4x.md#operation-ids).
+    pub node_tag: Option<String>,
 }
 
 /// What the connection check learned about the server.
@@ -64,6 +67,11 @@ impl Client {
         &self.base
     }
 
+    /// The same client for another server root URL (another cluster node).
+    pub fn at(&self, base: &str) -> Client {
+        Client::new(base, self.timeout_ms)
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
@@ -89,14 +97,20 @@ impl Client {
             detail: format!("the request body could not be written: {e}"),
         })?;
         let raw = http::send(Method::POST, &self.url(path), Some(text), self.timeout_ms).await?;
-        let operation_id = if raw.body.trim().is_empty() {
-            None
+        let (operation_id, node_tag) = if raw.body.trim().is_empty() {
+            (None, None)
         } else {
-            Some(raw.json::<OperationIdResponse>()?.operation_id)
+            let id = raw.json::<OperationIdResponse>()?;
+            let node = raw
+                .json::<Value>()
+                .ok()
+                .and_then(|v| v.get("OperationNodeTag")?.as_str().map(str::to_string));
+            (Some(id.operation_id), node)
         };
         Ok(Started {
             operation_id,
             status: raw.status,
+            node_tag,
         })
     }
 
@@ -228,6 +242,14 @@ impl Client {
         http::send(method, &self.url(path), body, self.timeout_ms)
             .await?
             .json()
+    }
+
+    /// `GET /cluster/topology`: the cluster's nodes and the answering one
+    /// (docs/protocol/ravendb-4x.md#cluster-topology).
+    pub async fn cluster_topology(
+        &self,
+    ) -> Result<super::wire::topology::ClusterTopologyResponse, ApiError> {
+        self.send4(Method::GET, "/cluster/topology", None).await
     }
 
     /// `GET /databases/{db}/tasks`: the database's ongoing tasks (backups

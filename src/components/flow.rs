@@ -231,6 +231,7 @@ pub fn RunningPanel(
         form_key: started_with,
         focus,
         lost_answer,
+        node,
     } = running;
     // After a start (or attach, or follow) the panel is where things
     // happen: focus moves to its heading and it comes into view, once.
@@ -277,6 +278,7 @@ pub fn RunningPanel(
     view! {
         <div class="running" node_ref=panel>
         {found_note.map(|n| view! { <p class="warning-text">{n}</p> })}
+        {node.map(|n| view! { <p class="hint">{format!("Runs on cluster {n}.")}</p> })}
         <OperationProgress watch noun subject=what.subject() success_note kill earlier/>
         {restored.map(|name| view! {
             <Show when=succeeded>

@@ -267,6 +267,14 @@ fn outcome_view(outcome: &Outcome, success_note: Option<String>, duration: Strin
             </div>
         }
         .into_any(),
+        Outcome::NotVisible { reason } => view! {
+            <div class="outcome outcome-lost" role="alert">
+                <p class="outcome-title">"Cannot see this operation from here"</p>
+                <p>{reason}</p>
+                <p>"This says nothing of how the operation went: check it on the server that runs it."</p>
+            </div>
+        }
+        .into_any(),
         Outcome::Lost { reason } => view! {
             <div class="outcome outcome-lost" role="alert">
                 <p class="outcome-title">"Lost: the outcome is unknown"</p>

@@ -162,13 +162,11 @@ pub fn outcome_words(outcome: &Outcome) -> String {
         Outcome::Failed { reason, .. } => format!("failed: {reason}"),
         Outcome::Canceled { .. } => "canceled".into(),
         Outcome::Lost { .. } => "lost".into(),
+        Outcome::NotVisible { .. } => "cannot be seen from the server asked".into(),
     }
 }
 
-/// True when two server root URLs name the same server.
-pub fn same_server(a: &str, b: &str) -> bool {
-    a.trim_end_matches('/') == b.trim_end_matches('/')
-}
+pub use crate::state::operations::identity::same_server;
 
 #[cfg(test)]
 mod tests {

@@ -53,6 +53,9 @@ pub fn summary(
         }
         Phase::Finished(Outcome::Canceled { .. }) => format!("{noun} was canceled."),
         Phase::Finished(Outcome::Lost { .. }) => format!("{noun}: outcome unknown (lost)."),
+        Phase::Finished(Outcome::NotVisible { .. }) => {
+            format!("{noun}: cannot see this operation from here.")
+        }
     }
 }
 

@@ -90,6 +90,9 @@ struct Common {
     last_change_ms: f64,
     /// When the answer being read arrived.
     read_at_ms: f64,
+    /// How long the work took by the server's own clock, when its answer
+    /// says (a 3.x backup status document's `Started` and `Completed`).
+    server_elapsed_ms: Option<f64>,
 }
 
 impl Common {
@@ -160,11 +163,22 @@ pub struct Tracker {
     in_flight: Option<PollRequest>,
     /// When the last two requests were sent (the older first).
     sends: [Option<f64>; 2],
+    /// Whether a state of the operation was read (4.x+): before that, a
+    /// 404/500/503 says the server asked does not own it.
+    seen_state: bool,
 }
 
 impl Tracker {
-    /// Starts following `target` at `now_ms` (epoch milliseconds).
+    /// Starts following `target` at `now_ms` (epoch milliseconds). The
+    /// picture's start ([`Snapshot::started_ms`]) is the work's own start
+    /// when the target knows it ([`WatchTarget::started_after_ms`], say
+    /// when re-attaching after a reload), else `now_ms`: durations count
+    /// from the start of the work, not of the watch.
     pub fn new(target: WatchTarget, config: PollConfig, now_ms: f64) -> Self {
+        let started_ms = target
+            .started_after_ms
+            .filter(|t| t.is_finite() && *t > 0.0 && *t <= now_ms)
+            .unwrap_or(now_ms);
         let core = match target.generation {
             Generation::V4Plus { .. } => Core::V4(v4::Core4::new(&target)),
             Generation::V30 | Generation::V35 => {
@@ -176,12 +190,13 @@ impl Tracker {
             last_seen_ms: now_ms,
             in_flight: None,
             sends: [None, None],
+            seen_state: false,
             common: Common {
                 snap: Snapshot {
                     phase: Phase::Starting,
                     progress: None,
-                    started_ms: now_ms,
-                    elapsed_ms: 0.0,
+                    started_ms,
+                    elapsed_ms: now_ms - started_ms,
                     requests: 0,
                     transient_errors: 0,
                 },
@@ -189,6 +204,7 @@ impl Tracker {
                 changes: Changes::default(),
                 last_change_ms: now_ms,
                 read_at_ms: now_ms,
+                server_elapsed_ms: None,
                 target,
                 config,
             },
@@ -330,6 +346,19 @@ impl Tracker {
             core.answered(req);
         }
 
+        if let Core::V4(_) = self.core {
+            let target = &self.common.target;
+            let foreign = verdict::not_this_operation(
+                &target.what,
+                target.operation_id,
+                self.seen_state,
+                &result,
+            );
+            if let Some(reason) = foreign {
+                return self.common.finish(Outcome::NotVisible { reason });
+            }
+            self.seen_state |= matches!(result, Ok(PollResponse::Operation4(_)));
+        }
         let response = match result {
             Ok(r) => r,
             Err(ApiError::NotFound { .. }) => PollResponse::Missing,
@@ -355,6 +384,25 @@ impl Tracker {
         match &mut self.core {
             Core::V3(core) => core.decide(&mut self.common, now_ms),
             Core::V4(core) => core.decide(&mut self.common, now_ms),
+        }
+        if self.common.is_finished() {
+            self.settle_duration(now_ms);
+        }
+    }
+
+    /// The duration of finished work: by the server's clock when it said,
+    /// else to when this browser first saw it end (followed again later),
+    /// else to now.
+    fn settle_duration(&mut self, now_ms: f64) {
+        let common = &mut self.common;
+        let started = common.snap.started_ms;
+        let seen_end = common
+            .target
+            .ended_seen_ms
+            .filter(|end| *end >= started && *end <= now_ms)
+            .map(|end| end - started);
+        if let Some(elapsed) = common.server_elapsed_ms.or(seen_end) {
+            common.snap.elapsed_ms = elapsed.max(0.0);
         }
     }
 

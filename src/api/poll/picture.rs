@@ -30,6 +30,13 @@ pub enum Outcome {
         /// Why, in words.
         reason: String,
     },
+    /// The server asked cannot show this operation: it is not the one that
+    /// runs it (another server or cluster node, or one that restarted), so
+    /// its answer says nothing of how the operation went.
+    NotVisible {
+        /// Why, in words.
+        reason: String,
+    },
 }
 
 impl Outcome {

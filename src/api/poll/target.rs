@@ -80,6 +80,10 @@ pub struct WatchTarget {
     /// re-attaching to running work (after a page reload, say) with the
     /// start time stored alongside the operation id.
     pub started_after_ms: Option<f64>,
+    /// When this browser already saw the followed work end (epoch ms), if
+    /// it did: followed again, its duration is counted from its start to
+    /// then, not to the re-attach (issue 11 item 6).
+    pub ended_seen_ms: Option<f64>,
 }
 
 impl WatchTarget {
@@ -91,6 +95,7 @@ impl WatchTarget {
             generation,
             previous_run_started: None,
             started_after_ms: None,
+            ended_seen_ms: None,
         }
     }
 }

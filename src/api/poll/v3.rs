@@ -337,6 +337,11 @@ impl Core3 {
         let state = if status.is_running {
             DocState::Running
         } else {
+            // The server's own start and end: the run's true duration.
+            let ms = |t: &Option<String>| t.as_deref().and_then(parse_iso_ms);
+            if let (Some(start), Some(end)) = (ms(&status.started), ms(&status.completed)) {
+                common.server_elapsed_ms = Some(end - start).filter(|d| *d >= 0.0);
+            }
             DocState::Final(backup_verdict(status), now_ms)
         };
         changed |= self.set_doc_state(now_ms, state);

@@ -1,9 +1,10 @@
 //! Reading a status document's final word: success, failure (in the
 //! server's words) or cancellation, from a backup status or a restore log
-//! (§4.1, §5.5, §6.1).
+//! (§4.1, §5.5, §6.1); and telling an answer about another operation from
+//! an answer about this one.
 
-use super::{Outcome, Watched};
-use crate::api::error::{split_exception_text, strip_exception_type};
+use super::{Outcome, PollResponse, Watched};
+use crate::api::error::{split_exception_text, strip_exception_type, ApiError};
 use crate::api::wire::v3::BackupStatus;
 
 /// What the status document's final word is.
@@ -142,4 +143,78 @@ fn success_summary(what: &Watched) -> String {
         };
         format!("{capitalized} was restored.")
     }
+}
+
+/// Why an answer from the server asked is not an answer about the followed
+/// 4.x+ operation (issue 18.3), or `None` when it may be one. Before any
+/// state of the operation was read (`seen` false), a 404 (the database is
+/// there, the id is not), a 500 (the database is not there) or a 503 (that
+/// server is not set up) says the server asked does not own it, not that it
+/// failed or was lost. A state whose kind (its .NET `$type`, where given)
+/// is not the followed kind is another operation, whenever it comes.
+pub(super) fn not_this_operation(
+    what: &Watched,
+    id: Option<i64>,
+    seen: bool,
+    result: &Result<PollResponse, ApiError>,
+) -> Option<String> {
+    let op = match id {
+        Some(id) => format!("operation {id}"),
+        None => "this operation".to_string(),
+    };
+    let noun = what.noun();
+    let why = |answer: &str, meaning: &str| {
+        format!(
+            "The server asked about {op} answered {answer}: {meaning}. The {noun} runs on another server or cluster node (operation ids are numbered per server, and do not survive a restart), so this says nothing of how it went."
+        )
+    };
+    match result {
+        Ok(PollResponse::Operation4(state)) => {
+            let kind = state_kind(state)?;
+            (kind != noun).then(|| {
+                format!(
+                    "The server answered {op} with the state of a {kind}, but a {noun} of {} is followed: it is another operation with the same id, so its state is not taken for this one.",
+                    what.subject()
+                )
+            })
+        }
+        _ if seen => None,
+        Ok(PollResponse::Missing) | Err(ApiError::NotFound { .. }) => {
+            Some(why("404 (not found)", "it does not know this operation"))
+        }
+        Err(ApiError::ServerException { status: 500, .. } | ApiError::Http { status: 500, .. }) => {
+            let words = result.as_ref().err().map(ApiError::user_message);
+            Some(why(
+                &format!("500 ({})", words.unwrap_or_default().trim_end_matches('.')),
+                "the database may not exist on it",
+            ))
+        }
+        Err(ApiError::Unavailable { .. })
+        | Err(ApiError::ServerException { status: 503, .. } | ApiError::Http { status: 503, .. }) => {
+            Some(why(
+                "503 (unavailable)",
+                "it is not ready or not set up to run it",
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// `backup` or `restore`, from a 4.x state's `$type`s, when they say.
+fn state_kind(state: &crate::api::wire::v4::OperationState) -> Option<&'static str> {
+    let types = [
+        state.progress.as_ref().and_then(|p| p.type_name.as_deref()),
+        state.result.as_ref().and_then(|r| r.type_name.as_deref()),
+    ];
+    types.into_iter().flatten().find_map(|t| {
+        // `Namespace.BackupResult, Assembly`: the class name says.
+        let class = t.split(',').next()?.rsplit('.').next()?;
+        if class.contains("Restore") {
+            Some("restore")
+        } else if class.contains("Backup") {
+            Some("backup")
+        } else {
+            None
+        }
+    })
 }

@@ -15,6 +15,7 @@
 pub mod common;
 pub(crate) mod lenient;
 pub mod time;
+pub mod topology;
 pub mod v3;
 pub mod v4;
 

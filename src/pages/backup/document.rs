@@ -3,7 +3,7 @@
 //! here, with the editor; and the question asked when the target changes
 //! under an edited document.
 
-use super::v3::BackupState;
+use super::v3_state::BackupState;
 use crate::{
     api::wire3x::DatabaseDocument,
     components::document_editor::DocumentEditor,

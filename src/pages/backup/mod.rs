@@ -5,9 +5,10 @@
 mod document;
 mod secrets;
 mod v3;
+mod v3_state;
 mod v4;
 
-pub use v3::BackupState;
+pub use v3_state::BackupState;
 pub use v4::Backup4State;
 
 use crate::state::connection::is_v4;

@@ -2,7 +2,7 @@
 //! when true. It names every secret the backup would carry in plain text and
 //! blocks sending until the admin acknowledges them or strips them.
 
-use super::v3::BackupState;
+use super::v3_state::BackupState;
 use crate::{
     api::wire3x::DatabaseDocument,
     forms::backup::{

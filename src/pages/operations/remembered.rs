@@ -1,18 +1,24 @@
 //! The operations started from this browser (remembered by id, never by
-//! content), each of which can be followed again to its end; the outcome
-//! is remembered when it is known.
+//! content), each under the server it ran on: those of the server in use
+//! can be followed again to their end (on the cluster node that runs them);
+//! those of other servers are listed apart, never followed here. The
+//! outcome is remembered when it is known.
 
 use crate::{
     api::{poll::WatchTarget, version::Generation},
     components::{flow::RunningPanel, focus_by_id},
     present::{
         capitalized,
-        operations::{kind_words, name_words, outcome_words, same_server},
+        operations::{kind_words, name_words, outcome_words},
         time::{ago, clock, date_time},
     },
     state::{
         connection::Connection,
-        operations::{store, Follower, RememberedOperation, Running},
+        operations::{
+            node::{route_to_node, NodeRoute},
+            remembered::by_server,
+            store, Follower, RememberedOperation, Running,
+        },
     },
 };
 use leptos::prelude::*;
@@ -35,36 +41,43 @@ pub fn StartedHere(
         remembered_version.update(|n| *n += 1);
     });
     on_cleanup(move || storage_listener.remove());
-    let remembered = Memo::new(move |_| {
+    let all = Memo::new(move |_| {
         remembered_version.track();
-        match base.get() {
-            Some(b) => store::list()
-                .into_iter()
-                .filter(|o| same_server(&o.server, &b))
-                .collect::<Vec<_>>(),
-            None => Vec::new(),
-        }
+        store::list()
+    });
+    let remembered = Memo::new(move |_| match base.get() {
+        Some(b) => all.with(|l| l.iter().filter(|o| o.is_on(&b)).cloned().collect()),
+        None => Vec::new(),
+    });
+    // Every other server's (and the unknown server's) entries, by server.
+    let elsewhere = Memo::new(move |_| {
+        let b = base.get().unwrap_or_default();
+        all.with(|l| {
+            let others: Vec<_> = l.iter().filter(|o| !o.is_on(&b)).cloned().collect();
+            by_server(&others)
+        })
     });
     let following = RwSignal::new(None::<Running>);
+    // Bumped by every Follow: a route still being looked up for an
+    // earlier click is dropped.
+    let follow_count = StoredValue::new(0u32);
 
-    let follow = move |entry: RememberedOperation| {
-        let (Some(client), Some(generation), Some(what)) = (
-            conn.client_untracked(),
-            generation.get_untracked(),
-            entry.watched(),
-        ) else {
+    let follow_on = move |entry: RememberedOperation,
+                          client: crate::api::client::Client,
+                          generation: Generation,
+                          route: NodeRoute| {
+        let Some(what) = entry.watched() else {
             return;
         };
-        if let Some(previous) = following.get_untracked() {
-            previous.watch.stopped.set(true);
-        }
         let mut target = WatchTarget::new(what.clone(), entry.operation_id, generation);
         target.started_after_ms = Some(entry.started_ms);
+        target.ended_seen_ms = entry.ended_ms;
+        let (watch, runs_on) = follower.follow_routed(client, target, &route);
         let kill = entry
             .operation_id
             .filter(|_| generation.supports_kill() && what.is_backup())
-            .map(|id| (client.clone(), id));
-        let watch = follower.follow(client, target);
+            .filter(|_| !matches!(route, NodeRoute::CannotReach { .. }))
+            .map(|id| (runs_on, id));
         // The outcome goes to storage, once.
         follower.on_end(watch, move |outcome| {
             store::set_outcome(&entry, &outcome_words(&outcome));
@@ -78,9 +91,35 @@ pub fn StartedHere(
             form_key: None,
             focus: Default::default(),
             lost_answer: None,
+            node: route.words(),
         }));
         // Bring the panel into view for keyboard and screen-reader users.
         focus_by_id("followed-operation");
+    };
+    let follow = move |entry: RememberedOperation| {
+        let (Some(client), Some(generation), Some(_)) = (
+            conn.client_untracked(),
+            generation.get_untracked(),
+            entry.watched(),
+        ) else {
+            return;
+        };
+        // Only on the server it ran on (the list shows no other's button).
+        if !entry.is_on(client.base()) {
+            return;
+        }
+        if let Some(previous) = following.get_untracked() {
+            previous.watch.stopped.set(true);
+        }
+        follow_count.update_value(|n| *n += 1);
+        let this_follow = follow_count.get_value();
+        leptos::task::spawn_local(async move {
+            let route = route_to_node(&client, generation, entry.node_tag.as_deref()).await;
+            if follow_count.try_get_value() != Some(this_follow) {
+                return; // another Follow since, or the screen is gone
+            }
+            follow_on(entry, client, generation, route);
+        });
     };
     let follow = Callback::new(follow);
 
@@ -100,6 +139,7 @@ pub fn StartedHere(
                             <th scope="col">"Kind"</th>
                             <th scope="col">"Name"</th>
                             <th scope="col">"Operation id"</th>
+                            <th scope="col">"Node"</th>
                             <th scope="col">"Started"</th>
                             <th scope="col">"Last known outcome"</th>
                             <th scope="col"><span class="visually-hidden">"Actions"</span></th>
@@ -108,10 +148,10 @@ pub fn StartedHere(
                     <tbody>
                         <For
                             each=move || remembered.get()
-                            key=|o| (o.kind.clone(), o.name.clone(), o.started_ms.to_bits(), o.outcome.clone())
+                            key=|o| (o.key(), o.started_ms.to_bits(), o.outcome.clone())
                             let:entry
                         >
-                            <RememberedRow entry follow generation/>
+                            <RememberedRow entry follow=Some(follow) generation/>
                         </For>
                     </tbody>
                 </table>
@@ -119,7 +159,74 @@ pub fn StartedHere(
             <div id="followed-operation" tabindex="-1">
                 {move || following.get().map(|running| view! { <RunningPanel running/> })}
             </div>
+            <For
+                each=move || elsewhere.get()
+                key=|(server, entries)| {
+                    let keys: Vec<_> = entries
+                        .iter()
+                        .map(|e| (e.key(), e.started_ms.to_bits(), e.outcome.clone()))
+                        .collect();
+                    (server.clone(), keys)
+                }
+                let:group
+            >
+                <OtherServer server=group.0 entries=group.1 generation/>
+            </For>
         </section>
+    }
+}
+
+/// The remembered operations of a server not in use (or of an unknown
+/// server): listed under it, never followed on the server in use, where
+/// the same id names another operation.
+#[component]
+fn OtherServer(
+    /// The normalised server URL; empty when not known.
+    server: String,
+    entries: Vec<RememberedOperation>,
+    generation: Memo<Option<Generation>>,
+) -> impl IntoView {
+    let (title, hint) = if server.is_empty() {
+        (
+            "Server unknown".to_string(),
+            "Remembered by an earlier version of this dashboard, which did not record the server: they cannot be followed, as the same operation id names other operations on other servers.",
+        )
+    } else {
+        (
+            format!("On {server}"),
+            "Started on another server. To follow one, switch to that server under Server settings.",
+        )
+    };
+    let caption = format!(
+        "Started from this browser on {}",
+        if server.is_empty() {
+            "an unknown server"
+        } else {
+            &server
+        }
+    );
+    view! {
+        <h3>{title}</h3>
+        <p class="hint">{hint}</p>
+        <table class="ops-table" aria-label=caption.clone()>
+            <caption class="visually-hidden">{caption.clone()}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Kind"</th>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Operation id"</th>
+                    <th scope="col">"Node"</th>
+                    <th scope="col">"Started"</th>
+                    <th scope="col">"Last known outcome"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                {entries.into_iter().map(|entry| view! {
+                    <RememberedRow entry follow=None generation/>
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 
@@ -128,8 +235,8 @@ pub fn StartedHere(
 fn RememberedRow(
     /// The remembered operation.
     entry: RememberedOperation,
-    /// Follows it again.
-    follow: Callback<RememberedOperation>,
+    /// Follows it again; `None`: not on the server in use.
+    follow: Option<Callback<RememberedOperation>>,
     /// The server's generation (following needs it).
     generation: Memo<Option<Generation>>,
 ) -> impl IntoView {
@@ -138,6 +245,7 @@ fn RememberedRow(
     let started = entry.started_ms;
     let label = format!("Follow {kind} of {name} (started {})", clock(started));
     let followable = entry.watched().is_some();
+    let node = entry.node_tag.clone().unwrap_or_else(|| "—".into());
     let id_text = match entry.operation_id {
         Some(id) => id.to_string(),
         None => "none (3.0 backup)".into(),
@@ -152,14 +260,15 @@ fn RememberedRow(
             <td>{capitalized(&kind)}</td>
             <th scope="row">{name}</th>
             <td>{id_text}</td>
+            <td>{node}</td>
             <td>
                 {date_time(started)}
                 {ago(started, js_sys::Date::now()).map(|a| view! { <span class="hint">{format!(" ({a})")}</span> })}
             </td>
             <td>{outcome}</td>
             <td>
-                {if followable {
-                    view! {
+                {match (followable, follow) {
+                    (true, Some(follow)) => view! {
                         <button
                             type="button"
                             class="secondary"
@@ -170,9 +279,9 @@ fn RememberedRow(
                             "Follow"
                         </button>
                     }
-                    .into_any()
-                } else {
-                    view! { <span class="hint">"Unknown kind: cannot be followed"</span> }.into_any()
+                    .into_any(),
+                    (true, None) => view! { <span class="hint">"Not on the server in use"</span> }.into_any(),
+                    (false, _) => view! { <span class="hint">"Unknown kind: cannot be followed"</span> }.into_any(),
                 }}
             </td>
         </tr>

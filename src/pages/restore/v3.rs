@@ -180,6 +180,7 @@ pub fn Restore3Page() -> impl IntoView {
             form_key: Some(untrack(form_key)),
             focus: Default::default(),
             lost_answer: None,
+            node: None,
         });
     };
 

@@ -6,13 +6,14 @@
 
 use super::{
     lost::{is_lost_answer, Found, LostStart, Search, StartFailure},
+    node::{route_to_node, NodeRoute},
     remembered::RememberedOperation,
     store,
 };
 use crate::{
     api::{
-        client::Client,
-        poll::{Outcome, Phase, PollConfig, WatchTarget, Watched},
+        client::{Client, Started},
+        poll::{Log, Outcome, Phase, PollConfig, Snapshot, WatchTarget, Watched},
         version::Generation,
         watch::{watch_operation, OperationWatch},
         ApiError,
@@ -41,6 +42,9 @@ pub struct Running {
     /// Set when the start's answer was lost and the operation was found
     /// on the server: why the answer was lost.
     pub lost_answer: Option<ApiError>,
+    /// The cluster node that runs it, in words ("node B (http://…)"), when
+    /// the server named one (4.x+).
+    pub node: Option<String>,
 }
 
 /// A one-time claim on keyboard focus, shared by every clone of a
@@ -100,6 +104,45 @@ impl Follower {
             .with(|| watch_operation(client, target, PollConfig::default()))
     }
 
+    /// Follows `target` where `route` says: on `client`'s server, on another
+    /// cluster node, or nowhere (then the watch is over at once with
+    /// [`Outcome::NotVisible`] and why). Returns the watch and the client
+    /// of the server that runs the operation.
+    pub fn follow_routed(
+        &self,
+        client: Client,
+        target: WatchTarget,
+        route: &NodeRoute,
+    ) -> (OperationWatch, Client) {
+        match route {
+            NodeRoute::Here { .. } => (self.follow(client.clone(), target), client),
+            NodeRoute::At { url, .. } => {
+                let node = client.at(url);
+                (self.follow(node.clone(), target), node)
+            }
+            NodeRoute::CannotReach { reason, .. } => {
+                let now = js_sys::Date::now();
+                let snapshot = Snapshot {
+                    phase: Phase::Finished(Outcome::NotVisible {
+                        reason: reason.clone(),
+                    }),
+                    progress: None,
+                    started_ms: now,
+                    elapsed_ms: 0.0,
+                    requests: 0,
+                    transient_errors: 0,
+                };
+                let watch = self.owner.get_value().with(|| OperationWatch {
+                    snapshot: RwSignal::new(snapshot),
+                    log: RwSignal::new(Log::default()),
+                    paused: RwSignal::new(false),
+                    stopped: RwSignal::new(false),
+                });
+                (watch, client)
+            }
+        }
+    }
+
     /// Runs `then` once, with the outcome, when `watch` finishes (not when
     /// watching is merely stopped).
     pub fn on_end(&self, watch: OperationWatch, then: impl FnOnce(Outcome) + 'static) {
@@ -120,7 +163,7 @@ impl Follower {
     }
 
     /// Remembers an operation that was just started (ids and names only)
-    /// and follows it.
+    /// and follows it on the server in use.
     pub fn remember_and_follow(
         &self,
         client: Client,
@@ -130,14 +173,70 @@ impl Follower {
         started_ms: f64,
         previous_run_started: Option<String>,
     ) -> Running {
-        let remembered = RememberedOperation::new(&what, operation_id, client.base(), started_ms);
+        self.remember_and_follow_routed(
+            client,
+            generation,
+            what,
+            operation_id,
+            NodeRoute::Here { tag: None },
+            started_ms,
+            previous_run_started,
+        )
+    }
+
+    /// Remembers a 4.x+ operation the start answer says node `node_tag`
+    /// runs (`OperationNodeTag`) and follows it on that node (see
+    /// [`route_to_node`]).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn remember_and_follow_on_node(
+        &self,
+        client: Client,
+        generation: Generation,
+        what: Watched,
+        operation_id: Option<i64>,
+        node_tag: Option<String>,
+        started_ms: f64,
+        previous_run_started: Option<String>,
+    ) -> Running {
+        let route = route_to_node(&client, generation, node_tag.as_deref()).await;
+        self.remember_and_follow_routed(
+            client,
+            generation,
+            what,
+            operation_id,
+            route,
+            started_ms,
+            previous_run_started,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn remember_and_follow_routed(
+        &self,
+        client: Client,
+        generation: Generation,
+        what: Watched,
+        operation_id: Option<i64>,
+        route: NodeRoute,
+        started_ms: f64,
+        previous_run_started: Option<String>,
+    ) -> Running {
+        let tag = match &route {
+            NodeRoute::Here { tag } => tag.clone(),
+            NodeRoute::At { tag, .. } | NodeRoute::CannotReach { tag, .. } => Some(tag.clone()),
+        };
+        // Remembered under the server in use (where the admin finds it),
+        // with the node that runs it.
+        let remembered = RememberedOperation::new(&what, operation_id, client.base(), started_ms)
+            .on_node(tag.as_deref());
         store::remember(remembered.clone());
-        let kill = operation_id
-            .filter(|_| generation.supports_kill() && what.is_backup())
-            .map(|id| (client.clone(), id));
         let mut target = WatchTarget::new(what.clone(), operation_id, generation);
         target.previous_run_started = previous_run_started;
-        let watch = self.follow(client, target);
+        let (watch, runs_on) = self.follow_routed(client, target, &route);
+        let kill = operation_id
+            .filter(|_| generation.supports_kill() && what.is_backup())
+            .filter(|_| !matches!(route, NodeRoute::CannotReach { .. }))
+            .map(|id| (runs_on, id));
         // What this browser saw it end in is remembered (the Operations
         // screen says it).
         self.on_end(watch, move |outcome| {
@@ -151,6 +250,7 @@ impl Follower {
             form_key: None,
             focus: FocusOnce::new(),
             lost_answer: None,
+            node: route.words(),
         }
     }
 
@@ -177,26 +277,30 @@ impl Default for Follower {
     }
 }
 
-/// Sends a start request (`start` answers the operation id, if the server
-/// gave one), then remembers and follows the operation.
+/// Sends a start request (`start` answers the operation id and, on 4.x+,
+/// the node that runs it, if the server gave them), then remembers and
+/// follows the operation (on that node).
 pub async fn start_and_follow(
     follower: Follower,
     client: Client,
     generation: Generation,
     what: Watched,
     previous_run_started: Option<String>,
-    start: impl Future<Output = Result<Option<i64>, ApiError>>,
+    start: impl Future<Output = Result<Started, ApiError>>,
 ) -> Result<Running, ApiError> {
     let started_ms = js_sys::Date::now();
-    let operation_id = start.await?;
-    Ok(follower.remember_and_follow(
-        client,
-        generation,
-        what,
-        operation_id,
-        started_ms,
-        previous_run_started,
-    ))
+    let started = start.await?;
+    Ok(follower
+        .remember_and_follow_on_node(
+            client,
+            generation,
+            what,
+            started.operation_id,
+            started.node_tag,
+            started_ms,
+            previous_run_started,
+        )
+        .await)
 }
 
 /// One start of an operation by a POST the screen's form planned.
@@ -247,11 +351,7 @@ pub async fn post_and_follow(
         generation,
         what,
         previous_run_started,
-        async move {
-            post.start_operation(&request.path, &request.body)
-                .await
-                .map(|started| started.operation_id)
-        },
+        async move { post.start_operation(&request.path, &request.body).await },
     )
     .await;
     let mut running = match started {

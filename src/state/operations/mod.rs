@@ -4,7 +4,9 @@
 
 #[cfg(target_arch = "wasm32")]
 mod follow;
+pub mod identity;
 pub mod lost;
+pub mod node;
 pub mod remembered;
 #[cfg(target_arch = "wasm32")]
 pub mod store;

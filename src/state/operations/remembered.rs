@@ -1,7 +1,10 @@
 //! The operations this browser started, remembered so a reload or a second
 //! tab can re-attach and finish the story. Only ids and names are kept —
-//! never a request body, a document or a secret.
+//! never a request body, a document or a secret. Each is kept with the
+//! server it ran on and (4.x+) its node: ids are numbered per server, so an
+//! id alone names nothing (see `identity`).
 
+use super::identity::{normalise_server, same_server, OperationKey};
 use crate::api::poll::Watched;
 use serde::{Deserialize, Serialize};
 
@@ -17,13 +20,25 @@ pub struct RememberedOperation {
     pub name: Option<String>,
     /// The server's operation id (none for a 3.0 backup).
     pub operation_id: Option<i64>,
-    /// The server root URL it was started on.
+    /// The server root URL it was started on; empty when not known (an
+    /// entry remembered by an early version without it: shown as "server
+    /// unknown" and never followed on a guessed server).
+    #[serde(default)]
     pub server: String,
+    /// The cluster node that runs it (4.x+ `OperationNodeTag`), when the
+    /// server named one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_tag: Option<String>,
     /// When it was started (epoch ms, browser clock).
     pub started_ms: f64,
     /// A few words on how it ended, once it did.
     #[serde(default)]
     pub outcome: Option<String>,
+    /// When this browser first saw it end (epoch ms, browser clock): a
+    /// finished operation followed again says how long it took from its
+    /// start to then, not to the re-attach.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_ms: Option<f64>,
 }
 
 impl RememberedOperation {
@@ -38,10 +53,37 @@ impl RememberedOperation {
             kind: kind.into(),
             name,
             operation_id,
-            server: server.into(),
+            server: normalise_server(server),
+            node_tag: None,
             started_ms,
             outcome: None,
+            ended_ms: None,
         }
+    }
+
+    /// The same, run by the cluster node `node_tag` (4.x+).
+    pub fn on_node(mut self, node_tag: Option<&str>) -> Self {
+        self.node_tag = node_tag
+            .map(|t| t.trim().to_ascii_uppercase())
+            .filter(|t| !t.is_empty());
+        self
+    }
+
+    /// Who it is: server, kind, database, id and node (see `identity`).
+    pub fn key(&self) -> OperationKey {
+        OperationKey::new(
+            &self.server,
+            &self.kind,
+            self.name.as_deref(),
+            self.kind == "DatabaseBackup",
+            self.operation_id,
+            self.node_tag.as_deref(),
+        )
+    }
+
+    /// True when it was started on `server` (never for an unknown server).
+    pub fn is_on(&self, server: &str) -> bool {
+        same_server(&self.server, server)
     }
 
     /// What to follow, or `None` for an unknown kind (from a newer version).
@@ -59,20 +101,43 @@ impl RememberedOperation {
         })
     }
 
-    /// Identity of an entry: same server, kind, name and start time.
+    /// Identity of an entry: the same operation (server, kind, database,
+    /// id, node) started at the same time (ids do not survive a restart).
     fn same(&self, other: &RememberedOperation) -> bool {
-        self.server == other.server
-            && self.kind == other.kind
-            && self.name == other.name
-            && self.started_ms == other.started_ms
+        self.key() == other.key() && self.started_ms == other.started_ms
     }
 }
 
-/// Reads the stored list; anything unreadable is an empty list.
+/// The remembered operations grouped by server, in the order of their
+/// newest entry; the unknown server ("") last.
+pub fn by_server(list: &[RememberedOperation]) -> Vec<(String, Vec<RememberedOperation>)> {
+    let mut groups: Vec<(String, Vec<RememberedOperation>)> = Vec::new();
+    for entry in list {
+        let server = normalise_server(&entry.server);
+        match groups.iter_mut().find(|(s, _)| *s == server) {
+            Some((_, entries)) => entries.push(entry.clone()),
+            None => groups.push((server, vec![entry.clone()])),
+        }
+    }
+    groups.sort_by_key(|(s, _)| s.is_empty());
+    groups
+}
+
+/// Reads the stored list; anything unreadable is an empty list, and an
+/// unreadable entry is left out (the others are kept). An entry stored
+/// without its server (by an early version) is kept with the server
+/// unknown: it cannot be known which server it ran on.
 pub fn parse_list(text: Option<&str>) -> Vec<RememberedOperation> {
-    let mut list: Vec<RememberedOperation> = text
+    let values: Vec<serde_json::Value> = text
         .and_then(|t| serde_json::from_str(t).ok())
         .unwrap_or_default();
+    let mut list: Vec<RememberedOperation> = values
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect();
+    for entry in &mut list {
+        entry.server = normalise_server(&entry.server);
+    }
     // An outcome stored whole (by an earlier version) is read bounded too.
     for entry in &mut list {
         if let Some(outcome) = entry.outcome.take() {
@@ -90,8 +155,24 @@ pub fn remember(list: &mut Vec<RememberedOperation>, op: RememberedOperation) {
     list.truncate(MAX_REMEMBERED);
 }
 
-/// Records how an entry ended, in a few words: a server's failure text can
-/// be any length, and only its start is kept (the log download has it all).
+/// Records how an entry ended, seen at `ended_ms` (the first time seen is
+/// kept), in a few words: a server's failure text can be any length, and
+/// only its start is kept (the log download has it all).
+pub fn set_outcome_at(
+    list: &mut [RememberedOperation],
+    op: &RememberedOperation,
+    outcome: &str,
+    ended_ms: f64,
+) {
+    set_outcome(list, op, outcome);
+    if let Some(entry) = list.iter_mut().find(|o| o.same(op)) {
+        if entry.ended_ms.is_none() && ended_ms.is_finite() {
+            entry.ended_ms = Some(ended_ms);
+        }
+    }
+}
+
+/// Records how an entry ended, in a few words (see [`set_outcome_at`]).
 pub fn set_outcome(list: &mut [RememberedOperation], op: &RememberedOperation, outcome: &str) {
     /// Most characters of an outcome kept in storage.
     const MAX_OUTCOME_CHARS: usize = 300;
@@ -212,5 +293,85 @@ mod tests {
                 "started_ms"
             ]
         );
+    }
+
+    fn backup_on(server: &str, id: i64, node: Option<&str>) -> RememberedOperation {
+        RememberedOperation::new(
+            &Watched::DatabaseBackup {
+                database: Some("Shop".into()),
+            },
+            Some(id),
+            server,
+            1000.0,
+        )
+        .on_node(node)
+    }
+
+    #[test]
+    fn equal_ids_on_two_servers_stay_two_entries_after_a_reload() {
+        let mut list = Vec::new();
+        remember(&mut list, backup_on("http://a:8080", 1, Some("A")));
+        remember(&mut list, backup_on("http://b:8080/", 1, Some("A")));
+        // The same server spelled another way is the same entry.
+        remember(&mut list, backup_on("HTTP://A:8080/", 1, Some("a")));
+        assert_eq!(list.len(), 2);
+        // A reload reads both back, each with its server and node.
+        let back = parse_list(Some(&to_text(&list)));
+        assert_eq!(back, list);
+        assert!(back[0].is_on("http://a:8080") && !back[0].is_on("http://b:8080"));
+        assert!(back[1].is_on("http://b:8080"));
+        assert_eq!(back[0].node_tag.as_deref(), Some("A"));
+        // The outcome of one is not the outcome of the other.
+        let mut back = back;
+        set_outcome(
+            &mut back,
+            &backup_on("http://b:8080", 1, Some("A")),
+            "failed: x",
+        );
+        assert_eq!(back[1].outcome.as_deref(), Some("failed: x"));
+        assert_eq!(back[0].outcome, None);
+        // Another node, or another id, is another operation.
+        remember(&mut back, backup_on("http://a:8080", 1, Some("B")));
+        remember(&mut back, backup_on("http://a:8080", 2, Some("A")));
+        assert_eq!(back.len(), 4);
+    }
+
+    #[test]
+    fn an_entry_saved_without_its_server_is_kept_as_server_unknown() {
+        let old = r#"[{"kind":"DatabaseRestore","name":"Copy","operation_id":1,"started_ms":5.0},
+            {"kind":"DatabaseBackup","name":"Shop","operation_id":1,"server":"http://A:8080/","started_ms":6.0},
+            {"kind":7}]"#;
+        let list = parse_list(Some(old));
+        assert_eq!(list.len(), 2, "the unreadable entry alone is left out");
+        assert_eq!(list[0].server, "");
+        assert!(list[0].key().server_unknown());
+        assert!(!list[0].is_on(""), "an unknown server is no server");
+        assert_eq!(list[1].server, "http://a:8080");
+        let groups = by_server(&list);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].0, "http://a:8080");
+        assert_eq!(groups[1].0, "", "the unknown server comes last");
+        assert_eq!(groups[1].1[0].name.as_deref(), Some("Copy"));
+    }
+
+    #[test]
+    fn the_node_is_stored_only_when_the_server_named_one() {
+        let text = to_text(&[backup_on("http://a", 1, Some("b"))]);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value[0]["node_tag"], "B");
+        let text = to_text(&[backup_on("http://a", 1, None)]);
+        assert!(!text.contains("node_tag"));
+    }
+
+    #[test]
+    fn the_first_end_seen_is_kept_with_the_outcome() {
+        let mut list = vec![op("N", 1000.0)];
+        set_outcome_at(&mut list, &op("N", 1000.0), "succeeded", 4800.0);
+        assert_eq!(list[0].ended_ms, Some(4800.0));
+        // Followed again later: the end seen first stays.
+        set_outcome_at(&mut list, &op("N", 1000.0), "succeeded", 90_000.0);
+        assert_eq!(list[0].ended_ms, Some(4800.0));
+        let back = parse_list(Some(&to_text(&list)));
+        assert_eq!(back[0].ended_ms, Some(4800.0));
     }
 }

@@ -16,9 +16,9 @@ pub fn remember(op: RememberedOperation) {
     storage::set(storage::keys::OPERATIONS, &remembered::to_text(&all));
 }
 
-/// Records how a remembered operation ended.
+/// Records how a remembered operation ended, and when this browser saw it.
 pub fn set_outcome(op: &RememberedOperation, outcome: &str) {
     let mut all = list();
-    remembered::set_outcome(&mut all, op, outcome);
+    remembered::set_outcome_at(&mut all, op, outcome, js_sys::Date::now());
     storage::set(storage::keys::OPERATIONS, &remembered::to_text(&all));
 }

@@ -1,5 +1,7 @@
 //! The tracker's tests, driven through the [`sim::Sim`] fake clock.
 
+mod duration;
+mod identity;
 mod invariants;
 mod log;
 mod restore;
