@@ -119,6 +119,15 @@ if [ -f devserver/src/main.rs ] && grep -q "listening on" devserver/src/*.rs 2>/
   export DEVSERVER_AUTH_API_KEY="browser-test/$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
   start_devserver 3.5 auth --anonymous-access None --api-key "$DEVSERVER_AUTH_API_KEY=<system>:admin,*:admin"
   export DEVSERVER_AUTH_URL=$DEV_URL
+  # The dashboard's sign-in tests (tests/signin.rs): a locked 3.5 server
+  # with a key for every database, one for Northwind only, and 3 s tokens,
+  # so a token expires during a watch (docs/protocol/ravendb-3x.md §11.3).
+  export DEVSERVER_SIGNIN_ADMIN_KEY="signin-admin/$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+  export DEVSERVER_SIGNIN_NARROW_KEY="signin-northwind/$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+  start_devserver 3.5 signin --anonymous-access None --token-lifetime-ms 3000 \
+    --api-key "$DEVSERVER_SIGNIN_ADMIN_KEY=<system>:admin,*:admin" \
+    --api-key "$DEVSERVER_SIGNIN_NARROW_KEY=Northwind:admin"
+  export DEVSERVER_SIGNIN_URL=$DEV_URL
   # Two more 3.5 servers for tests/identity.rs: equal operation ids on
   # both, each followed on its own server (issue 18).
   start_devserver 3.5 identity-a; export DEVSERVER_ID_A_URL=$DEV_URL

@@ -60,6 +60,14 @@ pub enum ApiError {
     /// before a restore, holds the new database's name. A restore onto an
     /// existing name replaces that database on RavenDB 7.1
     /// (docs/protocol/ravendb-4x.md#restore-deletes-existing).
+    /// A secured 3.x server's sign-in refusal (docs/protocol/ravendb-3x.md
+    /// §11): sign-in needed, a wrong secret, an unknown key, too narrow a
+    /// key, Windows authentication. Not a failure of the work itself.
+    #[error("{refusal}")]
+    AuthRefused {
+        status: u16,
+        refusal: crate::auth::refusal::AuthRefusal,
+    },
     #[error("Nothing was sent: a database named \"{existing}\" exists on the server now, and a restore onto it could replace it.")]
     NameTaken { existing: String },
 }
@@ -241,10 +249,17 @@ impl ApiError {
             ApiError::NotRavenDb { .. } => {
                 "Check the server address in Settings: it must be the root URL of a RavenDB server."
             }
+            ApiError::AuthRefused { refusal, .. } => refusal.next_step(),
             ApiError::NameTaken { .. } => {
                 "Choose another name for the new database; the existing one was not touched."
             }
         }
+    }
+
+    /// A sign-in refusal: the user (signing in, another key) can fix it,
+    /// the server's work is not concerned.
+    pub fn is_auth_refusal(&self) -> bool {
+        matches!(self, ApiError::AuthRefused { .. })
     }
 
     /// A failure that may go away by itself: worth retrying while polling.

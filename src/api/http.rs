@@ -1,11 +1,16 @@
 //! One HTTP exchange with the server: fetch with a time limit, aborted when
 //! the caller's future is dropped (the view that started it went away), and
-//! every failure classified into an [`ApiError`].
+//! every failure classified into an [`ApiError`]. While signed in with a
+//! 3.x API key (`auth::session`) each request to that server carries the
+//! token, and a missing or expired token is renewed once and the request
+//! sent again, unseen by the caller (docs/protocol/ravendb-3x.md §11.3).
+//! Requests carry the browser's credentials to the page's own origin, so
+//! integrated Windows authentication behind IIS or a proxy works (§11.2).
 
 use super::error::{classify_http, ApiError};
 use futures::future::{select, Either};
 use gloo_net::http::{Method, RequestBuilder};
-use web_sys::{AbortController, RequestMode};
+use web_sys::{AbortController, RequestCredentials, RequestMode};
 
 /// A successful (2xx) answer.
 #[derive(Debug, Clone)]
@@ -73,6 +78,19 @@ pub fn observe_reachability(observer: impl Fn(&str, Reached) + 'static) {
     OBSERVER.with(|o| *o.borrow_mut() = Some(std::rc::Rc::new(observer)));
 }
 
+type RefusalObserver = std::rc::Rc<dyn Fn(&str, &ApiError)>;
+
+thread_local! {
+    static REFUSALS: std::cell::RefCell<Option<RefusalObserver>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets the one observer told of every request refused with 401, 403 or
+/// 412 (after any token renewal): its URL and the error. The sign-in
+/// state follows it (`state::auth`), to offer signing in.
+pub fn observe_refusals(observer: impl Fn(&str, &ApiError) + 'static) {
+    REFUSALS.with(|o| *o.borrow_mut() = Some(std::rc::Rc::new(observer)));
+}
+
 /// Sends one request. `body` is JSON text (sent with a JSON content type).
 pub async fn send(
     method: Method,
@@ -80,7 +98,12 @@ pub async fn send(
     body: Option<String>,
     timeout_ms: u32,
 ) -> Result<RawResponse, ApiError> {
-    let result = exchange(method, url, body, timeout_ms).await;
+    let result = send_signed(method, url, body, timeout_ms).await;
+    if let Err(e @ (ApiError::AuthRefused { .. } | ApiError::NotAdmin { .. })) = &result {
+        if let Some(observer) = REFUSALS.with(|o| o.borrow().clone()) {
+            observer(url, e);
+        }
+    }
     let answered = match &result {
         Err(ApiError::Aborted) => None,
         Err(ApiError::Unreachable { .. }) => Some(Reached::Unreachable),
@@ -93,11 +116,36 @@ pub async fn send(
     result
 }
 
+/// [`exchange`] with the signed-in key's token, renewed once and the
+/// request sent again when the server says it is missing or expired.
+async fn send_signed(
+    method: Method,
+    url: &str,
+    body: Option<String>,
+    timeout_ms: u32,
+) -> Result<RawResponse, ApiError> {
+    let Some(bearer) = crate::auth::session::bearer_for(url, timeout_ms).await? else {
+        return exchange(method, url, body, timeout_ms, None).await;
+    };
+    let first = exchange(method.clone(), url, body.clone(), timeout_ms, Some(&bearer)).await;
+    match first {
+        Err(ApiError::AuthRefused { ref refusal, .. }) if refusal.renewal_may_fix() => {
+            match crate::auth::session::renew(url, &bearer, timeout_ms).await? {
+                Some(fresh) => exchange(method, url, body, timeout_ms, Some(&fresh)).await,
+                // Signed out meanwhile: the refusal stands.
+                None => first,
+            }
+        }
+        other => other,
+    }
+}
+
 async fn exchange(
     method: Method,
     url: &str,
     body: Option<String>,
     timeout_ms: u32,
+    bearer: Option<&str>,
 ) -> Result<RawResponse, ApiError> {
     let controller = AbortController::new().ok();
     let mut guard = AbortOnDrop {
@@ -105,9 +153,17 @@ async fn exchange(
     };
     let mut builder = RequestBuilder::new(url)
         .method(method.clone())
+        .credentials(RequestCredentials::SameOrigin)
         .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
-    // GETs carry no body and no custom header, so a cross-origin GET needs
-    // no preflight (like the 3.x Studio).
+    // Signed in: the token, and `Has-Api-Key` so that a server that lost
+    // it answers 412 (renewed here) rather than asking for Windows (§11.3).
+    if let Some(bearer) = bearer {
+        builder = builder
+            .header("Authorization", bearer)
+            .header("Has-Api-Key", "True");
+    }
+    // Anonymous GETs carry no body and no custom header, so a cross-origin
+    // GET needs no preflight (like the 3.x Studio).
     let request = match body {
         Some(text) => builder
             .header("Content-Type", "application/json; charset=utf-8")
@@ -129,8 +185,13 @@ async fn exchange(
         let headers = response.headers();
         let content_type = headers.get("content-type");
         let etag = headers.get("etag");
+        let auth = [
+            headers.get("www-authenticate"),
+            headers.get("raven-required-auth"),
+            headers.get("oauth-source"),
+        ];
         let body = response.text().await;
-        Ok::<_, gloo_net::Error>((status, content_type, etag, body))
+        Ok::<_, gloo_net::Error>((status, content_type, etag, auth, body))
     });
     let timer = Box::pin(gloo_timers::future::TimeoutFuture::new(timeout_ms));
     let answer = match select(exchange, timer).await {
@@ -146,7 +207,8 @@ async fn exchange(
     };
     guard.disarm();
 
-    let Ok((status, content_type, etag, body)) = answer else {
+    let Ok((status, content_type, etag, [www_auth, required_auth, oauth_source], body)) = answer
+    else {
         return Err(network_failure(url, timeout_ms).await);
     };
     let body = body.map_err(|e| ApiError::MalformedBody {
@@ -159,6 +221,13 @@ async fn exchange(
             etag,
             body,
         })
+    } else if let Some(refusal) = crate::auth::refusal::classify(
+        status,
+        www_auth.as_deref(),
+        required_auth.as_deref(),
+        oauth_source.as_deref(),
+    ) {
+        Err(ApiError::AuthRefused { status, refusal })
     } else {
         Err(classify_http(status, content_type.as_deref(), &body, url))
     }

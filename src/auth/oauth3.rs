@@ -38,6 +38,8 @@ pub enum ApiKeyError {
     NoSecret,
     #[error("An API key name cannot contain a comma or an equals sign.")]
     BadName,
+    #[error("An API key name cannot contain a slash: type the part before the slash as the name, the rest as the secret.")]
+    SlashInName,
 }
 
 impl ApiKey {
@@ -59,6 +61,15 @@ impl ApiKey {
             name: name.to_string(),
             secret: secret.to_string(),
         })
+    }
+
+    /// A key from its two parts as typed in two fields; the name may hold
+    /// no `/` (the first slash of `name/secret` ends the name).
+    pub fn new(name: &str, secret: &str) -> Result<ApiKey, ApiKeyError> {
+        if name.contains('/') {
+            return Err(ApiKeyError::SlashInName);
+        }
+        ApiKey::parse(&format!("{}/{secret}", name.trim()))
     }
 
     /// The key's name: safe to show and to remember.
@@ -271,6 +282,15 @@ mod tests {
         assert_eq!(ApiKey::parse("/secret"), Err(ApiKeyError::NoName));
         assert_eq!(ApiKey::parse("name/"), Err(ApiKeyError::NoSecret));
         assert_eq!(ApiKey::parse("a,b/secret"), Err(ApiKeyError::BadName));
+    }
+
+    #[test]
+    fn api_key_from_two_fields() {
+        let k = ApiKey::new(" ops ", "se/cret").unwrap();
+        assert_eq!(k.name(), "ops");
+        assert_eq!(ApiKey::new("a/b", "s"), Err(ApiKeyError::SlashInName));
+        assert_eq!(ApiKey::new("", "s"), Err(ApiKeyError::NoName));
+        assert_eq!(ApiKey::new("ops", ""), Err(ApiKeyError::NoSecret));
     }
 
     #[test]

@@ -6,7 +6,10 @@
 
 use crate::{
     api::{client::ServerInfo, ApiError},
-    components::error_view::ErrorView,
+    components::{
+        error_view::ErrorView,
+        sign_in::{SignIn, SignInOffer},
+    },
     config::{normalize_server_url, ServerUrlSource},
     present::{error, time::clock},
     state::connection::{Connection, DeployConfigState, Reach, ServerStatus},
@@ -88,6 +91,10 @@ pub fn ConnectionIndicator() -> impl IntoView {
             >
                 "Server settings"
             </button>
+            <SignInOffer open_settings=Callback::new(move |()| {
+                open.set(true);
+                crate::components::focus_by_id("api-key-name");
+            })/>
             <Show when=move || open.get()>
                 <ServerSettings status close=move || open.set(false)/>
             </Show>
@@ -178,6 +185,7 @@ fn ServerSettings(
                 }),
                 _ => None,
             }}
+            <SignIn/>
             {move || match status.get() {
                 Some(Some(Ok(info))) => view! {
                     <p class="ok-text">

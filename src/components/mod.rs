@@ -7,6 +7,7 @@ pub mod field;
 pub mod flow;
 pub mod operation_progress;
 pub mod request_review;
+pub mod sign_in;
 pub mod theme;
 
 pub use crate::text::clipped;

@@ -195,7 +195,11 @@ pub fn OperationProgress(
             {move || snapshot.with(|s| match &s.phase {
                 Phase::Reconnecting { last_error, .. } => Some(view! {
                     <p class="warning-text">
-                        "Reconnecting: " {last_error.user_message()}
+                        {if last_error.is_auth_refusal() {
+                            format!("{} {}", last_error.user_message(), last_error.next_step())
+                        } else {
+                            format!("Reconnecting: {}", last_error.user_message())
+                        }}
                     </p>
                 }),
                 _ => None,

@@ -44,6 +44,9 @@ pub fn summary(
                 plural(messages)
             )
         }
+        Phase::Reconnecting { last_error, .. } if last_error.is_auth_refusal() => format!(
+            "{noun} of {subject}: waiting for a sign-in ({time}). The last known state is shown; the server carries on."
+        ),
         Phase::Reconnecting { .. } => format!(
             "{noun} of {subject}: reconnecting to the server… ({time}). The last known state is shown."
         ),
@@ -314,6 +317,17 @@ mod tests {
             last_error: ApiError::Aborted,
         };
         assert!(s(reconnecting, 0, false).contains("reconnecting to the server… (3.2 s)"));
+        let refused = Phase::Reconnecting {
+            since_ms: 0.0,
+            last_error: ApiError::AuthRefused {
+                status: 403,
+                refusal: crate::auth::refusal::AuthRefusal::InsufficientScope {
+                    database: "N".into(),
+                    write: false,
+                },
+            },
+        };
+        assert!(s(refused, 0, false).contains("waiting for a sign-in (3.2 s)"));
         assert_eq!(
             s(
                 Phase::Finished(Outcome::Succeeded {

@@ -4,6 +4,8 @@
 //! imports a component, a page or the shell.
 
 #[cfg(target_arch = "wasm32")]
+pub mod auth;
+#[cfg(target_arch = "wasm32")]
 pub mod connection;
 #[cfg(target_arch = "wasm32")]
 pub mod databases;
@@ -13,5 +15,5 @@ pub mod operations;
 #[cfg(target_arch = "wasm32")]
 pub fn provide() {
     let connection = connection::provide_connection();
-    databases::provide_databases(connection);
+    auth::provide_auth(connection, databases::provide_databases(connection));
 }

@@ -45,7 +45,10 @@
 //! ("missing"), not an error. Any other error (401/403 refusals, CORS, a 400)
 //! ends the watch at once as [`Outcome::Lost`] with the error's words: the
 //! tracker cannot know the result, so it never calls that a failure of the
-//! backup or restore itself. [`ApiError::Aborted`] is ignored.
+//! backup or restore itself. A sign-in refusal ([`ApiError::AuthRefused`],
+//! what a token renewal could not fix) ends nothing: the watch shows it and
+//! asks again at the longest delay until a sign-in fixes it.
+//! [`ApiError::Aborted`] is ignored.
 
 mod config;
 mod exchange;
@@ -417,6 +420,17 @@ impl Tracker {
         let retryable = err.is_transient() || matches!(err, ApiError::MalformedBody { .. });
         let common = &mut self.common;
         let noun = common.target.what.noun();
+        if err.is_auth_refusal() {
+            // A sign-in refusal says nothing of the work: keep the last
+            // state, show the refusal and ask again slowly until a sign-in
+            // fixes it (docs/protocol/ravendb-3x.md §11.3).
+            common.set_phase(Phase::Reconnecting {
+                since_ms: now_ms,
+                last_error: err,
+            });
+            self.delay_ms = common.config.max_delay_ms.max(common.config.first_delay_ms);
+            return;
+        }
         if !retryable {
             return common.finish(Outcome::Lost {
                 reason: format!(

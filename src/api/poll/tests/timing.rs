@@ -87,6 +87,40 @@ fn refusal_while_polling_ends_the_watch_with_the_errors_words() {
 }
 
 #[test]
+fn a_sign_in_refusal_ends_nothing_and_the_watch_goes_on_after_sign_in() {
+    use crate::auth::refusal::AuthRefusal;
+    let mut s = Sim::new(northwind_backup(), None, Generation::V30);
+    s.step(Ok(backup_doc(true, None, &[msg("a")])));
+    let scope = ApiError::AuthRefused {
+        status: 403,
+        refusal: AuthRefusal::InsufficientScope {
+            database: "Northwind".into(),
+            write: false,
+        },
+    };
+    // Far longer than `lost_after_ms`: still not lost, nor failed.
+    for _ in 0..100 {
+        s.step(Err(scope.clone()));
+    }
+    assert!(s.now - T0 > f64::from(PollConfig::default().lost_after_ms));
+    assert_eq!(s.outcome(), None);
+    assert!(matches!(&s.t.snapshot().phase,
+        Phase::Reconnecting { last_error, .. } if *last_error == scope));
+    assert_eq!(
+        *s.delays.last().unwrap(),
+        PollConfig::default().max_delay_ms
+    );
+    assert_eq!(texts(&s.t), ["a"], "the last known state is kept");
+    // Signed in again: the watch carries on to the server's verdict.
+    s.step(Ok(backup_doc(false, Some(true), &[msg("a"), msg("done")])));
+    assert!(
+        matches!(s.outcome(), Some(Outcome::Succeeded { .. })),
+        "{:?}",
+        s.outcome()
+    );
+}
+
+#[test]
 fn aborted_requests_are_ignored() {
     let mut s = Sim::new(northwind_backup(), None, Generation::V30);
     s.step(Err(ApiError::Aborted));

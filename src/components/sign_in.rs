@@ -1,0 +1,169 @@
+//! Signing in to a secured RavenDB 3.x server with an API key
+//! (docs/protocol/ravendb-3x.md §11.3): the form in Server settings (the
+//! key's name, its secret in a masked field) and the header's offer to
+//! sign in when the server refused a request. The secret goes from the
+//! field to `state::auth` and the field is emptied once signed in.
+
+use crate::{
+    api::ApiError,
+    auth::{oauth3::ApiKey, refusal::AuthRefusal},
+    state::auth::use_auth,
+};
+use leptos::prelude::*;
+
+/// Which field a refusal is about (for `aria-invalid`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Culprit {
+    Name,
+    Secret,
+    Neither,
+}
+
+fn culprit(error: &ApiError) -> Culprit {
+    match error {
+        ApiError::AuthRefused {
+            refusal: AuthRefusal::UnknownKey { .. },
+            ..
+        } => Culprit::Name,
+        ApiError::AuthRefused {
+            refusal: AuthRefusal::WrongSecret { .. },
+            ..
+        } => Culprit::Secret,
+        _ => Culprit::Neither,
+    }
+}
+
+/// The sign-in form, or who is signed in with a way out.
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let auth = use_auth();
+    let name = RwSignal::new(auth.remembered_name.get_untracked());
+    let secret = RwSignal::new(String::new());
+    // (message, which field) of the last attempt, or a typing error.
+    let problem = RwSignal::new(None::<(String, Culprit)>);
+    let status = RwSignal::new(String::new());
+
+    let action = Action::new_local(move |key: &ApiKey| {
+        let key = key.clone();
+        async move {
+            match auth.sign_in(key).await {
+                Ok(name) => {
+                    let _ = secret.try_set(String::new());
+                    let _ = problem.try_set(None);
+                    let _ = status.try_set(format!("Signed in with API key \"{name}\"."));
+                }
+                Err(e) => {
+                    let next = crate::present::error::next_step(&e);
+                    let _ = problem
+                        .try_set(Some((format!("{} {next}", e.user_message()), culprit(&e))));
+                    let _ = status.try_set("Not signed in.".into());
+                }
+            }
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match ApiKey::new(&name.get_untracked(), &secret.get_untracked()) {
+            Ok(key) => {
+                problem.set(None);
+                status.set("Signing in…".into());
+                action.dispatch(key);
+            }
+            Err(e) => {
+                let field = match e {
+                    crate::auth::oauth3::ApiKeyError::NoSecret => Culprit::Secret,
+                    _ => Culprit::Name,
+                };
+                problem.set(Some((e.to_string(), field)));
+            }
+        }
+    };
+    let sign_out = move |_| {
+        auth.sign_out();
+        secret.set(String::new());
+        status.set("Signed out: the secret and the token are forgotten.".into());
+    };
+    let invalid = move |field: Culprit| {
+        problem
+            .with(|p| p.as_ref().is_some_and(|(_, c)| *c == field))
+            .to_string()
+    };
+
+    // API keys are RavenDB 3.x's; a 4.x+ server signs in by certificate.
+    let offered = move || crate::state::connection::is_v3() || auth.signed_in.with(Option::is_some);
+    view! {
+        <Show when=offered>
+        <section class="sign-in" aria-labelledby="sign-in-title">
+            <h3 id="sign-in-title">"Sign in (RavenDB 3.x API key)"</h3>
+            <Show
+                when=move || auth.signed_in.with(Option::is_some)
+                fallback=move || view! {
+                    <form on:submit=submit novalidate=true>
+                        <label for="api-key-name">"API key name"</label>
+                        <input id="api-key-name" type="text" autocomplete="username" spellcheck="false"
+                            prop:value=move || name.get()
+                            on:input:target=move |ev| name.set(ev.target().value())
+                            aria-invalid=move || invalid(Culprit::Name)
+                            aria-describedby="api-key-name-hint sign-in-problem"/>
+                        <p id="api-key-name-hint" class="hint">
+                            "The part before the slash of name/secret. Remembered in this browser."
+                        </p>
+                        <label for="api-key-secret">"API key secret"</label>
+                        <input id="api-key-secret" type="password" autocomplete="off" spellcheck="false"
+                            prop:value=move || secret.get()
+                            on:input:target=move |ev| secret.set(ev.target().value())
+                            aria-invalid=move || invalid(Culprit::Secret)
+                            aria-describedby="api-key-secret-hint sign-in-problem"/>
+                        <p id="api-key-secret-hint" class="hint">
+                            "The part after the slash. Kept in this page's memory only, never stored; reloading the page forgets it."
+                        </p>
+                        <p id="sign-in-problem" class="field-error">
+                            {move || problem.get().map(|(text, _)| text)}
+                        </p>
+                        <div class="actions">
+                            <button type="submit" disabled=move || action.pending().get()>"Sign in"</button>
+                        </div>
+                    </form>
+                }
+            >
+                <p class="ok-text">
+                    {move || auth.signed_in.get().map(|(name, base)| {
+                        format!("Signed in to {base} with API key \"{name}\".")
+                    })}
+                </p>
+                <div class="actions">
+                    <button type="button" class="secondary" on:click=sign_out>"Sign out"</button>
+                </div>
+            </Show>
+            <p class="sign-in-status" role="status" aria-live="polite">{move || status.get()}</p>
+        </section>
+        </Show>
+    }
+}
+
+/// The header's offer to sign in, while a refusal a sign-in may fix stands.
+#[component]
+pub fn SignInOffer(
+    /// Opens the Server settings panel (where the form is).
+    open_settings: Callback<()>,
+) -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Show when=move || auth.offer().is_some()>
+            <div class="sign-in-offer" role="alert">
+                <span>
+                    {move || auth.offer().map(|e| {
+                        let signed_in = auth.signed_in.with(Option::is_some);
+                        match e {
+                            ApiError::AuthRefused { .. } => e.user_message(),
+                            _ if signed_in => e.user_message(),
+                            _ => "Sign-in needed: this server refused an anonymous request.".to_string(),
+                        }
+                    })}
+                </span>
+                " "
+                <button type="button" on:click=move |_| open_settings.run(())>"Sign in…"</button>
+            </div>
+        </Show>
+    }
+}
