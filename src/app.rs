@@ -33,16 +33,23 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || hash_listener.remove());
 
     view! {
-        <a class="skip-link" href="#main" on:click=move |ev| {
-            // Keep the hash route: move focus instead of navigating.
-            ev.prevent_default();
-            if let Some(main) = document().get_element_by_id("main") {
-                focus(main);
+        <a
+            class="skip-link"
+            href="#main"
+            on:click=move |ev| {
+                ev.prevent_default();
+                if let Some(main) = document().get_element_by_id("main") {
+                    focus(main);
+                }
             }
-        }>"Skip to content"</a>
+        >
+            "Skip to content"
+        </a>
         <header class="app-header">
             <div class="brand">
-                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                <span class="brand-mark" aria-hidden="true">
+                    "◆"
+                </span>
                 <span class="brand-name">"Raven Backup Studio"</span>
             </div>
             <nav aria-label="Main">
@@ -67,16 +74,16 @@ pub fn App() -> impl IntoView {
                 </ul>
             </nav>
             <div class="header-tools">
-                <ConnectionIndicator/>
-                <ThemePicker/>
+                <ConnectionIndicator />
+                <ThemePicker />
             </div>
         </header>
         <main id="main" tabindex="-1">
             {move || match route.get() {
-                Route::Backup { database } => view! { <BackupPage preselect=database/> }.into_any(),
-                Route::Restore => view! { <RestorePage/> }.into_any(),
-                Route::Operations => view! { <OperationsPage/> }.into_any(),
-                Route::NotFound(path) => view! { <NotFoundPage path/> }.into_any(),
+                Route::Backup { database } => view! { <BackupPage preselect=database /> }.into_any(),
+                Route::Restore => view! { <RestorePage /> }.into_any(),
+                Route::Operations => view! { <OperationsPage /> }.into_any(),
+                Route::NotFound(path) => view! { <NotFoundPage path /> }.into_any(),
             }}
         </main>
     }

@@ -94,9 +94,9 @@ pub fn ConnectionIndicator() -> impl IntoView {
             <SignInOffer open_settings=Callback::new(move |()| {
                 open.set(true);
                 crate::components::focus_by_id("api-key-name");
-            })/>
+            }) />
             <Show when=move || open.get()>
-                <ServerSettings status close=move || open.set(false)/>
+                <ServerSettings status close=move || open.set(false) />
             </Show>
         </div>
     }
@@ -141,7 +141,11 @@ fn ServerSettings(
     let close_btn = close.clone();
 
     view! {
-        <section id="server-settings" class="panel server-settings" aria-labelledby="server-settings-title">
+        <section
+            id="server-settings"
+            class="panel server-settings"
+            aria-labelledby="server-settings-title"
+        >
             <h2 id="server-settings-title">"Server"</h2>
             <form on:submit=save novalidate=true>
                 <label for="server-url">"RavenDB server URL"</label>
@@ -159,40 +163,69 @@ fn ServerSettings(
                     "The root address of the RavenDB server, e.g. http://raven.example:8080. "
                     "Kept in this browser only. “Use default” goes back to config.json or this page's own address."
                 </p>
-                <p id="server-url-error" class="field-error">{move || error.get()}</p>
+                <p id="server-url-error" class="field-error">
+                    {move || error.get()}
+                </p>
                 <div class="actions">
                     <button type="submit">"Save and check"</button>
-                    <button type="button" class="secondary" on:click=use_default>"Use default"</button>
-                    <button type="button" class="secondary" on:click=move |_| conn.recheck.update(|n| *n += 1)>
+                    <button type="button" class="secondary" on:click=use_default>
+                        "Use default"
+                    </button>
+                    <button
+                        type="button"
+                        class="secondary"
+                        on:click=move |_| conn.recheck.update(|n| *n += 1)
+                    >
                         "Check again"
                     </button>
-                    <button type="button" class="secondary" on:click=move |_| close_btn()>"Close"</button>
+                    <button type="button" class="secondary" on:click=move |_| close_btn()>
+                        "Close"
+                    </button>
                 </div>
             </form>
             <p class="in-use">
                 {move || match conn.server_url() {
                     None => "Reading config.json…".to_string(),
-                    Some((url, src)) => format!("In use: {url} ({})", match src {
-                        ServerUrlSource::UserSetting => "your setting in this browser",
-                        ServerUrlSource::DeployConfig => "from config.json",
-                        ServerUrlSource::PageOrigin => "this page's own address",
-                    }),
+                    Some((url, src)) => {
+                        format!(
+                            "In use: {url} ({})",
+                            match src {
+                                ServerUrlSource::UserSetting => "your setting in this browser",
+                                ServerUrlSource::DeployConfig => "from config.json",
+                                ServerUrlSource::PageOrigin => "this page's own address",
+                            },
+                        )
+                    }
                 }}
             </p>
             {move || match conn.deploy.get() {
-                DeployConfigState::Invalid(e) => Some(view! {
-                    <p class="warning-text">{e.to_string()} " This page's own address is used instead."</p>
-                }),
+                DeployConfigState::Invalid(e) => {
+                    Some(
+                        view! {
+                            <p class="warning-text">
+                                {e.to_string()} " This page's own address is used instead."
+                            </p>
+                        },
+                    )
+                }
                 _ => None,
             }}
-            <SignIn/>
+            <SignIn />
             {move || match status.get() {
-                Some(Some(Ok(info))) => view! {
-                    <p class="ok-text">
-                        {format!("{} — product version {}, build {}.", info.label(), info.product_version, info.build_version)}
-                    </p>
-                }.into_any(),
-                Some(Some(Err(e))) => view! { <ErrorView error=e/> }.into_any(),
+                Some(Some(Ok(info))) => {
+                    view! {
+                        <p class="ok-text">
+                            {format!(
+                                "{} — product version {}, build {}.",
+                                info.label(),
+                                info.product_version,
+                                info.build_version,
+                            )}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Some(Err(e))) => view! { <ErrorView error=e /> }.into_any(),
                 _ => view! { <p>"Checking…"</p> }.into_any(),
             }}
         </section>

@@ -99,43 +99,73 @@ pub fn DocumentEditor(
         <div class="doc-editor">
             <div class="radio-row" role="radiogroup" aria-label="Edit the document as">
                 <label class="radio">
-                    <input type="radio" name="doc-view" prop:checked=move || view_mode.get() == View::Structured
-                        on:change=move |_| view_mode.set(View::Structured)/>
+                    <input
+                        type="radio"
+                        name="doc-view"
+                        prop:checked=move || view_mode.get() == View::Structured
+                        on:change=move |_| view_mode.set(View::Structured)
+                    />
                     "Fields and tables"
                 </label>
                 <label class="radio">
-                    <input type="radio" name="doc-view" prop:checked=move || view_mode.get() == View::Raw
-                        on:change=move |_| view_mode.set(View::Raw)/>
+                    <input
+                        type="radio"
+                        name="doc-view"
+                        prop:checked=move || view_mode.get() == View::Raw
+                        on:change=move |_| view_mode.set(View::Raw)
+                    />
                     "Raw JSON"
                 </label>
             </div>
             {move || match panel.get() {
-                Panel::RawLocked => view! {
-                    <div class="panel">
-                        <p>"The raw JSON shows the secured settings' values in plain text."</p>
-                        <button type="button" class="secondary" on:click=move |_| raw_unlocked.set(true)>
-                            "Show the raw JSON, secrets included"
-                        </button>
-                    </div>
-                }.into_any(),
-                Panel::Raw => view! {
-                    <label for="doc-json">"DatabaseDocument (JSON)"</label>
-                    // It can hold decrypted secrets: no spellcheck service, no autofill.
-                    <textarea id="doc-json" rows="16" spellcheck="false" autocomplete="off"
-                        prop:value=move || text.get()
-                        on:input:target=move |ev| {
-                            // The admin is typing here: keep the editor open
-                            // when what they type is a secret.
-                            raw_unlocked.set(true);
-                            set_text.run(ev.target().value())
-                        }
-                        aria-invalid=move || (invalid.get() && json_error().is_some()).to_string()
-                        aria-describedby="doc-json-error"></textarea>
-                    <p id="doc-json-error" class="field-error">
-                        {move || json_error().map(|e| format!("Invalid JSON at {e}. Your text is kept; fix it to continue."))}
-                    </p>
-                }.into_any(),
-                Panel::Structured => view! { <StructuredEditor parsed edit/> }.into_any(),
+                Panel::RawLocked => {
+                    view! {
+                        <div class="panel">
+                            <p>"The raw JSON shows the secured settings' values in plain text."</p>
+                            <button
+                                type="button"
+                                class="secondary"
+                                on:click=move |_| raw_unlocked.set(true)
+                            >
+                                "Show the raw JSON, secrets included"
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Panel::Raw => {
+                    view! {
+                        <label for="doc-json">"DatabaseDocument (JSON)"</label>
+                        // It can hold decrypted secrets: no spellcheck service, no autofill.
+                        <textarea
+                            id="doc-json"
+                            rows="16"
+                            spellcheck="false"
+                            autocomplete="off"
+                            prop:value=move || text.get()
+                            on:input:target=move |ev| {
+                                raw_unlocked.set(true);
+                                set_text.run(ev.target().value())
+                            }
+                            aria-invalid=move || {
+                                (invalid.get() && json_error().is_some()).to_string()
+                            }
+                            aria-describedby="doc-json-error"
+                        ></textarea>
+                        <p id="doc-json-error" class="field-error">
+                            {move || {
+                                json_error()
+                                    .map(|e| {
+                                        format!(
+                                            "Invalid JSON at {e}. Your text is kept; fix it to continue.",
+                                        )
+                                    })
+                            }}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Panel::Structured => view! { <StructuredEditor parsed edit /> }.into_any(),
             }}
         </div>
     }
@@ -147,35 +177,57 @@ fn StructuredEditor(
     edit: impl Fn(&dyn Fn(&mut DatabaseDocument)) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     view! {
-        {move || parsed.with(|p| p.as_ref().err().map(|e| view! {
-            <p class="field-error" role="alert">
-                {format!("The JSON has an error at {e}. Fix it in the Raw JSON view; the fields below show the last valid document.")}
-            </p>
-        }))}
+        {move || {
+            parsed
+                .with(|p| {
+                    p.as_ref()
+                        .err()
+                        .map(|e| {
+                            view! {
+                                <p class="field-error" role="alert">
+                                    {format!(
+                                        "The JSON has an error at {e}. Fix it in the Raw JSON view; the fields below show the last valid document.",
+                                    )}
+                                </p>
+                            }
+                        })
+                })
+        }}
         <Show when=move || parsed.with(|p| p.is_ok())>
             <div class="field-row">
                 <div>
                     <label for="doc-id">"Id"</label>
-                    <input id="doc-id" type="text" spellcheck="false"
-                        prop:value=move || parsed.with(|p| p.as_ref().ok().and_then(|d| d.id.clone()).unwrap_or_default())
+                    <input
+                        id="doc-id"
+                        type="text"
+                        spellcheck="false"
+                        prop:value=move || {
+                            parsed
+                                .with(|p| {
+                                    p.as_ref().ok().and_then(|d| d.id.clone()).unwrap_or_default()
+                                })
+                        }
                         on:change:target=move |ev| {
                             let v = ev.target().value();
                             edit(&|d| d.id = (!v.trim().is_empty()).then(|| v.clone()));
-                        }/>
+                        }
+                    />
                     <p class="hint">"Empty means null: the server names it after the database."</p>
                 </div>
                 <label class="radio">
-                    <input type="checkbox"
+                    <input
+                        type="checkbox"
                         prop:checked=move || parsed.with(|p| p.as_ref().is_ok_and(|d| d.disabled))
                         on:change:target=move |ev| {
                             let on = ev.target().checked();
                             edit(&|d| d.disabled = on);
-                        }/>
+                        }
+                    />
                     "Start a database restored from this backup disabled"
                 </label>
             </div>
-            <KeyValueTable parsed edit table=Table::Settings/>
-            <KeyValueTable parsed edit table=Table::Secured/>
+            <KeyValueTable parsed edit table=Table::Settings />
+            <KeyValueTable parsed edit table=Table::Secured />
         </Show>
     }
 }
@@ -247,19 +299,48 @@ fn KeyValueTable(
         <section class="kv" aria-labelledby=labelledby>
             <h3 id=title_id>
                 {table.label()}
-                {secret.then(|| view! { <span class="hint">" (values masked until revealed; reveal one to change it)"</span> })}
+                {secret
+                    .then(|| {
+                        view! {
+                            <span class="hint">
+                                " (values masked until revealed; reveal one to change it)"
+                            </span>
+                        }
+                    })}
             </h3>
             <div class="kv-tools">
                 <label for=filter_id.clone()>{format!("Filter {}", table.label())}</label>
-                <input id=filter_id type="search" prop:value=move || filter.get()
-                    on:input:target=move |ev| filter.set(ev.target().value())/>
-                <button type="button" class="secondary" on:click=move |_| descending.update(|d| *d = !*d)
-                    aria-label=move || format!("Sort {} {}", table.label(), if descending.get() { "A to Z" } else { "Z to A" })>
+                <input
+                    id=filter_id
+                    type="search"
+                    prop:value=move || filter.get()
+                    on:input:target=move |ev| filter.set(ev.target().value())
+                />
+                <button
+                    type="button"
+                    class="secondary"
+                    on:click=move |_| descending.update(|d| *d = !*d)
+                    aria-label=move || {
+                        format!(
+                            "Sort {} {}",
+                            table.label(),
+                            if descending.get() { "A to Z" } else { "Z to A" },
+                        )
+                    }
+                >
                     {move || if descending.get() { "Sorted Z→A" } else { "Sorted A→Z" }}
                 </button>
             </div>
             <table>
-                <thead><tr><th scope="col">"Name"</th><th scope="col">"Value"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Value"</th>
+                        <th scope="col">
+                            <span class="visually-hidden">"Actions"</span>
+                        </th>
+                    </tr>
+                </thead>
                 <tbody>
                     <For each=keys key=|k| k.clone() let:key>
                         {
@@ -269,57 +350,114 @@ fn KeyValueTable(
                             let key_for_reveal2 = key.clone();
                             let key_for_rename = key.clone();
                             let key_for_remove = key.clone();
-                            let is_revealed = move || revealed.with(|r| r.contains(&key_for_reveal));
+                            let is_revealed = move || {
+                                revealed.with(|r| r.contains(&key_for_reveal))
+                            };
                             view! {
                                 <tr>
                                     <td>
-                                        <input type="text" spellcheck="false" aria-label=format!("Name of {key}")
+                                        <input
+                                            type="text"
+                                            spellcheck="false"
+                                            aria-label=format!("Name of {key}")
                                             prop:value=key.clone()
                                             on:change:target=move |ev| {
                                                 let new_name = ev.target().value().trim().to_string();
                                                 let old = key_for_rename.clone();
-                                                if new_name.is_empty() || new_name == old { return; }
-                                                edit(&|d| {
-                                                    let map = table.map(d);
-                                                    if let Some(v) = map.remove(&old) { map.insert(new_name.clone(), v); }
-                                                });
-                                            }/>
+                                                if new_name.is_empty() || new_name == old {
+                                                    return;
+                                                }
+                                                edit(
+                                                    &|d| {
+                                                        let map = table.map(d);
+                                                        if let Some(v) = map.remove(&old) {
+                                                            map.insert(new_name.clone(), v);
+                                                        }
+                                                    },
+                                                );
+                                            }
+                                        />
                                     </td>
                                     <td>
                                         {
-                                            let value = Signal::derive(move || value_of(&key_for_value));
+                                            let value = Signal::derive(move || value_of(
+                                                &key_for_value,
+                                            ));
                                             let on_input = Callback::new(move |v: String| {
                                                 let k = key_for_input.clone();
-                                                edit(&|d| { table.map(d).insert(k.clone(), v.clone()); });
+                                                edit(
+                                                    &|d| {
+                                                        table.map(d).insert(k.clone(), v.clone());
+                                                    },
+                                                );
                                             });
                                             let label = format!("Value of {key}");
                                             if secret {
                                                 // One fixed mask, whatever the secret's length.
-                                                view! { <SecretInput aria_label=label value on_input revealed=Signal::derive(is_revealed)/> }.into_any()
+                                                view! {
+                                                    <SecretInput
+                                                        aria_label=label
+                                                        value
+                                                        on_input
+                                                        revealed=Signal::derive(is_revealed)
+                                                    />
+                                                }
+                                                    .into_any()
                                             } else {
                                                 view! {
-                                                    <input type="text" spellcheck="false" autocomplete="off" aria-label=label
+                                                    <input
+                                                        type="text"
+                                                        spellcheck="false"
+                                                        autocomplete="off"
+                                                        aria-label=label
                                                         prop:value=move || value.get()
-                                                        on:input:target=move |ev| on_input.run(ev.target().value())/>
-                                                }.into_any()
+                                                        on:input:target=move |ev| on_input.run(ev.target().value())
+                                                    />
+                                                }
+                                                    .into_any()
                                             }
                                         }
                                     </td>
                                     <td class="row-actions">
-                                        {secret.then(|| {
-                                            let k = key_for_reveal2.clone();
-                                            let k2 = k.clone();
-                                            let shown = Memo::new(move |_| revealed.with(|r| r.contains(&k2)));
-                                            view! {
-                                                <button type="button" class="secondary" aria-pressed=move || shown.get().to_string()
-                                                    aria-label=format!("Reveal the value of {k}")
-                                                    on:click=move |_| revealed.update(|r| { if !r.remove(&k) { r.insert(k.clone()); } })>
-                                                    {move || if shown.get() { "Hide" } else { "Reveal" }}
-                                                </button>
+                                        {secret
+                                            .then(|| {
+                                                let k = key_for_reveal2.clone();
+                                                let k2 = k.clone();
+                                                let shown = Memo::new(move |_| {
+                                                    revealed.with(|r| r.contains(&k2))
+                                                });
+                                                view! {
+                                                    <button
+                                                        type="button"
+                                                        class="secondary"
+                                                        aria-pressed=move || shown.get().to_string()
+                                                        aria-label=format!("Reveal the value of {k}")
+                                                        on:click=move |_| {
+                                                            revealed
+                                                                .update(|r| {
+                                                                    if !r.remove(&k) {
+                                                                        r.insert(k.clone());
+                                                                    }
+                                                                })
+                                                        }
+                                                    >
+                                                        {move || if shown.get() { "Hide" } else { "Reveal" }}
+                                                    </button>
+                                                }
+                                            })}
+                                        <button
+                                            type="button"
+                                            class="secondary"
+                                            aria-label=format!("Remove {key}")
+                                            on:click=move |_| {
+                                                let k = key_for_remove.clone();
+                                                edit(
+                                                    &|d| {
+                                                        table.map(d).remove(&k);
+                                                    },
+                                                );
                                             }
-                                        })}
-                                        <button type="button" class="secondary" aria-label=format!("Remove {key}")
-                                            on:click=move |_| { let k = key_for_remove.clone(); edit(&|d| { table.map(d).remove(&k); }); }>
+                                        >
                                             "Remove"
                                         </button>
                                     </td>
@@ -334,32 +472,54 @@ fn KeyValueTable(
             </Show>
             <div class="kv-add">
                 <div>
-                    <label for=new_key_id.clone()>{format!("New {} name", if secret { "secured setting" } else { "setting" })}</label>
-                    <input id=new_key_id type="text" spellcheck="false" prop:value=move || new_key.get()
+                    <label for=new_key_id
+                        .clone()>
+                        {format!("New {} name", if secret { "secured setting" } else { "setting" })}
+                    </label>
+                    <input
+                        id=new_key_id
+                        type="text"
+                        spellcheck="false"
+                        prop:value=move || new_key.get()
                         on:input:target=move |ev| new_key.set(ev.target().value())
                         aria-invalid=move || add_error.get().is_some().to_string()
-                        aria-describedby=add_error_id.clone()/>
+                        aria-describedby=add_error_id.clone()
+                    />
                 </div>
                 <div>
                     <label for=new_value_id.clone()>"Value"</label>
                     {if secret {
                         view! {
-                            <SecretInput id=new_value_id value=new_value typed=true revealed=false
-                                on_input=Callback::new(move |v: String| new_value.set(v))/>
-                        }.into_any()
+                            <SecretInput
+                                id=new_value_id
+                                value=new_value
+                                typed=true
+                                revealed=false
+                                on_input=Callback::new(move |v: String| new_value.set(v))
+                            />
+                        }
+                            .into_any()
                     } else {
                         view! {
-                            <input id=new_value_id type="text" autocomplete="off" spellcheck="false"
+                            <input
+                                id=new_value_id
+                                type="text"
+                                autocomplete="off"
+                                spellcheck="false"
                                 prop:value=move || new_value.get()
-                                on:input:target=move |ev| new_value.set(ev.target().value())/>
-                        }.into_any()
+                                on:input:target=move |ev| new_value.set(ev.target().value())
+                            />
+                        }
+                            .into_any()
                     }}
                 </div>
                 <button type="button" class="secondary" on:click=add>
                     {format!("Add {}", if secret { "secured setting" } else { "setting" })}
                 </button>
             </div>
-            <p id=add_error_id class="field-error">{move || add_error.get()}</p>
+            <p id=add_error_id class="field-error">
+                {move || add_error.get()}
+            </p>
         </section>
     }
 }

@@ -19,19 +19,25 @@ pub fn ErrorView(
     view! {
         <div class="error-box">
             <p class="error-headline">{headline}</p>
-            {words.map(|w| view! {
-                <p class="server-words">
-                    <span class="label">"The server said: "</span>
-                    <q>{w}</q>
-                </p>
-            })}
+            {words
+                .map(|w| {
+                    view! {
+                        <p class="server-words">
+                            <span class="label">"The server said: "</span>
+                            <q>{w}</q>
+                        </p>
+                    }
+                })}
             <p class="next-step">{next}</p>
-            {details.map(|d| view! {
-                <details>
-                    <summary>"Details from the server"</summary>
-                    <pre class="details">{d}</pre>
-                </details>
-            })}
+            {details
+                .map(|d| {
+                    view! {
+                        <details>
+                            <summary>"Details from the server"</summary>
+                            <pre class="details">{d}</pre>
+                        </details>
+                    }
+                })}
         </div>
     }
 }

@@ -30,13 +30,22 @@ pub fn TextField(
     view! {
         <div class="field">
             <label for=id>{move || label.get()}</label>
-            <input id=id type="text" autocomplete="off" spellcheck="false"
+            <input
+                id=id
+                type="text"
+                autocomplete="off"
+                spellcheck="false"
                 prop:value=move || value.get()
                 on:input:target=move |ev| on_input.run(ev.target().value())
                 aria-invalid=move || error.with(Option::is_some).to_string()
-                aria-describedby=described/>
-            <p id=hint_id class="hint">{hint}</p>
-            <p id=error_id class="field-error">{move || error.get()}</p>
+                aria-describedby=described
+            />
+            <p id=hint_id class="hint">
+                {hint}
+            </p>
+            <p id=error_id class="field-error">
+                {move || error.get()}
+            </p>
         </div>
     }
 }
@@ -59,11 +68,17 @@ pub fn Checkbox(
     let help_id = format!("{id}-help");
     view! {
         <div class="choice">
-            <input type="checkbox" id=id aria-describedby=help_id.clone()
+            <input
+                type="checkbox"
+                id=id
+                aria-describedby=help_id.clone()
                 prop:checked=move || checked.get()
-                on:change:target=move |ev| on_change.run(ev.target().checked())/>
+                on:change:target=move |ev| on_change.run(ev.target().checked())
+            />
             <label for=id>{label}</label>
-            <p id=help_id class="hint">{help}</p>
+            <p id=help_id class="hint">
+                {help}
+            </p>
         </div>
     }
 }
@@ -106,7 +121,11 @@ pub fn SecretInput(
         !shown && !value.with(String::is_empty)
     });
     view! {
-        <input id=id aria-label=aria_label autocomplete="off" spellcheck="false"
+        <input
+            id=id
+            aria-label=aria_label
+            autocomplete="off"
+            spellcheck="false"
             type=move || if revealed.get() { "text" } else { "password" }
             readonly=move || masked.get()
             prop:value=move || if masked.get() { MASK.to_string() } else { value.get() }
@@ -118,6 +137,7 @@ pub fn SecretInput(
                 }
             }
             aria-invalid=move || invalid.get().unwrap_or(false).to_string()
-            aria-describedby=described_by/>
+            aria-describedby=described_by
+        />
     }
 }

@@ -173,104 +173,224 @@ pub fn OperationProgress(
                 {move || earlier.get().then_some(" (an earlier run)")}
             </h2>
             <Show when=move || earlier.get()>
-                <p class="hint">"This is the result of an earlier run: the form has changed since it was started."</p>
+                <p class="hint">
+                    "This is the result of an earlier run: the form has changed since it was started."
+                </p>
             </Show>
-            <p class="progress-summary" role="status" aria-live="polite">{summary}</p>
-            {move || snapshot.with(|s| s.counts.as_ref().and_then(counts_text)).map(|text| view! {
-                <p class="progress-counts">{text}</p>
-            })}
-            <Show when=move || !finished() && !watch.stopped.get()>
+            <p class="progress-summary" role="status" aria-live="polite">
+                {summary}
+            </p>
+            {move || {
+                snapshot
+                    .with(|s| s.counts.as_ref().and_then(counts_text))
+                    .map(|text| view! { <p class="progress-counts">{text}</p> })
+            }}
+            <Show when=move || {
+                !finished() && !watch.stopped.get()
+            }>
                 {move || match snapshot.with(|s| s.counts.as_ref().and_then(determinate)) {
-                    Some((value, max)) => view! {
-                        <progress class="progress-determinate" max=max.to_string() value=value.to_string()
-                            aria-label=format!("{noun} progress")></progress>
-                    }.into_any(),
-                    None => view! {
-                        <div class="progressbar" role="progressbar" aria-label=format!("{noun} in progress")>
-                            <div class="progressbar-indeterminate"></div>
-                        </div>
-                    }.into_any(),
+                    Some((value, max)) => {
+                        view! {
+                            <progress
+                                class="progress-determinate"
+                                max=max.to_string()
+                                value=value.to_string()
+                                aria-label=format!("{noun} progress")
+                            ></progress>
+                        }
+                            .into_any()
+                    }
+                    None => {
+                        view! {
+                            <div
+                                class="progressbar"
+                                role="progressbar"
+                                aria-label=format!("{noun} in progress")
+                            >
+                                <div class="progressbar-indeterminate"></div>
+                            </div>
+                        }
+                            .into_any()
+                    }
                 }}
             </Show>
-            {move || snapshot.with(|s| match &s.phase {
-                Phase::Reconnecting { last_error, .. } => Some(view! {
-                    <p class="warning-text">
-                        {if last_error.is_auth_refusal() {
-                            format!("{} {}", last_error.user_message(), last_error.next_step())
-                        } else {
-                            format!("Reconnecting: {}", last_error.user_message())
-                        }}
-                    </p>
-                }),
-                _ => None,
-            })}
+            {move || {
+                snapshot
+                    .with(|s| match &s.phase {
+                        Phase::Reconnecting { last_error, .. } => {
+                            Some(
+                                view! {
+                                    <p class="warning-text">
+                                        {if last_error.is_auth_refusal() {
+                                            format!(
+                                                "{} {}",
+                                                last_error.user_message(),
+                                                last_error.next_step(),
+                                            )
+                                        } else {
+                                            format!("Reconnecting: {}", last_error.user_message())
+                                        }}
+                                    </p>
+                                },
+                            )
+                        }
+                        _ => None,
+                    })
+            }}
             <div class="actions">
                 <Show when=move || !finished() && !watch.stopped.get()>
-                    <button type="button" class="secondary" on:click=move |_| watch.paused.update(|p| *p = !*p)>
-                        {move || if watch.paused.get() { "Resume watching" } else { "Pause watching" }}
+                    <button
+                        type="button"
+                        class="secondary"
+                        on:click=move |_| watch.paused.update(|p| *p = !*p)
+                    >
+                        {move || {
+                            if watch.paused.get() { "Resume watching" } else { "Pause watching" }
+                        }}
                     </button>
-                    <button type="button" class="secondary" on:click=move |_| watch.stopped.set(true)>
+                    <button
+                        type="button"
+                        class="secondary"
+                        on:click=move |_| watch.stopped.set(true)
+                    >
                         "Stop watching"
                     </button>
-                    {kill_for_view.is_some().then(|| view! {
-                        <button type="button" class="danger" disabled=move || kill_pending.get()
-                            on:click=move |_| confirm_kill.set(true)>
-                            {format!("Cancel the {noun_lower}…")}
-                        </button>
-                    })}
+                    {kill_for_view
+                        .is_some()
+                        .then(|| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="danger"
+                                    disabled=move || kill_pending.get()
+                                    on:click=move |_| confirm_kill.set(true)
+                                >
+                                    {format!("Cancel the {noun_lower}…")}
+                                </button>
+                            }
+                        })}
                 </Show>
-                <button type="button" class="secondary"
-                    on:click=move |_| log.with_untracked(|l| download_text(&file_name, &log_text(l)))>
+                <button
+                    type="button"
+                    class="secondary"
+                    on:click=move |_| {
+                        log.with_untracked(|l| download_text(&file_name, &log_text(l)))
+                    }
+                >
                     "Download the whole log"
                 </button>
             </div>
             <Show when=move || confirm_kill.get()>
-                <div class="confirm" role="alertdialog" aria-labelledby="kill-question" aria-describedby="kill-consequence"
-                    on:keydown=move |ev| if ev.key() == "Escape" { confirm_kill.set(false); }>
-                    <p id="kill-question"><strong>{format!("Cancel this {}?", noun.to_ascii_lowercase())}</strong></p>
+                <div
+                    class="confirm"
+                    role="alertdialog"
+                    aria-labelledby="kill-question"
+                    aria-describedby="kill-consequence"
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            confirm_kill.set(false);
+                        }
+                    }
+                >
+                    <p id="kill-question">
+                        <strong>{format!("Cancel this {}?", noun.to_ascii_lowercase())}</strong>
+                    </p>
                     <p id="kill-consequence">{kill_question.clone()}</p>
                     <div class="actions">
-                        <button type="button" class="danger" on:click={let do_kill = do_kill.clone(); move |_| do_kill()}>"Yes, cancel it"</button>
-                        <button type="button" class="secondary" node_ref=keep_running on:click=move |_| confirm_kill.set(false)>"No, let it run"</button>
+                        <button
+                            type="button"
+                            class="danger"
+                            on:click={
+                                let do_kill = do_kill.clone();
+                                move |_| do_kill()
+                            }
+                        >
+                            "Yes, cancel it"
+                        </button>
+                        <button
+                            type="button"
+                            class="secondary"
+                            node_ref=keep_running
+                            on:click=move |_| confirm_kill.set(false)
+                        >
+                            "No, let it run"
+                        </button>
                     </div>
                 </div>
             </Show>
             // The answer to the cancel request, until the followed state
             // says how it ended (the outcome below).
-            {move || (!finished()).then(|| kill_result.get()).flatten().map(|r: Result<&'static str, ApiError>| match r {
-                Ok(text) => view! { <p>{text}</p> }.into_any(),
-                Err(e) => view! { <ErrorView error=e/> }.into_any(),
-            })}
+            {move || {
+                (!finished())
+                    .then(|| kill_result.get())
+                    .flatten()
+                    .map(|r: Result<&'static str, ApiError>| match r {
+                        Ok(text) => view! { <p>{text}</p> }.into_any(),
+                        Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                    })
+            }}
             <Show when=move || watch.stopped.get() && !finished()>
                 <p class="warning-text">
                     "You stopped watching. The server carries on; the Operations screen can re-attach to it."
                 </p>
             </Show>
-            {let success_note = success_note.clone(); move || snapshot.with(|s| match &s.phase {
-                Phase::Finished(outcome) => Some(outcome_view(outcome, success_note.clone(), format_duration(s.elapsed_ms))),
-                _ => None,
-            })}
+            {
+                let success_note = success_note.clone();
+                move || {
+                    snapshot
+                        .with(|s| match &s.phase {
+                            Phase::Finished(outcome) => {
+                                Some(
+                                    outcome_view(
+                                        outcome,
+                                        success_note.clone(),
+                                        format_duration(s.elapsed_ms),
+                                    ),
+                                )
+                            }
+                            _ => None,
+                        })
+                }
+            }
             <h3>"Messages from the server"</h3>
-            {move || log.with(|l| {
-                let hidden = hidden_lines(l, VISIBLE_LINES);
-                (hidden > 0).then(|| view! {
-                    <p class="hint">{format!("{hidden} older messages are not shown here; download the whole log to see them.")}</p>
+            {move || {
+                log.with(|l| {
+                    let hidden = hidden_lines(l, VISIBLE_LINES);
+                    (hidden > 0)
+                        .then(|| {
+                            view! {
+                                <p class="hint">
+                                    {format!(
+                                        "{hidden} older messages are not shown here; download the whole log to see them.",
+                                    )}
+                                </p>
+                            }
+                        })
                 })
-            })}
+            }}
             <ol class="log" aria-label="Messages from the server" node_ref=log_ref tabindex="0">
-                {move || log.with(|l| {
-                    let start = l.lines().len().saturating_sub(VISIBLE_LINES);
-                    l.lines()[start..].iter().map(|line| {
-                        let error = line.severity == LogSeverity::Error;
-                        view! {
-                            <li class:log-error=error>
-                                <span class="log-time">{short_time(line.at.as_deref())}</span>
-                                <span class="log-severity">{if error { "Error" } else { "Info" }}</span>
-                                <span class="log-text">{clipped(&line.text)}</span>
-                            </li>
-                        }
-                    }).collect_view()
-                })}
+                {move || {
+                    log.with(|l| {
+                        let start = l.lines().len().saturating_sub(VISIBLE_LINES);
+                        l.lines()[start..]
+                            .iter()
+                            .map(|line| {
+                                let error = line.severity == LogSeverity::Error;
+                                view! {
+                                    <li class:log-error=error>
+                                        <span class="log-time">
+                                            {short_time(line.at.as_deref())}
+                                        </span>
+                                        <span class="log-severity">
+                                            {if error { "Error" } else { "Info" }}
+                                        </span>
+                                        <span class="log-text">{clipped(&line.text)}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    })
+                }}
             </ol>
             <Show when=move || log.with(Log::is_empty)>
                 <p class="hint">"No messages yet."</p>
@@ -293,10 +413,19 @@ fn outcome_view(outcome: &Outcome, success_note: Option<String>, duration: Strin
         Outcome::Failed { reason, details } => view! {
             <div class="outcome outcome-failed" role="alert">
                 <p class="outcome-title">"Failed"</p>
-                <p><span class="label">"The server said: "</span><q>{clipped(&reason)}</q></p>
-                {details.map(|d| view! {
-                    <details><summary>"Details from the server"</summary><pre class="details">{clipped(&d)}</pre></details>
-                })}
+                <p>
+                    <span class="label">"The server said: "</span>
+                    <q>{clipped(&reason)}</q>
+                </p>
+                {details
+                    .map(|d| {
+                        view! {
+                            <details>
+                                <summary>"Details from the server"</summary>
+                                <pre class="details">{clipped(&d)}</pre>
+                            </details>
+                        }
+                    })}
                 <p>"Fix the cause the server names, then start again."</p>
             </div>
         }
@@ -312,7 +441,9 @@ fn outcome_view(outcome: &Outcome, success_note: Option<String>, duration: Strin
             <div class="outcome outcome-lost" role="alert">
                 <p class="outcome-title">"Cannot see this operation from here"</p>
                 <p>{reason}</p>
-                <p>"This says nothing of how the operation went: check it on the server that runs it."</p>
+                <p>
+                    "This says nothing of how the operation went: check it on the server that runs it."
+                </p>
             </div>
         }
         .into_any(),
@@ -320,7 +451,9 @@ fn outcome_view(outcome: &Outcome, success_note: Option<String>, duration: Strin
             <div class="outcome outcome-lost" role="alert">
                 <p class="outcome-title">"Lost: the outcome is unknown"</p>
                 <p>{reason}</p>
-                <p>"Check the server (its status documents and the backup folder) before relying on this operation."</p>
+                <p>
+                    "Check the server (its status documents and the backup folder) before relying on this operation."
+                </p>
             </div>
         }
         .into_any(),

@@ -29,51 +29,85 @@ pub fn RequestReview(
     // what is said is said of that request only.
     let copied = RwSignal::new(None::<(String, CopyResult)>);
     view! {
-        {move || request.get().map(|req| {
-            let url = conn.server_url().map(|(u, _)| u).unwrap_or_default();
-            let masked = mask_secrets(&req.body);
-            let had_secrets = masked != req.body;
-            let json = if masked.is_null() {
-                "(no body: Content-Length: 0)".to_string()
-            } else {
-                serde_json::to_string_pretty(&masked).unwrap_or_default()
-            };
-            let curl = curl_command(&url, req.method, &req.path, &masked);
-            let curl_for_copy = curl.clone();
-            let curl_shown = curl.clone();
-            view! {
-                <section class="panel review" aria-labelledby=title_id>
-                    <h2 id=title_id>{title}</h2>
-                    <p><code class="method">{req.method}</code> " " <code>{format!("{url}{}", req.path)}</code></p>
-                    {move || note.get().map(|n| view! { <p class="hint">{n}</p> })}
-                    <pre class="code" aria-label="Request body">{json}</pre>
-                    <h3>"Copy as curl"</h3>
-                    <pre class="code" aria-label="curl command">{curl}</pre>
-                    {had_secrets.then(|| view! {
-                        <p class="hint">"Secret values are masked (••••••••) here and in the curl command: fill them in before running it."</p>
-                    })}
-                    <div class="actions">
-                        <button type="button" class="secondary" on:click=move |_| {
-                            let curl = curl_for_copy.clone();
-                            copied.set(None);
-                            leptos::task::spawn_local(async move {
-                                let result = copy_to_clipboard(&curl).await;
-                                copied.set(Some((curl, result)));
-                            });
-                        }>"Copy curl command"</button>
-                        <span role="status">
-                            {move || copied.with(|c| match c {
-                                Some((text, result)) if *text == curl_shown => Some(match result {
-                                    Ok(()) => "The curl command was copied.".to_string(),
-                                    Err(why) => format!("The curl command could not be copied ({why}). Select it above and copy it by hand."),
-                                }),
-                                _ => None,
-                            })}
-                        </span>
-                    </div>
-                </section>
-            }
-        })}
+        {move || {
+            request
+                .get()
+                .map(|req| {
+                    let url = conn.server_url().map(|(u, _)| u).unwrap_or_default();
+                    let masked = mask_secrets(&req.body);
+                    let had_secrets = masked != req.body;
+                    let json = if masked.is_null() {
+                        "(no body: Content-Length: 0)".to_string()
+                    } else {
+                        serde_json::to_string_pretty(&masked).unwrap_or_default()
+                    };
+                    let curl = curl_command(&url, req.method, &req.path, &masked);
+                    let curl_for_copy = curl.clone();
+                    let curl_shown = curl.clone();
+                    view! {
+                        <section class="panel review" aria-labelledby=title_id>
+                            <h2 id=title_id>{title}</h2>
+                            <p>
+                                <code class="method">{req.method}</code>
+                                " "
+                                <code>{format!("{url}{}", req.path)}</code>
+                            </p>
+                            {move || note.get().map(|n| view! { <p class="hint">{n}</p> })}
+                            <pre class="code" aria-label="Request body">
+                                {json}
+                            </pre>
+                            <h3>"Copy as curl"</h3>
+                            <pre class="code" aria-label="curl command">
+                                {curl}
+                            </pre>
+                            {had_secrets
+                                .then(|| {
+                                    view! {
+                                        <p class="hint">
+                                            "Secret values are masked (••••••••) here and in the curl command: fill them in before running it."
+                                        </p>
+                                    }
+                                })}
+                            <div class="actions">
+                                <button
+                                    type="button"
+                                    class="secondary"
+                                    on:click=move |_| {
+                                        let curl = curl_for_copy.clone();
+                                        copied.set(None);
+                                        leptos::task::spawn_local(async move {
+                                            let result = copy_to_clipboard(&curl).await;
+                                            copied.set(Some((curl, result)));
+                                        });
+                                    }
+                                >
+                                    "Copy curl command"
+                                </button>
+                                <span role="status">
+                                    {move || {
+                                        copied
+                                            .with(|c| match c {
+                                                Some((text, result)) if *text == curl_shown => {
+                                                    Some(
+                                                        match result {
+                                                            Ok(()) => "The curl command was copied.".to_string(),
+                                                            Err(why) => {
+                                                                format!(
+                                                                    "The curl command could not be copied ({why}). Select it above and copy it by hand.",
+                                                                )
+                                                            }
+                                                        },
+                                                    )
+                                                }
+                                                _ => None,
+                                            })
+                                    }}
+                                </span>
+                            </div>
+                        </section>
+                    }
+                })
+        }}
     }
 }
 

@@ -93,50 +93,72 @@ pub fn SignIn() -> impl IntoView {
     let offered = move || crate::state::connection::is_v3() || auth.signed_in.with(Option::is_some);
     view! {
         <Show when=offered>
-        <section class="sign-in" aria-labelledby="sign-in-title">
-            <h3 id="sign-in-title">"Sign in (RavenDB 3.x API key)"</h3>
-            <Show
-                when=move || auth.signed_in.with(Option::is_some)
-                fallback=move || view! {
-                    <form on:submit=submit novalidate=true>
-                        <label for="api-key-name">"API key name"</label>
-                        <input id="api-key-name" type="text" autocomplete="username" spellcheck="false"
-                            prop:value=move || name.get()
-                            on:input:target=move |ev| name.set(ev.target().value())
-                            aria-invalid=move || invalid(Culprit::Name)
-                            aria-describedby="api-key-name-hint sign-in-problem"/>
-                        <p id="api-key-name-hint" class="hint">
-                            "The part before the slash of name/secret. Remembered in this browser."
-                        </p>
-                        <label for="api-key-secret">"API key secret"</label>
-                        <input id="api-key-secret" type="password" autocomplete="off" spellcheck="false"
-                            prop:value=move || secret.get()
-                            on:input:target=move |ev| secret.set(ev.target().value())
-                            aria-invalid=move || invalid(Culprit::Secret)
-                            aria-describedby="api-key-secret-hint sign-in-problem"/>
-                        <p id="api-key-secret-hint" class="hint">
-                            "The part after the slash. Kept in this page's memory only, never stored; reloading the page forgets it."
-                        </p>
-                        <p id="sign-in-problem" class="field-error">
-                            {move || problem.get().map(|(text, _)| text)}
-                        </p>
-                        <div class="actions">
-                            <button type="submit" disabled=move || action.pending().get()>"Sign in"</button>
-                        </div>
-                    </form>
-                }
-            >
-                <p class="ok-text">
-                    {move || auth.signed_in.get().map(|(name, base)| {
-                        format!("Signed in to {base} with API key \"{name}\".")
-                    })}
+            <section class="sign-in" aria-labelledby="sign-in-title">
+                <h3 id="sign-in-title">"Sign in (RavenDB 3.x API key)"</h3>
+                <Show
+                    when=move || auth.signed_in.with(Option::is_some)
+                    fallback=move || {
+                        view! {
+                            <form on:submit=submit novalidate=true>
+                                <label for="api-key-name">"API key name"</label>
+                                <input
+                                    id="api-key-name"
+                                    type="text"
+                                    autocomplete="username"
+                                    spellcheck="false"
+                                    prop:value=move || name.get()
+                                    on:input:target=move |ev| name.set(ev.target().value())
+                                    aria-invalid=move || invalid(Culprit::Name)
+                                    aria-describedby="api-key-name-hint sign-in-problem"
+                                />
+                                <p id="api-key-name-hint" class="hint">
+                                    "The part before the slash of name/secret. Remembered in this browser."
+                                </p>
+                                <label for="api-key-secret">"API key secret"</label>
+                                <input
+                                    id="api-key-secret"
+                                    type="password"
+                                    autocomplete="off"
+                                    spellcheck="false"
+                                    prop:value=move || secret.get()
+                                    on:input:target=move |ev| secret.set(ev.target().value())
+                                    aria-invalid=move || invalid(Culprit::Secret)
+                                    aria-describedby="api-key-secret-hint sign-in-problem"
+                                />
+                                <p id="api-key-secret-hint" class="hint">
+                                    "The part after the slash. Kept in this page's memory only, never stored; reloading the page forgets it."
+                                </p>
+                                <p id="sign-in-problem" class="field-error">
+                                    {move || problem.get().map(|(text, _)| text)}
+                                </p>
+                                <div class="actions">
+                                    <button type="submit" disabled=move || action.pending().get()>
+                                        "Sign in"
+                                    </button>
+                                </div>
+                            </form>
+                        }
+                    }
+                >
+                    <p class="ok-text">
+                        {move || {
+                            auth.signed_in
+                                .get()
+                                .map(|(name, base)| {
+                                    format!("Signed in to {base} with API key \"{name}\".")
+                                })
+                        }}
+                    </p>
+                    <div class="actions">
+                        <button type="button" class="secondary" on:click=sign_out>
+                            "Sign out"
+                        </button>
+                    </div>
+                </Show>
+                <p class="sign-in-status" role="status" aria-live="polite">
+                    {move || status.get()}
                 </p>
-                <div class="actions">
-                    <button type="button" class="secondary" on:click=sign_out>"Sign out"</button>
-                </div>
-            </Show>
-            <p class="sign-in-status" role="status" aria-live="polite">{move || status.get()}</p>
-        </section>
+            </section>
         </Show>
     }
 }
@@ -152,17 +174,25 @@ pub fn SignInOffer(
         <Show when=move || auth.offer().is_some()>
             <div class="sign-in-offer" role="alert">
                 <span>
-                    {move || auth.offer().map(|e| {
-                        let signed_in = auth.signed_in.with(Option::is_some);
-                        match e {
-                            ApiError::AuthRefused { .. } => e.user_message(),
-                            _ if signed_in => e.user_message(),
-                            _ => "Sign-in needed: this server refused an anonymous request.".to_string(),
-                        }
-                    })}
+                    {move || {
+                        auth.offer()
+                            .map(|e| {
+                                let signed_in = auth.signed_in.with(Option::is_some);
+                                match e {
+                                    ApiError::AuthRefused { .. } => e.user_message(),
+                                    _ if signed_in => e.user_message(),
+                                    _ => {
+                                        "Sign-in needed: this server refused an anonymous request."
+                                            .to_string()
+                                    }
+                                }
+                            })
+                    }}
                 </span>
                 " "
-                <button type="button" on:click=move |_| open_settings.run(())>"Sign in…"</button>
+                <button type="button" on:click=move |_| open_settings.run(())>
+                    "Sign in…"
+                </button>
             </div>
         </Show>
     }

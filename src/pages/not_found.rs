@@ -10,6 +10,8 @@ pub fn NotFoundPage(path: String) -> impl IntoView {
     view! {
         <h1>"No such screen"</h1>
         <p>"There is no screen called “" {path} "”."</p>
-        <p><a href=Route::Backup { database: None }.href()>"Go to Backup"</a></p>
+        <p>
+            <a href=Route::Backup { database: None }.href()>"Go to Backup"</a>
+        </p>
     }
 }

@@ -76,34 +76,50 @@ pub fn DocumentPanel(
                 ": it only shapes what goes into this backup."
             </p>
             <div class="choice-list">
-                {options.into_iter().map(|(option, label, help)| {
-                    let id = format!("doc-choice-{option:?}");
-                    let help_id = format!("{id}-help");
-                    view! {
-                        <div class="choice">
-                            <input type="radio" name="doc-choice" id=id.clone()
-                                aria-describedby=help_id.clone()
-                                prop:checked=move || choice.get() == option
-                                on:change=move |_| choose(option)/>
-                            <label for=id>{label}</label>
-                            <p id=help_id class="hint">{help}</p>
-                        </div>
-                    }
-                }).collect_view()}
+                {options
+                    .into_iter()
+                    .map(|(option, label, help)| {
+                        let id = format!("doc-choice-{option:?}");
+                        let help_id = format!("{id}-help");
+                        view! {
+                            <div class="choice">
+                                <input
+                                    type="radio"
+                                    name="doc-choice"
+                                    id=id.clone()
+                                    aria-describedby=help_id.clone()
+                                    prop:checked=move || choice.get() == option
+                                    on:change=move |_| choose(option)
+                                />
+                                <label for=id>{label}</label>
+                                <p id=help_id class="hint">
+                                    {help}
+                                </p>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
             </div>
             <Show when=move || choice.get() != DocumentChoice::ServerStored>
                 <div class="actions">
                     <Show when=move || choice.get() == DocumentChoice::EditStored>
-                        <button type="button" class="secondary"
+                        <button
+                            type="button"
+                            class="secondary"
                             disabled=move || stored.with(Option::is_none)
-                            on:click=move |_| load_stored_into_editor(state, stored)>
+                            on:click=move |_| load_stored_into_editor(state, stored)
+                        >
                             "Reload the stored document (discards edits)"
                         </button>
                     </Show>
                 </div>
                 <DocumentEditor
-                    text=Signal::from(Memo::new(move |_| state.form.with(|f| f.document_text.clone())))
-                    set_text=Callback::new(move |t: String| state.form.update(|f| f.document_text = t))
+                    text=Signal::from(
+                        Memo::new(move |_| state.form.with(|f| f.document_text.clone())),
+                    )
+                    set_text=Callback::new(move |t: String| {
+                        state.form.update(|f| f.document_text = t)
+                    })
                     invalid=Signal::derive(move || state.tried.get())
                 />
             </Show>
@@ -141,18 +157,32 @@ pub fn DiscardQuestion(
     };
     view! {
         <Show when=move || foreign.with(Option::is_some)>
-            <section class="panel confirm" role="alertdialog"
-                aria-labelledby="discard-doc-title" aria-describedby="discard-doc-text">
-                <h2 id="discard-doc-title">{move || format!("Discard the edited document of {}?", words().0)}</h2>
-                <p id="discard-doc-text">{move || {
-                    let (from, to) = words();
-                    format!("The editor holds the DatabaseDocument of {from}, with your edits, but the backup is now of {to}. It is never sent with {to}'s backup: discard it (your edits are lost) to use {to}'s own, or go back to {from}.")
-                }}</p>
+            <section
+                class="panel confirm"
+                role="alertdialog"
+                aria-labelledby="discard-doc-title"
+                aria-describedby="discard-doc-text"
+            >
+                <h2 id="discard-doc-title">
+                    {move || format!("Discard the edited document of {}?", words().0)}
+                </h2>
+                <p id="discard-doc-text">
+                    {move || {
+                        let (from, to) = words();
+                        format!(
+                            "The editor holds the DatabaseDocument of {from}, with your edits, but the backup is now of {to}. It is never sent with {to}'s backup: discard it (your edits are lost) to use {to}'s own, or go back to {from}.",
+                        )
+                    }}
+                </p>
                 <div class="actions">
                     <button type="button" class="danger" on:click=move |_| state.discard_document()>
                         {move || format!("Discard it and use {}", words().1)}
                     </button>
-                    <button type="button" class="secondary" on:click=move |_| state.go_back_to_document()>
+                    <button
+                        type="button"
+                        class="secondary"
+                        on:click=move |_| state.go_back_to_document()
+                    >
                         {move || format!("Go back to {}", words().0)}
                     </button>
                 </div>

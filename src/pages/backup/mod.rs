@@ -7,9 +7,10 @@ mod secrets;
 mod v3;
 mod v3_state;
 mod v4;
+mod v4_start;
 
 pub use v3_state::BackupState;
-pub use v4::Backup4State;
+pub use v4_start::Backup4State;
 
 use crate::state::connection::is_v4;
 use leptos::prelude::*;
@@ -24,9 +25,9 @@ pub fn BackupPage(
     move || {
         let preselect = preselect.clone();
         if v4.get() {
-            view! { <v4::Backup4Page preselect/> }.into_any()
+            view! { <v4::Backup4Page preselect /> }.into_any()
         } else {
-            view! { <v3::Backup3Page preselect/> }.into_any()
+            view! { <v3::Backup3Page preselect /> }.into_any()
         }
     }
 }

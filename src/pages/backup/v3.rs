@@ -258,56 +258,110 @@ pub fn Backup3Page(
             <fieldset class="panel">
                 <legend>"What to back up"</legend>
                 <div class="radio-row" role="radiogroup" aria-label="Kind of resource">
-                    {[(TargetKind::Database, "A database"), (TargetKind::System, "The system database"), (TargetKind::FileSystem, "A file system")]
+                    {[
+                        (TargetKind::Database, "A database"),
+                        (TargetKind::System, "The system database"),
+                        (TargetKind::FileSystem, "A file system"),
+                    ]
                         .into_iter()
-                        .map(|(k, label)| view! {
-                            <label class="radio">
-                                <input type="radio" name="backup-kind"
-                                    prop:checked=move || kind.get() == k
-                                    on:change=move |_| state.set_target(k, state.name.get_untracked())/>
-                                {label}
-                            </label>
+                        .map(|(k, label)| {
+                            view! {
+                                <label class="radio">
+                                    <input
+                                        type="radio"
+                                        name="backup-kind"
+                                        prop:checked=move || kind.get() == k
+                                        on:change=move |_| {
+                                            state.set_target(k, state.name.get_untracked())
+                                        }
+                                    />
+                                    {label}
+                                </label>
+                            }
                         })
                         .collect_view()}
                 </div>
-                <Show when=move || kind.get() != TargetKind::System
-                    fallback=|| view! { <p class="hint">"The system database holds the server's own documents (database records, API keys). It is backed up with POST /admin/backup."</p> }>
-                    <DatabaseNameField id="backup-name"
-                        label=Signal::derive(move || if kind.get() == TargetKind::Database { "Database" } else { "File system" })
+                <Show
+                    when=move || kind.get() != TargetKind::System
+                    fallback=|| {
+                        view! {
+                            <p class="hint">
+                                "The system database holds the server's own documents (database records, API keys). It is backed up with POST /admin/backup."
+                            </p>
+                        }
+                    }
+                >
+                    <DatabaseNameField
+                        id="backup-name"
+                        label=Signal::derive(move || {
+                            if kind.get() == TargetKind::Database {
+                                "Database"
+                            } else {
+                                "File system"
+                            }
+                        })
                         value=state.name
-                        on_input=Callback::new(move |v: String| state.set_target(kind.get_untracked(), v))
+                        on_input=Callback::new(move |v: String| {
+                            state.set_target(kind.get_untracked(), v)
+                        })
                         suggest=Signal::derive(move || kind.get() == TargetKind::Database)
                         hint=Signal::derive(name_hint)
-                        error=Signal::derive(name_error)/>
+                        error=Signal::derive(name_error)
+                    />
                 </Show>
-                {move || stored.with(|s| match s {
-                    Some(Some((name, Err(e)))) if matched_database.with(|m| m.as_ref() == Some(name)) => Some(view! {
-                        <div>
-                            <p>{format!("The stored document of {name} could not be read:")}</p>
-                            <ErrorView error=e.clone()/>
-                        </div>
-                    }),
-                    _ => None,
-                })}
+                {move || {
+                    stored
+                        .with(|s| match s {
+                            Some(
+                                Some((name, Err(e))),
+                            ) if matched_database.with(|m| m.as_ref() == Some(name)) => {
+                                Some(
+                                    view! {
+                                        <div>
+                                            <p>
+                                                {format!(
+                                                    "The stored document of {name} could not be read:",
+                                                )}
+                                            </p>
+                                            <ErrorView error=e.clone() />
+                                        </div>
+                                    },
+                                )
+                            }
+                            _ => None,
+                        })
+                }}
             </fieldset>
 
-            <DiscardQuestion state foreign/>
+            <DiscardQuestion state foreign />
 
             <fieldset class="panel">
                 <legend>"Where"</legend>
                 <label for="backup-location">"Backup folder on the server"</label>
-                <input id="backup-location" type="text" autocomplete="off" spellcheck="false"
+                <input
+                    id="backup-location"
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
                     placeholder="C:\\Backups\\Northwind"
                     prop:value=move || location.get()
-                    on:input:target=move |ev| state.form.update(|f| f.location = ev.target().value())
+                    on:input:target=move |ev| {
+                        state.form.update(|f| f.location = ev.target().value())
+                    }
                     aria-invalid=move || problem_for(BackupField::Location)().is_some().to_string()
-                    aria-describedby="backup-location-hint backup-location-error backup-location-warning"/>
+                    aria-describedby="backup-location-hint backup-location-error backup-location-warning"
+                />
                 <p id="backup-location-hint" class="hint">
                     "A path on the server's disk, not on this computer. The server writes the backup there."
                 </p>
-                <p id="backup-location-error" class="field-error">{problem_for(BackupField::Location)}</p>
+                <p id="backup-location-error" class="field-error">
+                    {problem_for(BackupField::Location)}
+                </p>
                 <p id="backup-location-warning" class="warning-text">
-                    {move || stored_doc.with(|doc| location.with(|l| same_drive_warning(l, doc.as_ref())))}
+                    {move || {
+                        stored_doc
+                            .with(|doc| location.with(|l| same_drive_warning(l, doc.as_ref())))
+                    }}
                 </p>
             </fieldset>
 
@@ -315,46 +369,81 @@ pub fn Backup3Page(
                 <legend>"Full or incremental"</legend>
                 <div class="radio-row">
                     <label class="radio">
-                        <input type="radio" name="backup-incremental"
+                        <input
+                            type="radio"
+                            name="backup-incremental"
                             prop:checked=move || !incremental.get()
-                            on:change=move |_| state.form.update(|f| f.incremental = false)/>
+                            on:change=move |_| state.form.update(|f| f.incremental = false)
+                        />
                         "Full backup"
                     </label>
                     <label class="radio">
-                        <input type="radio" name="backup-incremental"
+                        <input
+                            type="radio"
+                            name="backup-incremental"
                             prop:checked=move || incremental.get()
-                            on:change=move |_| state.form.update(|f| f.incremental = true)/>
+                            on:change=move |_| state.form.update(|f| f.incremental = true)
+                        />
                         "Incremental backup"
                     </label>
                 </div>
                 <p class="hint">
                     "A full backup needs an empty or new folder. An incremental backup adds what changed to a folder that already holds this database's backups; it needs "
                     <code>"Raven/Voron/AllowIncrementalBackups=true"</code> " (Voron) or "
-                    <code>"Raven/Esent/CircularLog=false"</code> " (Esent) in the database's settings."
+                    <code>"Raven/Esent/CircularLog=false"</code>
+                    " (Esent) in the database's settings."
                 </p>
-                {move || incremental.get().then(|| stored_doc.with(|doc| match incremental_support(doc.as_ref()) {
-                    IncrementalSupport::NotAllowed(setting) => Some(view! {
-                        <p class="warning-text">{format!("This database's settings do not allow incremental backups ({setting}); the server will refuse.")}</p>
-                    }),
-                    _ => None,
-                }))}
+                {move || {
+                    incremental
+                        .get()
+                        .then(|| {
+                            stored_doc
+                                .with(|doc| match incremental_support(doc.as_ref()) {
+                                    IncrementalSupport::NotAllowed(setting) => {
+                                        Some(
+                                            view! {
+                                                <p class="warning-text">
+                                                    {format!(
+                                                        "This database's settings do not allow incremental backups ({setting}); the server will refuse.",
+                                                    )}
+                                                </p>
+                                            },
+                                        )
+                                    }
+                                    _ => None,
+                                })
+                        })
+                }}
             </fieldset>
 
             <Show when=move || kind.get() != TargetKind::System>
-                <DocumentPanel state stored=stored_doc/>
+                <DocumentPanel state stored=stored_doc />
             </Show>
 
-            <SecretsWarning state carried stored=stored_doc
+            <SecretsWarning
+                state
+                carried
+                stored=stored_doc
                 checking=Signal::derive(move || {
-                    matched_database.with(|m| {
-                        m.is_some()
-                            && stored.with(|s| !matches!(s, Some(Some((name, _))) if m.as_ref() == Some(name)))
-                    })
-                })/>
+                    matched_database
+                        .with(|m| {
+                            m.is_some()
+                                && stored
+                                    .with(|s| {
+                                        !matches!(
+                                            s,
+                                            Some(Some((name, _)))
+                                            if m.as_ref() == Some(name)
+                                        )
+                                    })
+                        })
+                })
+            />
 
-            <RequestReview request=Signal::derive(move || plan.get().ok()) note/>
+            <RequestReview request=Signal::derive(move || plan.get().ok()) note />
 
-            <ProblemList title="The backup cannot start yet:"
+            <ProblemList
+                title="The backup cannot start yet:"
                 problems=Signal::derive(move || {
                     if !state.tried.get() {
                         return Vec::new();
@@ -363,7 +452,8 @@ pub fn Backup3Page(
                         Err(problems) => problems.iter().map(|p| p.message.clone()).collect(),
                         Ok(_) => Vec::new(),
                     })
-                })/>
+                })
+            />
             <div class="actions">
                 <button type="submit" disabled=busy>
                     {move || if state.start.pending() { "Starting…" } else { "Start backup" }}
@@ -371,24 +461,63 @@ pub fn Backup3Page(
             </div>
         </form>
 
-        {move || state.start.lost().map(|(error, lost)| view! {
-            <LostStartPanel id="start-lost-title" error lost looking=Signal::derive(move || state.start.looking())
-                on_look_again=Callback::new(move |_| state.start.look_again())
-                on_start_again=Callback::new(move |_| { state.start.start_again(); })/>
-        })}
-        {move || state.start.error().map(|e| {
-            let already_running = e.server_message().is_some_and(|m| m.contains("Backup is already running"));
-            view! {
-                <StartErrorPanel id="start-error-title" title="The server did not start the backup" error=e>
-                    {already_running.then(|| view! {
-                        <p><strong>"A backup of this database is already running on the server."</strong>
-                           " Only one backup of a database can run at a time. You can follow the running one:"</p>
-                        <button type="button" on:click=attach_to_running>"Attach to the running backup"</button>
-                    })}
-                </StartErrorPanel>
-            }
-        })}
+        {move || {
+            state
+                .start
+                .lost()
+                .map(|(error, lost)| {
+                    view! {
+                        <LostStartPanel
+                            id="start-lost-title"
+                            error
+                            lost
+                            looking=Signal::derive(move || state.start.looking())
+                            on_look_again=Callback::new(move |_| state.start.look_again())
+                            on_start_again=Callback::new(move |_| {
+                                state.start.start_again();
+                            })
+                        />
+                    }
+                })
+        }}
+        {move || {
+            state
+                .start
+                .error()
+                .map(|e| {
+                    let already_running = e
+                        .server_message()
+                        .is_some_and(|m| m.contains("Backup is already running"));
+                    view! {
+                        <StartErrorPanel
+                            id="start-error-title"
+                            title="The server did not start the backup"
+                            error=e
+                        >
+                            {already_running
+                                .then(|| {
+                                    view! {
+                                        <p>
+                                            <strong>
+                                                "A backup of this database is already running on the server."
+                                            </strong>
+                                            " Only one backup of a database can run at a time. You can follow the running one:"
+                                        </p>
+                                        <button type="button" on:click=attach_to_running>
+                                            "Attach to the running backup"
+                                        </button>
+                                    }
+                                })}
+                        </StartErrorPanel>
+                    }
+                })
+        }}
 
-        {move || state.start.running().map(|running| view! { <RunningPanel running form_key=Signal::derive(form_key)/> })}
+        {move || {
+            state
+                .start
+                .running()
+                .map(|running| view! { <RunningPanel running form_key=Signal::derive(form_key) /> })
+        }}
     }
 }

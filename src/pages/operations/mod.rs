@@ -80,37 +80,43 @@ pub fn OperationsPage() -> impl IntoView {
 
     view! {
         <h1>"Operations"</h1>
-        <p class="lead">"Backups and restores running on the server, and the ones started from this browser."</p>
+        <p class="lead">
+            "Backups and restores running on the server, and the ones started from this browser."
+        </p>
 
         <Show when=move || v4.get()>
-            <p class="hint">"RavenDB 4.x and later keep operations per database; the operations started from this browser are below, and each database's backup tasks are on the Backup screen."</p>
+            <p class="hint">
+                "RavenDB 4.x and later keep operations per database; the operations started from this browser are below, and each database's backup tasks are on the Backup screen."
+            </p>
         </Show>
         <Show when=move || !v4.get()>
-        <section class="panel" aria-labelledby="ops-server-title">
-            <h2 id="ops-server-title">"Operations on the server"</h2>
-            <p class="hint">
-                "Restores, and backups on RavenDB 3.5, are listed here whoever started them. "
-                "A RavenDB 3.0 backup is not an operation: follow it from the Backup screen."
-            </p>
-            <div class="ops-toolbar">
-                <div class="ops-status" role="status" aria-live="polite" aria-atomic="false">
-                    <p>
-                        <span aria-live="off">{status_time}</span>
-                        {status_text}
-                    </p>
-                    {move || current.with(|c| c.as_ref().and_then(|c| c.error.clone())).map(|e| view! {
-                        <ErrorView error=e/>
-                    })}
+            <section class="panel" aria-labelledby="ops-server-title">
+                <h2 id="ops-server-title">"Operations on the server"</h2>
+                <p class="hint">
+                    "Restores, and backups on RavenDB 3.5, are listed here whoever started them. "
+                    "A RavenDB 3.0 backup is not an operation: follow it from the Backup screen."
+                </p>
+                <div class="ops-toolbar">
+                    <div class="ops-status" role="status" aria-live="polite" aria-atomic="false">
+                        <p>
+                            <span aria-live="off">{status_time}</span>
+                            {status_text}
+                        </p>
+                        {move || {
+                            current
+                                .with(|c| c.as_ref().and_then(|c| c.error.clone()))
+                                .map(|e| view! { <ErrorView error=e /> })
+                        }}
+                    </div>
+                    <button type="button" class="secondary" on:click=move |_| refresh()>
+                        "Refresh now"
+                    </button>
                 </div>
-                <button type="button" class="secondary" on:click=move |_| refresh()>
-                    "Refresh now"
-                </button>
-            </div>
-            <ServerTable part base/>
-        </section>
+                <ServerTable part base />
+            </section>
         </Show>
 
-        <StartedHere base generation/>
+        <StartedHere base generation />
     }
 }
 

@@ -125,12 +125,16 @@ pub fn StartedHere(
             <h2 id="ops-local-title">"Started from this browser"</h2>
             <Show
                 when=move || !remembered.with(Vec::is_empty)
-                fallback=|| view! {
-                    <p>"No operation was started from this browser on this server yet."</p>
+                fallback=|| {
+                    view! {
+                        <p>"No operation was started from this browser on this server yet."</p>
+                    }
                 }
             >
                 <table class="ops-table" aria-labelledby="ops-local-caption">
-                    <caption id="ops-local-caption">"Backups and restores started from this browser, newest first"</caption>
+                    <caption id="ops-local-caption">
+                        "Backups and restores started from this browser, newest first"
+                    </caption>
                     <thead>
                         <tr>
                             <th scope="col">"Kind"</th>
@@ -139,7 +143,9 @@ pub fn StartedHere(
                             <th scope="col">"Node"</th>
                             <th scope="col">"Started"</th>
                             <th scope="col">"Last known outcome"</th>
-                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            <th scope="col">
+                                <span class="visually-hidden">"Actions"</span>
+                            </th>
                         </tr>
                     </thead>
                     <tbody>
@@ -148,13 +154,13 @@ pub fn StartedHere(
                             key=|o| (o.key(), o.started_ms.to_bits(), o.outcome.clone())
                             let:entry
                         >
-                            <RememberedRow entry follow=Some(follow) generation/>
+                            <RememberedRow entry follow=Some(follow) generation />
                         </For>
                     </tbody>
                 </table>
             </Show>
             <div id="followed-operation" tabindex="-1">
-                {move || following.get().map(|running| view! { <RunningPanel running/> })}
+                {move || following.get().map(|running| view! { <RunningPanel running /> })}
             </div>
             <For
                 each=move || elsewhere.get()
@@ -167,7 +173,7 @@ pub fn StartedHere(
                 }
                 let:group
             >
-                <OtherServer server=group.0 entries=group.1 generation/>
+                <OtherServer server=group.0 entries=group.1 generation />
             </For>
         </section>
     }
@@ -215,13 +221,16 @@ fn OtherServer(
                     <th scope="col">"Node"</th>
                     <th scope="col">"Started"</th>
                     <th scope="col">"Last known outcome"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    <th scope="col">
+                        <span class="visually-hidden">"Actions"</span>
+                    </th>
                 </tr>
             </thead>
             <tbody>
-                {entries.into_iter().map(|entry| view! {
-                    <RememberedRow entry follow=None generation/>
-                }).collect_view()}
+                {entries
+                    .into_iter()
+                    .map(|entry| view! { <RememberedRow entry follow=None generation /> })
+                    .collect_view()}
             </tbody>
         </table>
     }
@@ -260,25 +269,33 @@ fn RememberedRow(
             <td>{node}</td>
             <td>
                 {date_time(started)}
-                {ago(started, js_sys::Date::now()).map(|a| view! { <span class="hint">{format!(" ({a})")}</span> })}
+                {ago(started, js_sys::Date::now())
+                    .map(|a| view! { <span class="hint">{format!(" ({a})")}</span> })}
             </td>
             <td>{outcome}</td>
             <td>
                 {match (followable, follow) {
-                    (true, Some(follow)) => view! {
-                        <button
-                            type="button"
-                            class="secondary"
-                            aria-label=label
-                            disabled=move || generation.with(Option::is_none)
-                            on:click=move |_| follow.run(entry.get_value())
-                        >
-                            "Follow"
-                        </button>
+                    (true, Some(follow)) => {
+                        view! {
+                            <button
+                                type="button"
+                                class="secondary"
+                                aria-label=label
+                                disabled=move || generation.with(Option::is_none)
+                                on:click=move |_| follow.run(entry.get_value())
+                            >
+                                "Follow"
+                            </button>
+                        }
+                            .into_any()
                     }
-                    .into_any(),
-                    (true, None) => view! { <span class="hint">"Not on the server in use"</span> }.into_any(),
-                    (false, _) => view! { <span class="hint">"Unknown kind: cannot be followed"</span> }.into_any(),
+                    (true, None) => {
+                        view! { <span class="hint">"Not on the server in use"</span> }.into_any()
+                    }
+                    (false, _) => {
+                        view! { <span class="hint">"Unknown kind: cannot be followed"</span> }
+                            .into_any()
+                    }
                 }}
             </td>
         </tr>

@@ -188,14 +188,18 @@ pub fn ServerTable(
         <Show when=loaded>
             <Show
                 when=move || !ids.with(Vec::is_empty)
-                fallback=|| view! {
-                    <p class="ops-empty">
-                        "No operations on the server right now (3.x forgets finished ones after about a minute)."
-                    </p>
+                fallback=|| {
+                    view! {
+                        <p class="ops-empty">
+                            "No operations on the server right now (3.x forgets finished ones after about a minute)."
+                        </p>
+                    }
                 }
             >
                 <table class="ops-table" aria-labelledby="ops-server-caption">
-                    <caption id="ops-server-caption">"Operations on the server, newest first"</caption>
+                    <caption id="ops-server-caption">
+                        "Operations on the server, newest first"
+                    </caption>
                     <thead>
                         <tr>
                             <th scope="col">"Id"</th>
@@ -203,12 +207,14 @@ pub fn ServerTable(
                             <th scope="col">"Description"</th>
                             <th scope="col">"Started"</th>
                             <th scope="col">"State"</th>
-                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            <th scope="col">
+                                <span class="visually-hidden">"Actions"</span>
+                            </th>
                         </tr>
                     </thead>
                     <tbody>
                         <For each=move || ids.get() key=|id| *id let:id>
-                            <ServerRow id part base updated_ms/>
+                            <ServerRow id part base updated_ms />
                         </For>
                     </tbody>
                 </table>
@@ -316,7 +322,7 @@ fn ServerRow(
         }
         Some(match r.answer {
             None => view! { <span>"Asking the server to cancel…"</span> }.into_any(),
-            Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorView error=e /> }.into_any(),
             Some(Ok(answer)) => {
                 // What the server says now: the list read after the answer,
                 // else the answer itself.
@@ -336,9 +342,15 @@ fn ServerRow(
             <th scope="row">{id}</th>
             <td>
                 {kind}
-                {move || item.with(|i| i.as_ref().and_then(|i| i.task_type.clone())).map(|t| view! {
-                    <br/><code class="hint">{t}</code>
-                })}
+                {move || {
+                    item.with(|i| i.as_ref().and_then(|i| i.task_type.clone()))
+                        .map(|t| {
+                            view! {
+                                <br />
+                                <code class="hint">{t}</code>
+                            }
+                        })
+                }}
             </td>
             <td class="ops-description">{description}</td>
             <td>{started}</td>
@@ -370,26 +382,37 @@ fn ServerRow(
                             }
                         }
                     >
-                        <p id=question_id.clone()>
-                            {move || format!(
-                                "Cancel operation {id} ({}: {})? The server stops it; a canceled backup folder cannot be used.",
-                                kind().to_lowercase(),
-                                description()
-                            )}
+                        <p id=question_id
+                            .clone()>
+                            {move || {
+                                format!(
+                                    "Cancel operation {id} ({}: {})? The server stops it; a canceled backup folder cannot be used.",
+                                    kind().to_lowercase(),
+                                    description(),
+                                )
+                            }}
                         </p>
                         <div class="actions">
-                            <button type="button" class="danger" on:click=kill.clone()>"Yes, cancel it"</button>
-                            <button type="button" class="secondary" id=no_id.clone()
+                            <button type="button" class="danger" on:click=kill.clone()>
+                                "Yes, cancel it"
+                            </button>
+                            <button
+                                type="button"
+                                class="secondary"
+                                id=no_id.clone()
                                 on:click={
                                     let close = close.clone();
                                     move |_| close()
-                                }>
+                                }
+                            >
                                 "No"
                             </button>
                         </div>
                     </div>
                 </Show>
-                <div id=report_id.clone() class="ops-report" role="status" tabindex="-1">{report}</div>
+                <div id=report_id.clone() class="ops-report" role="status" tabindex="-1">
+                    {report}
+                </div>
             </td>
         </tr>
     }

@@ -42,9 +42,9 @@ pub fn RestorePage() -> impl IntoView {
     let v4 = Memo::new(move |_| is_v4());
     move || {
         if v4.get() {
-            view! { <v4::Restore4Page/> }.into_any()
+            view! { <v4::Restore4Page /> }.into_any()
         } else {
-            view! { <v3::Restore3Page/> }.into_any()
+            view! { <v3::Restore3Page /> }.into_any()
         }
     }
 }

@@ -152,9 +152,14 @@ pub fn Restore4Page() -> impl IntoView {
                       set: fn(&mut Restore4Form, String)| {
         let value = Memo::new(move |_| state.form.with(|f| get(f).clone()));
         view! {
-            <TextField id label hint value
+            <TextField
+                id
+                label
+                hint
+                value
                 on_input=Callback::new(move |v: String| state.form.update(|f| set(f, v)))
-                error=Signal::derive(move || problem.and_then(|f| problem_for(f)()))/>
+                error=Signal::derive(move || problem.and_then(|f| problem_for(f)()))
+            />
         }
     };
     let key = Memo::new(move |_| state.form.with(|f| f.encryption_key.clone()));
@@ -163,63 +168,145 @@ pub fn Restore4Page() -> impl IntoView {
     view! {
         <h1>"Restore"</h1>
         <p class="lead">
-            {move || generation.get().map(|g| format!("Restore a backup folder on the {} server into a new database and follow it to the end. A restore never overwrites an existing database.", g.label()))}
+            {move || {
+                generation
+                    .get()
+                    .map(|g| {
+                        format!(
+                            "Restore a backup folder on the {} server into a new database and follow it to the end. A restore never overwrites an existing database.",
+                            g.label(),
+                        )
+                    })
+            }}
         </p>
         <form class="panel" on:submit=ask novalidate=true>
-            {field("restore4-location", "Backup folder on the server",
+            {field(
+                "restore4-location",
+                "Backup folder on the server",
                 "The folder the backup task wrote, on the server's disk (it ends in -backup).",
-                Some(Restore4Field::BackupLocation), |f| &f.backup_location, |f, v| f.backup_location = v)}
+                Some(Restore4Field::BackupLocation),
+                |f| &f.backup_location,
+                |f, v| f.backup_location = v,
+            )}
             <div class="actions">
-                <button type="button" class="secondary" on:click=list_points>"List restore points"</button>
+                <button type="button" class="secondary" on:click=list_points>
+                    "List restore points"
+                </button>
             </div>
-            {move || points.get().map(|r| match r {
-                Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                Ok(points) if points.list.is_empty() => view! { <p>"The server found no backup files in that folder."</p> }.into_any(),
-                Ok(points) => view! {
-                    <label for="restore4-point">"Restore up to"</label>
-                    <select id="restore4-point"
-                        on:change:target=move |ev| state.form.update(|f| f.last_file_name = ev.target().value())>
-                        <option value="">"Everything in the folder (the latest point)"</option>
-                        {points.list.into_iter().map(|p| {
-                            let file = p.file_name.clone();
-                            let label = format!("{} — {}{}", p.date_time.clone().unwrap_or_default(), file,
-                                if p.is_incremental { " (incremental)" } else { " (full)" });
-                            view! { <option value=file>{label}</option> }
-                        }).collect_view()}
-                    </select>
-                }.into_any(),
-            })}
-            {field("restore4-name", "New database name",
+            {move || {
+                points
+                    .get()
+                    .map(|r| match r {
+                        Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                        Ok(points) if points.list.is_empty() => {
+                            view! { <p>"The server found no backup files in that folder."</p> }
+                                .into_any()
+                        }
+                        Ok(points) => {
+                            view! {
+                                <label for="restore4-point">"Restore up to"</label>
+                                <select
+                                    id="restore4-point"
+                                    on:change:target=move |ev| {
+                                        state
+                                            .form
+                                            .update(|f| f.last_file_name = ev.target().value())
+                                    }
+                                >
+                                    <option value="">
+                                        "Everything in the folder (the latest point)"
+                                    </option>
+                                    {points
+                                        .list
+                                        .into_iter()
+                                        .map(|p| {
+                                            let file = p.file_name.clone();
+                                            let label = format!(
+                                                "{} — {}{}",
+                                                p.date_time.clone().unwrap_or_default(),
+                                                file,
+                                                if p.is_incremental { " (incremental)" } else { " (full)" },
+                                            );
+                                            view! { <option value=file>{label}</option> }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+            {field(
+                "restore4-name",
+                "New database name",
                 "Letters, digits, _ - and . only. It must not exist on the server yet.",
-                Some(Restore4Field::DatabaseName), |f| &f.database_name, |f, v| f.database_name = v)}
+                Some(Restore4Field::DatabaseName),
+                |f| &f.database_name,
+                |f, v| f.database_name = v,
+            )}
             <details>
                 <summary>"Advanced options"</summary>
-                {field("restore4-data-dir", "Data directory",
+                {field(
+                    "restore4-data-dir",
+                    "Data directory",
                     "Folder on the server for the new database's data. Leave empty for the server's default (Databases/<name> under its data folder).",
-                    None, |f| &f.data_directory, |f, v| f.data_directory = v)}
-                {field("restore4-last-file", "Last file to restore",
+                    None,
+                    |f| &f.data_directory,
+                    |f, v| f.data_directory = v,
+                )}
+                {field(
+                    "restore4-last-file",
+                    "Last file to restore",
                     "Restore the folder's files up to and including this one (a name from the restore points). Leave empty for all.",
-                    None, |f| &f.last_file_name, |f, v| f.last_file_name = v)}
+                    None,
+                    |f| &f.last_file_name,
+                    |f, v| f.last_file_name = v,
+                )}
                 <div class="field">
                     <label for="restore4-key">"Encryption key"</label>
-                    <SecretInput id="restore4-key" value=key typed=true revealed=state.show_key
-                        on_input=Callback::new(move |v: String| state.form.update(|f| f.encryption_key = v))
-                        invalid=Signal::derive(move || problem_for(Restore4Field::EncryptionKey)().is_some())
-                        described_by="restore4-key-hint restore4-key-error"/>
-                    <button type="button" class="secondary" aria-pressed=move || state.show_key.get().to_string()
-                        on:click=move |_| state.show_key.update(|v| *v = !*v)>
-                        {move || if state.show_key.get() { "Hide the key" } else { "Reveal the key" }}
+                    <SecretInput
+                        id="restore4-key"
+                        value=key
+                        typed=true
+                        revealed=state.show_key
+                        on_input=Callback::new(move |v: String| {
+                            state.form.update(|f| f.encryption_key = v)
+                        })
+                        invalid=Signal::derive(move || {
+                            problem_for(Restore4Field::EncryptionKey)().is_some()
+                        })
+                        described_by="restore4-key-hint restore4-key-error"
+                    />
+                    <button
+                        type="button"
+                        class="secondary"
+                        aria-pressed=move || state.show_key.get().to_string()
+                        on:click=move |_| state.show_key.update(|v| *v = !*v)
+                    >
+                        {move || {
+                            if state.show_key.get() { "Hide the key" } else { "Reveal the key" }
+                        }}
                     </button>
-                    <p id="restore4-key-hint" class="hint">"Only for a backup of an encrypted database (base64). Kept in this page's memory only, never stored."</p>
-                    <p id="restore4-key-error" class="field-error">{problem_for(Restore4Field::EncryptionKey)}</p>
+                    <p id="restore4-key-hint" class="hint">
+                        "Only for a backup of an encrypted database (base64). Kept in this page's memory only, never stored."
+                    </p>
+                    <p id="restore4-key-error" class="field-error">
+                        {problem_for(Restore4Field::EncryptionKey)}
+                    </p>
                 </div>
-                <Checkbox id="restore4-disable-tasks" label="Disable ongoing tasks"
+                <Checkbox
+                    id="restore4-disable-tasks"
+                    label="Disable ongoing tasks"
                     help="Restore the database with its backup, replication and ETL tasks disabled, so the copy does not act like the original."
                     checked=disable_tasks
-                    on_change=Callback::new(move |on: bool| state.form.update(|f| f.disable_ongoing_tasks = on))/>
+                    on_change=Callback::new(move |on: bool| {
+                        state.form.update(|f| f.disable_ongoing_tasks = on)
+                    })
+                />
             </details>
-            <RequestReview request=Signal::derive(move || plan.get().ok())/>
-            <ProblemList title="The restore cannot start yet:"
+            <RequestReview request=Signal::derive(move || plan.get().ok()) />
+            <ProblemList
+                title="The restore cannot start yet:"
                 problems=Signal::derive(move || {
                     if !state.tried.get() {
                         return Vec::new();
@@ -228,30 +315,75 @@ pub fn Restore4Page() -> impl IntoView {
                         Err(problems) => problems.iter().map(|p| p.message.clone()).collect(),
                         Ok(_) => Vec::new(),
                     })
-                })/>
+                })
+            />
             <div class="actions">
-                <button type="submit" disabled=busy>{move || if state.start.pending() { "Starting…" } else { "Restore…" }}</button>
+                <button type="submit" disabled=busy>
+                    {move || if state.start.pending() { "Starting…" } else { "Restore…" }}
+                </button>
             </div>
         </form>
         <Show when=move || state.confirming.get()>
-            <ConfirmPanel id="confirm4" title="Confirm the restore"
+            <ConfirmPanel
+                id="confirm4"
+                title="Confirm the restore"
                 sentence=Signal::derive(move || state.form.with(confirmation_sentence))
-                yes="Yes, restore" no="Change something"
+                yes="Yes, restore"
+                no="Change something"
                 on_yes=Callback::new(move |_| start())
                 on_no=Callback::new(move |_| state.confirming.set(false))
-                busy=Signal::derive(busy)/>
+                busy=Signal::derive(busy)
+            />
         </Show>
-        {move || state.start.lost().map(|(error, lost)| view! {
-            <LostStartPanel id="restore4-lost-title" error lost looking=Signal::derive(move || state.start.looking())
-                on_look_again=Callback::new(move |_| state.start.look_again())
-                on_start_again=Callback::new(move |_| { state.start.start_again(); })/>
-        })}
-        {move || state.start.error().map(|error| view! {
-            <StartErrorPanel id="restore4-error-title" title="The server did not start the restore" error/>
-        })}
-        {move || state.start.running().map(|running| view! {
-            <RunningPanel running
-                form_key=Signal::derive(move || plan.with(|p| p.as_ref().map(PlannedRequest::fingerprint).unwrap_or(0)))/>
-        })}
+        {move || {
+            state
+                .start
+                .lost()
+                .map(|(error, lost)| {
+                    view! {
+                        <LostStartPanel
+                            id="restore4-lost-title"
+                            error
+                            lost
+                            looking=Signal::derive(move || state.start.looking())
+                            on_look_again=Callback::new(move |_| state.start.look_again())
+                            on_start_again=Callback::new(move |_| {
+                                state.start.start_again();
+                            })
+                        />
+                    }
+                })
+        }}
+        {move || {
+            state
+                .start
+                .error()
+                .map(|error| {
+                    view! {
+                        <StartErrorPanel
+                            id="restore4-error-title"
+                            title="The server did not start the restore"
+                            error
+                        />
+                    }
+                })
+        }}
+        {move || {
+            state
+                .start
+                .running()
+                .map(|running| {
+                    view! {
+                        <RunningPanel
+                            running
+                            form_key=Signal::derive(move || {
+                                plan.with(|p| {
+                                    p.as_ref().map(PlannedRequest::fingerprint).unwrap_or(0)
+                                })
+                            })
+                        />
+                    }
+                })
+        }}
     }
 }
