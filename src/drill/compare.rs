@@ -1,0 +1,389 @@
+//! The comparison of a restored scratch database with its source, fed one
+//! document at a time (streamed: no document is kept, only its id, a
+//! SHA-256 fingerprint of its content and its `Last-Modified`). Memory is
+//! bounded: above `full_limit` source documents only a uniform random
+//! sample (reservoir sampling) of `sample_size` ids is kept and compared,
+//! and the report says so (docs/protocol/ravendb-3x.md §16).
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// A SHA-256 digest of a document's canonical content.
+pub type Fingerprint = [u8; 32];
+
+/// Metadata that differs between a document and its restored copy by
+/// nature (ids, etags, times), left out of the fingerprint.
+const VOLATILE_METADATA: [&str; 4] = [
+    "Last-Modified",
+    "Raven-Last-Modified",
+    "Non-Authoritative-Information",
+    "Temp-Index-Score",
+];
+
+/// True for the server's own documents (`Raven/…`: backup status, hilo,
+/// indexes' bookkeeping), which are not data and are not compared.
+pub fn is_server_document(id: &str) -> bool {
+    id.get(..6)
+        .is_some_and(|p| p.eq_ignore_ascii_case("raven/"))
+}
+
+/// One document as a `GET /databases/{db}/docs` page lists it, made ready
+/// to fingerprint: its id, the canonical bytes of its content (properties
+/// and non-volatile metadata, keys sorted) and its `Last-Modified`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentText {
+    pub id: String,
+    pub canonical: String,
+    pub last_modified: Option<String>,
+}
+
+/// Reads one listed document; `None` when it carries no `@metadata.@id`.
+pub fn document_text(doc: &Value) -> Option<DocumentText> {
+    let object = doc.as_object()?;
+    let metadata = object.get("@metadata").and_then(Value::as_object);
+    let id = metadata?.get("@id")?.as_str()?.to_string();
+    let last_modified = metadata
+        .and_then(|m| {
+            m.get("Last-Modified")
+                .or_else(|| m.get("Raven-Last-Modified"))
+        })
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let mut canonical = String::with_capacity(256);
+    canonical.push('{');
+    let mut first = true;
+    let mut keys: Vec<&String> = object.keys().filter(|k| *k != "@metadata").collect();
+    keys.sort();
+    for key in keys {
+        if let Some(value) = object.get(key) {
+            push_member(&mut canonical, &mut first, key, value);
+        }
+    }
+    if let Some(metadata) = metadata {
+        let mut kept: Vec<(&String, &Value)> = metadata
+            .iter()
+            .filter(|(k, _)| !k.starts_with('@') && !VOLATILE_METADATA.contains(&k.as_str()))
+            .collect();
+        kept.sort_by(|a, b| a.0.cmp(b.0));
+        let mut inner = String::from("{");
+        let mut inner_first = true;
+        for (k, v) in kept {
+            push_member(&mut inner, &mut inner_first, k, v);
+        }
+        inner.push('}');
+        if !first {
+            canonical.push(',');
+        }
+        canonical.push_str("\"@metadata\":");
+        canonical.push_str(&inner);
+    }
+    canonical.push('}');
+    Some(DocumentText {
+        id,
+        canonical,
+        last_modified,
+    })
+}
+
+fn push_member(out: &mut String, first: &mut bool, key: &str, value: &Value) {
+    if !*first {
+        out.push(',');
+    }
+    *first = false;
+    out.push_str(&Value::String(key.to_string()).to_string());
+    out.push(':');
+    push_canonical(out, value);
+}
+
+/// JSON with every object's keys sorted, so the same content gives the
+/// same bytes whatever order the server wrote it in.
+fn push_canonical(out: &mut String, value: &Value) {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            let mut first = true;
+            for key in keys {
+                if let Some(v) = map.get(key) {
+                    push_member(out, &mut first, key, v);
+                }
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_canonical(out, v);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// One fingerprinted document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentPrint {
+    pub id: String,
+    pub fingerprint: Fingerprint,
+    /// `Last-Modified`, epoch ms, when the server gave a readable one.
+    pub modified_ms: Option<f64>,
+}
+
+/// How much to compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CompareLimits {
+    /// Up to this many source documents, every one is compared.
+    pub full_limit: usize,
+    /// Above it, a random sample of this many.
+    pub sample_size: usize,
+    /// At most this many differing ids are kept for the report.
+    pub listed_ids: usize,
+}
+
+impl Default for CompareLimits {
+    fn default() -> Self {
+        CompareLimits {
+            full_limit: 100_000,
+            sample_size: 10_000,
+            listed_ids: 1_000,
+        }
+    }
+}
+
+/// Why a document is listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Difference {
+    /// On the source, not in the restored copy, and not changed since.
+    Missing,
+    /// In both, with different content, and not changed since.
+    Different,
+    /// Modified (or created) on the source after the backup started.
+    ChangedSinceBackup,
+    /// In the restored copy, no longer on the source (deleted since).
+    DeletedSinceBackup,
+}
+
+/// A listed document id and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Differing {
+    pub id: String,
+    pub difference: Difference,
+}
+
+/// What the comparison found.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Tally {
+    /// Documents read on each side (the server's own `Raven/…` excluded).
+    pub source_documents: u64,
+    pub restored_documents: u64,
+    /// Source documents compared (all, or the sample's size).
+    pub compared: u64,
+    pub equal: u64,
+    pub missing: u64,
+    pub different: u64,
+    /// Changed, created or deleted on the source since the backup started.
+    pub changed_since_backup: u64,
+    /// `Some(n)`: a random sample of n source documents was compared.
+    pub sample_size: Option<u64>,
+    /// When the backup started (as the restored copy's
+    /// `Raven/Backup/Status` says), ISO; `None`: unknown, so no document
+    /// can be called changed since.
+    pub backup_started: Option<String>,
+    /// The first differing ids (bounded by `CompareLimits::listed_ids`).
+    pub listed: Vec<Differing>,
+    /// How many more differed than are listed.
+    pub not_listed: u64,
+}
+
+impl Tally {
+    /// Source documents whose restored copy could be judged (not changed
+    /// since): `equal + missing + different`.
+    pub fn judged(&self) -> u64 {
+        self.equal + self.missing + self.different
+    }
+
+    /// True when nothing is missing or different.
+    pub fn restorable(&self) -> bool {
+        self.missing == 0 && self.different == 0
+    }
+}
+
+struct Kept {
+    fingerprint: Fingerprint,
+    modified_ms: Option<f64>,
+    seen_in_copy: bool,
+}
+
+/// The comparison in progress: every source document first
+/// ([`Comparison::add_source`]), then every restored one
+/// ([`Comparison::add_restored`]), then [`Comparison::finish`].
+pub struct Comparison {
+    limits: CompareLimits,
+    backup_started_ms: Option<f64>,
+    /// The source documents kept (all, or the sample).
+    kept: HashMap<String, Kept>,
+    /// The sample's ids, in reservoir order (only once sampling).
+    reservoir: Option<Vec<String>>,
+    tally: Tally,
+}
+
+impl Comparison {
+    /// `backup_started`: the backup's start (ISO), when known.
+    pub fn new(limits: CompareLimits, backup_started: Option<String>) -> Self {
+        let backup_started_ms = backup_started
+            .as_deref()
+            .and_then(crate::api::wire::time::parse_iso_ms);
+        Comparison {
+            limits,
+            backup_started_ms,
+            kept: HashMap::new(),
+            reservoir: None,
+            tally: Tally {
+                backup_started,
+                ..Tally::default()
+            },
+        }
+    }
+
+    /// True once more source documents were read than are compared.
+    pub fn sampling(&self) -> bool {
+        self.reservoir.is_some()
+    }
+
+    fn changed_since(&self, modified_ms: Option<f64>) -> bool {
+        matches!((self.backup_started_ms, modified_ms), (Some(b), Some(m)) if m > b)
+    }
+
+    fn list(&mut self, id: String, difference: Difference) {
+        if self.tally.listed.len() < self.limits.listed_ids {
+            self.tally.listed.push(Differing { id, difference });
+        } else {
+            self.tally.not_listed += 1;
+        }
+    }
+
+    /// One source document. `random` gives numbers in [0, 1) (the
+    /// browser's `Math.random`), used once the source is larger than
+    /// `full_limit`. A document read twice (the list shifted while paged)
+    /// counts once.
+    pub fn add_source(&mut self, print: DocumentPrint, random: &mut impl FnMut() -> f64) {
+        if is_server_document(&print.id) {
+            return;
+        }
+        let kept = Kept {
+            fingerprint: print.fingerprint,
+            modified_ms: print.modified_ms,
+            seen_in_copy: false,
+        };
+        if let Some(reservoir) = self.reservoir.as_mut() {
+            if self.kept.contains_key(&print.id) {
+                return;
+            }
+            self.tally.source_documents += 1;
+            // Algorithm R: the n-th document replaces a random kept one
+            // with probability k/n.
+            let n = self.tally.source_documents as f64;
+            let j = (random() * n).floor() as usize;
+            if let Some(slot) = reservoir.get_mut(j) {
+                let old = std::mem::replace(slot, print.id.clone());
+                self.kept.remove(&old);
+                self.kept.insert(print.id, kept);
+            }
+            return;
+        }
+        if self.kept.insert(print.id, kept).is_none() {
+            self.tally.source_documents += 1;
+        }
+        if self.kept.len() > self.limits.full_limit {
+            self.start_sampling(random);
+        }
+    }
+
+    /// Keeps a uniform random `sample_size` of what is kept (a partial
+    /// Fisher–Yates shuffle), and samples from then on.
+    fn start_sampling(&mut self, random: &mut impl FnMut() -> f64) {
+        let mut ids: Vec<String> = self.kept.keys().cloned().collect();
+        ids.sort();
+        let k = self.limits.sample_size.min(ids.len());
+        for i in 0..k {
+            let span = ids.len() - i;
+            let j = i + ((random() * span as f64).floor() as usize).min(span - 1);
+            ids.swap(i, j);
+        }
+        for id in ids.drain(k..) {
+            self.kept.remove(&id);
+        }
+        self.reservoir = Some(ids);
+    }
+
+    /// One document of the restored copy.
+    pub fn add_restored(&mut self, print: DocumentPrint) {
+        if is_server_document(&print.id) {
+            return;
+        }
+        self.tally.restored_documents += 1;
+        let sampling = self.sampling();
+        let Some(kept) = self.kept.get_mut(&print.id) else {
+            // Only on the copy: deleted on the source since the backup
+            // (in a sample, an id not drawn says nothing).
+            if !sampling {
+                self.tally.changed_since_backup += 1;
+                self.list(print.id, Difference::DeletedSinceBackup);
+            }
+            return;
+        };
+        if kept.seen_in_copy {
+            self.tally.restored_documents -= 1;
+            return;
+        }
+        kept.seen_in_copy = true;
+        let same = kept.fingerprint == print.fingerprint;
+        let modified_ms = kept.modified_ms;
+        if same {
+            self.tally.equal += 1;
+        } else if self.changed_since(modified_ms) {
+            self.tally.changed_since_backup += 1;
+            self.list(print.id, Difference::ChangedSinceBackup);
+        } else {
+            self.tally.different += 1;
+            self.list(print.id, Difference::Different);
+        }
+    }
+
+    /// The source documents never seen in the copy are missing, unless
+    /// created on the source since the backup.
+    pub fn finish(mut self) -> Tally {
+        let mut unseen: Vec<(String, Option<f64>)> = self
+            .kept
+            .iter()
+            .filter(|(_, k)| !k.seen_in_copy)
+            .map(|(id, k)| (id.clone(), k.modified_ms))
+            .collect();
+        unseen.sort_by(|a, b| a.0.cmp(&b.0));
+        for (id, modified_ms) in unseen {
+            if self.changed_since(modified_ms) {
+                self.tally.changed_since_backup += 1;
+                self.list(id, Difference::ChangedSinceBackup);
+            } else {
+                self.tally.missing += 1;
+                self.list(id, Difference::Missing);
+            }
+        }
+        self.tally.compared = self.kept.len() as u64;
+        if let Some(reservoir) = &self.reservoir {
+            self.tally.sample_size = Some(reservoir.len() as u64);
+        }
+        self.tally
+    }
+}
+
+#[cfg(test)]
+#[path = "compare/tests.rs"]
+mod tests;

@@ -1,0 +1,201 @@
+use super::*;
+use serde_json::json;
+
+const BACKUP: &str = "2026-11-29T16:00:00.0000000Z";
+const BEFORE: f64 = 1_795_967_000_000.0; // before the backup started
+const AFTER: f64 = 1_795_969_000_000.0; // after it
+
+fn print(id: &str, content: u8, modified_ms: f64) -> DocumentPrint {
+    DocumentPrint {
+        id: id.to_string(),
+        fingerprint: [content; 32],
+        modified_ms: Some(modified_ms),
+    }
+}
+
+fn never() -> f64 {
+    panic!("no random numbers below the limit")
+}
+
+#[test]
+fn equal_missing_different_and_counts() {
+    let mut c = Comparison::new(CompareLimits::default(), Some(BACKUP.into()));
+    for i in 0..5 {
+        c.add_source(print(&format!("orders/{i}"), 1, BEFORE), &mut never);
+    }
+    c.add_source(print("Raven/Backup/Status", 9, AFTER), &mut never);
+    for i in 0..3 {
+        c.add_restored(print(&format!("orders/{i}"), 1, BEFORE));
+    }
+    c.add_restored(print("orders/3", 2, BEFORE));
+    c.add_restored(print("Raven/Backup/Status", 8, BEFORE));
+    let t = c.finish();
+    assert_eq!((t.source_documents, t.restored_documents), (5, 4));
+    assert_eq!((t.compared, t.equal, t.missing, t.different), (5, 3, 1, 1));
+    assert_eq!(t.changed_since_backup, 0);
+    assert!(!t.restorable());
+    assert_eq!(
+        t.listed,
+        vec![
+            Differing {
+                id: "orders/3".into(),
+                difference: Difference::Different
+            },
+            Differing {
+                id: "orders/4".into(),
+                difference: Difference::Missing
+            },
+        ]
+    );
+}
+
+#[test]
+fn changes_made_after_the_backup_started_are_not_errors() {
+    let mut c = Comparison::new(CompareLimits::default(), Some(BACKUP.into()));
+    c.add_source(print("a", 1, BEFORE), &mut never);
+    c.add_source(print("changed", 2, AFTER), &mut never);
+    c.add_source(print("created", 3, AFTER), &mut never);
+    c.add_source(print("touched", 4, AFTER), &mut never);
+    c.add_restored(print("a", 1, BEFORE));
+    c.add_restored(print("changed", 1, BEFORE));
+    c.add_restored(print("touched", 4, BEFORE));
+    c.add_restored(print("deleted", 5, BEFORE));
+    let t = c.finish();
+    assert!(t.restorable());
+    assert_eq!((t.equal, t.missing, t.different), (2, 0, 0));
+    assert_eq!(t.changed_since_backup, 3);
+    let kinds: Vec<(&str, Difference)> = t
+        .listed
+        .iter()
+        .map(|d| (d.id.as_str(), d.difference))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("changed", Difference::ChangedSinceBackup),
+            ("deleted", Difference::DeletedSinceBackup),
+            ("created", Difference::ChangedSinceBackup),
+        ]
+    );
+}
+
+#[test]
+fn without_the_backups_start_a_change_is_a_difference() {
+    let mut c = Comparison::new(CompareLimits::default(), None);
+    c.add_source(print("changed", 2, AFTER), &mut never);
+    c.add_restored(print("changed", 1, BEFORE));
+    let t = c.finish();
+    assert_eq!((t.different, t.changed_since_backup), (1, 0));
+}
+
+#[test]
+fn a_document_read_twice_counts_once() {
+    let mut c = Comparison::new(CompareLimits::default(), None);
+    c.add_source(print("a", 1, BEFORE), &mut never);
+    c.add_source(print("a", 1, BEFORE), &mut never);
+    c.add_restored(print("a", 1, BEFORE));
+    c.add_restored(print("a", 1, BEFORE));
+    let t = c.finish();
+    assert_eq!(
+        (t.source_documents, t.restored_documents, t.equal),
+        (1, 1, 1)
+    );
+}
+
+#[test]
+fn above_the_limit_a_bounded_random_sample_is_compared() {
+    let limits = CompareLimits {
+        full_limit: 100,
+        sample_size: 10,
+        listed_ids: 5,
+    };
+    // A fixed sequence stands in for Math.random (any values in [0, 1)).
+    let mut seed: u64 = 7;
+    let mut random = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut c = Comparison::new(limits, None);
+    for i in 0..1_000 {
+        c.add_source(print(&format!("d/{i}"), 1, BEFORE), &mut random);
+        assert!(
+            c.kept.len() <= 101,
+            "memory stays bounded: {}",
+            c.kept.len()
+        );
+    }
+    assert!(c.sampling());
+    // Every restored document equal except one in ten.
+    for i in 0..1_000 {
+        let content = if i % 10 == 0 { 2 } else { 1 };
+        c.add_restored(print(&format!("d/{i}"), content, BEFORE));
+    }
+    let t = c.finish();
+    assert_eq!(t.sample_size, Some(10));
+    assert_eq!(t.compared, 10);
+    assert_eq!((t.source_documents, t.restored_documents), (1_000, 1_000));
+    assert_eq!(t.equal + t.different, 10);
+    assert_eq!(t.missing, 0);
+    assert!(t.listed.len() <= 5);
+    assert_eq!(t.listed.len() as u64 + t.not_listed, t.different);
+}
+
+#[test]
+fn the_sample_is_spread_over_the_whole_source() {
+    let limits = CompareLimits {
+        full_limit: 50,
+        sample_size: 50,
+        listed_ids: 0,
+    };
+    let mut seed: u64 = 1;
+    let mut random = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut c = Comparison::new(limits, None);
+    for i in 0..10_000 {
+        c.add_source(print(&format!("d/{i}"), 1, BEFORE), &mut random);
+    }
+    let late = c
+        .kept
+        .keys()
+        .filter(|id| id[2..].parse::<u32>().unwrap() >= 5_000)
+        .count();
+    assert!(
+        (10..=40).contains(&late),
+        "about half from the second half: {late}"
+    );
+}
+
+#[test]
+fn content_is_canonical_and_volatile_metadata_left_out() {
+    let a = json!({"Name": "x", "Lines": [{"b": 1, "a": 2}],
+        "@metadata": {"@id": "orders/1", "@etag": "01-1", "Last-Modified": "2026-11-29T16:00:00.0000000Z",
+                      "Raven-Last-Modified": "2026-11-29T16:00:00.0000000Z", "Raven-Entity-Name": "Orders"}});
+    let b = json!({"Lines": [{"a": 2, "b": 1}], "Name": "x",
+        "@metadata": {"Raven-Entity-Name": "Orders", "@id": "orders/1", "@etag": "01-9",
+                      "Last-Modified": "2026-11-30T00:00:00.0000000Z", "Non-Authoritative-Information": false}});
+    let (ta, tb) = (document_text(&a).unwrap(), document_text(&b).unwrap());
+    assert_eq!(ta.id, "orders/1");
+    assert_eq!(ta.canonical, tb.canonical);
+    assert_eq!(
+        ta.canonical,
+        r#"{"Lines":[{"a":2,"b":1}],"Name":"x","@metadata":{"Raven-Entity-Name":"Orders"}}"#
+    );
+    assert_eq!(
+        ta.last_modified.as_deref(),
+        Some("2026-11-29T16:00:00.0000000Z")
+    );
+    let c = json!({"Name": "y", "Lines": [{"a": 2, "b": 1}], "@metadata": {"@id": "orders/1", "Raven-Entity-Name": "Orders"}});
+    assert_ne!(document_text(&c).unwrap().canonical, ta.canonical);
+    let d = json!({"Name": "x", "Lines": [{"a": 2, "b": 1}], "@metadata": {"@id": "orders/1", "Raven-Entity-Name": "Employees"}});
+    assert_ne!(document_text(&d).unwrap().canonical, ta.canonical);
+    assert!(document_text(&json!({"no": "metadata"})).is_none());
+    assert!(is_server_document("Raven/Backup/Status"));
+    assert!(is_server_document("raven/hilo/orders"));
+    assert!(!is_server_document("ravens/1"));
+}
