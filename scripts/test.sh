@@ -119,6 +119,8 @@ if [ -f devserver/src/main.rs ] && grep -q "listening on" devserver/src/*.rs 2>/
   export DEVSERVER_AUTH_API_KEY="browser-test/$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
   start_devserver 3.5 auth --anonymous-access None --api-key "$DEVSERVER_AUTH_API_KEY=<system>:admin,*:admin"
   export DEVSERVER_AUTH_URL=$DEV_URL
+  # The restore drill's own server (tests/drill.rs, issue 17).
+  start_devserver 3.5 drill; export DEVSERVER_DRILL_URL=$DEV_URL
   echo "    devserver 3.5 at $DEVSERVER_35_URL, 3.0 at $DEVSERVER_30_URL, locked 3.5 at $DEVSERVER_AUTH_URL"
 fi
 cargo_tests browser cargo test --no-fail-fast --target wasm32-unknown-unknown --tests

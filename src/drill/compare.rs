@@ -160,7 +160,7 @@ impl Default for CompareLimits {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Difference {
-    /// On the source, not in the restored copy, and not changed since.
+    /// On the source, not in the restored copy, and not created since.
     Missing,
     /// In both, with different content, and not changed since.
     Different,
@@ -183,19 +183,19 @@ pub struct Tally {
     /// Documents read on each side (the server's own `Raven/…` excluded).
     pub source_documents: u64,
     pub restored_documents: u64,
-    /// Source documents compared (all, or the sample's size).
+    /// Restored documents compared (all, or the sample's size).
     pub compared: u64,
     pub equal: u64,
     pub missing: u64,
     pub different: u64,
-    /// Changed, created or deleted on the source since the backup started.
+    /// Changed, created or deleted on the source since the backup.
     pub changed_since_backup: u64,
-    /// `Some(n)`: a random sample of n source documents was compared.
+    /// `Some(n)`: a random sample of n restored documents was compared.
     pub sample_size: Option<u64>,
-    /// When the backup started (as the restored copy's
-    /// `Raven/Backup/Status` says), ISO; `None`: unknown, so no document
-    /// can be called changed since.
-    pub backup_started: Option<String>,
+    /// The newest `Last-Modified` in the restored copy (ISO): the backup
+    /// holds nothing newer, so a source document modified after it was
+    /// changed since the backup. `None`: the copy gave no times.
+    pub newest_in_backup: Option<String>,
     /// The first differing ids (bounded by `CompareLimits::listed_ids`).
     pub listed: Vec<Differing>,
     /// How many more differed than are listed.
@@ -203,8 +203,8 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Source documents whose restored copy could be judged (not changed
-    /// since): `equal + missing + different`.
+    /// Documents whose restored copy could be judged (not changed since):
+    /// `equal + missing + different`.
     pub fn judged(&self) -> u64 {
         self.equal + self.missing + self.different
     }
@@ -217,48 +217,49 @@ impl Tally {
 
 struct Kept {
     fingerprint: Fingerprint,
-    modified_ms: Option<f64>,
-    seen_in_copy: bool,
+    seen_on_source: bool,
 }
 
-/// The comparison in progress: every source document first
-/// ([`Comparison::add_source`]), then every restored one
-/// ([`Comparison::add_restored`]), then [`Comparison::finish`].
+/// The comparison in progress: every document of the restored copy first
+/// ([`Comparison::add_restored`]), then every source document
+/// ([`Comparison::add_source`]), then [`Comparison::finish`]. The copy
+/// comes first because its newest `Last-Modified` is the line after which
+/// a source document was changed since the backup (a backup holds every
+/// document as it was when the backup started, with its time).
 pub struct Comparison {
     limits: CompareLimits,
-    backup_started_ms: Option<f64>,
-    /// The source documents kept (all, or the sample).
+    newest_in_backup_ms: Option<f64>,
+    /// The restored documents kept (all, or the sample).
     kept: HashMap<String, Kept>,
     /// The sample's ids, in reservoir order (only once sampling).
     reservoir: Option<Vec<String>>,
     tally: Tally,
 }
 
+impl Default for Comparison {
+    fn default() -> Self {
+        Self::new(CompareLimits::default())
+    }
+}
+
 impl Comparison {
-    /// `backup_started`: the backup's start (ISO), when known.
-    pub fn new(limits: CompareLimits, backup_started: Option<String>) -> Self {
-        let backup_started_ms = backup_started
-            .as_deref()
-            .and_then(crate::api::wire::time::parse_iso_ms);
+    pub fn new(limits: CompareLimits) -> Self {
         Comparison {
             limits,
-            backup_started_ms,
+            newest_in_backup_ms: None,
             kept: HashMap::new(),
             reservoir: None,
-            tally: Tally {
-                backup_started,
-                ..Tally::default()
-            },
+            tally: Tally::default(),
         }
     }
 
-    /// True once more source documents were read than are compared.
+    /// True once more restored documents were read than are compared.
     pub fn sampling(&self) -> bool {
         self.reservoir.is_some()
     }
 
     fn changed_since(&self, modified_ms: Option<f64>) -> bool {
-        matches!((self.backup_started_ms, modified_ms), (Some(b), Some(m)) if m > b)
+        matches!((self.newest_in_backup_ms, modified_ms), (Some(b), Some(m)) if m > b)
     }
 
     fn list(&mut self, id: String, difference: Difference) {
@@ -269,27 +270,31 @@ impl Comparison {
         }
     }
 
-    /// One source document. `random` gives numbers in [0, 1) (the
-    /// browser's `Math.random`), used once the source is larger than
-    /// `full_limit`. A document read twice (the list shifted while paged)
-    /// counts once.
-    pub fn add_source(&mut self, print: DocumentPrint, random: &mut impl FnMut() -> f64) {
+    /// One document of the restored copy. `random` gives numbers in
+    /// [0, 1) (the browser's `Math.random`), used once the copy is larger
+    /// than `full_limit`. A document read twice counts once.
+    pub fn add_restored(&mut self, print: DocumentPrint, random: &mut impl FnMut() -> f64) {
+        // Every document, the server's own too, was in the backup.
+        if let Some(m) = print.modified_ms {
+            if self.newest_in_backup_ms.is_none_or(|n| m > n) {
+                self.newest_in_backup_ms = Some(m);
+            }
+        }
         if is_server_document(&print.id) {
             return;
         }
         let kept = Kept {
             fingerprint: print.fingerprint,
-            modified_ms: print.modified_ms,
-            seen_in_copy: false,
+            seen_on_source: false,
         };
         if let Some(reservoir) = self.reservoir.as_mut() {
             if self.kept.contains_key(&print.id) {
                 return;
             }
-            self.tally.source_documents += 1;
+            self.tally.restored_documents += 1;
             // Algorithm R: the n-th document replaces a random kept one
             // with probability k/n.
-            let n = self.tally.source_documents as f64;
+            let n = self.tally.restored_documents as f64;
             let j = (random() * n).floor() as usize;
             if let Some(slot) = reservoir.get_mut(j) {
                 let old = std::mem::replace(slot, print.id.clone());
@@ -299,7 +304,7 @@ impl Comparison {
             return;
         }
         if self.kept.insert(print.id, kept).is_none() {
-            self.tally.source_documents += 1;
+            self.tally.restored_documents += 1;
         }
         if self.kept.len() > self.limits.full_limit {
             self.start_sampling(random);
@@ -323,32 +328,38 @@ impl Comparison {
         self.reservoir = Some(ids);
     }
 
-    /// One document of the restored copy.
-    pub fn add_restored(&mut self, print: DocumentPrint) {
+    /// One source document (after the whole copy). A document read twice
+    /// (the list shifted while paged) counts once.
+    pub fn add_source(&mut self, print: DocumentPrint) {
         if is_server_document(&print.id) {
             return;
         }
-        self.tally.restored_documents += 1;
+        let changed = self.changed_since(print.modified_ms);
         let sampling = self.sampling();
         let Some(kept) = self.kept.get_mut(&print.id) else {
-            // Only on the copy: deleted on the source since the backup
-            // (in a sample, an id not drawn says nothing).
-            if !sampling {
+            self.tally.source_documents += 1;
+            // In a sample, an id not drawn says nothing.
+            if sampling {
+                return;
+            }
+            if changed {
+                // Created since the backup.
                 self.tally.changed_since_backup += 1;
-                self.list(print.id, Difference::DeletedSinceBackup);
+                self.list(print.id, Difference::ChangedSinceBackup);
+            } else {
+                self.tally.missing += 1;
+                self.list(print.id, Difference::Missing);
             }
             return;
         };
-        if kept.seen_in_copy {
-            self.tally.restored_documents -= 1;
+        if kept.seen_on_source {
             return;
         }
-        kept.seen_in_copy = true;
-        let same = kept.fingerprint == print.fingerprint;
-        let modified_ms = kept.modified_ms;
-        if same {
+        self.tally.source_documents += 1;
+        kept.seen_on_source = true;
+        if kept.fingerprint == print.fingerprint {
             self.tally.equal += 1;
-        } else if self.changed_since(modified_ms) {
+        } else if changed {
             self.tally.changed_since_backup += 1;
             self.list(print.id, Difference::ChangedSinceBackup);
         } else {
@@ -357,29 +368,25 @@ impl Comparison {
         }
     }
 
-    /// The source documents never seen in the copy are missing, unless
-    /// created on the source since the backup.
+    /// The restored documents no longer on the source were deleted there
+    /// since the backup.
     pub fn finish(mut self) -> Tally {
-        let mut unseen: Vec<(String, Option<f64>)> = self
+        let mut unseen: Vec<String> = self
             .kept
             .iter()
-            .filter(|(_, k)| !k.seen_in_copy)
-            .map(|(id, k)| (id.clone(), k.modified_ms))
+            .filter(|(_, k)| !k.seen_on_source)
+            .map(|(id, _)| id.clone())
             .collect();
-        unseen.sort_by(|a, b| a.0.cmp(&b.0));
-        for (id, modified_ms) in unseen {
-            if self.changed_since(modified_ms) {
-                self.tally.changed_since_backup += 1;
-                self.list(id, Difference::ChangedSinceBackup);
-            } else {
-                self.tally.missing += 1;
-                self.list(id, Difference::Missing);
-            }
+        unseen.sort();
+        for id in unseen {
+            self.tally.changed_since_backup += 1;
+            self.list(id, Difference::DeletedSinceBackup);
         }
         self.tally.compared = self.kept.len() as u64;
-        if let Some(reservoir) = &self.reservoir {
-            self.tally.sample_size = Some(reservoir.len() as u64);
-        }
+        self.tally.sample_size = self.reservoir.as_ref().map(|r| r.len() as u64);
+        self.tally.newest_in_backup = self
+            .newest_in_backup_ms
+            .and_then(crate::api::wire::time::format_iso_ms);
         self.tally
     }
 }

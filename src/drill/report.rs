@@ -112,8 +112,9 @@ impl DrillReport {
                     tally.source_documents, tally.restored_documents
                 ));
             }
-            if tally.backup_started.is_none() {
-                notes.push("The restored copy does not say when the backup started, so no difference could be put down to a change made since.".to_string());
+            match &tally.newest_in_backup {
+                Some(at) => notes.push(format!("The backup's newest change is from {at}: a source document modified after it counts as changed since the backup.")),
+                None => notes.push("The restored copy gave no modification times, so no difference could be put down to a change made since.".to_string()),
             }
             if tally.not_listed > 0 {
                 notes.push(format!(
@@ -184,7 +185,7 @@ mod tests {
             compared: 302,
             equal: 300,
             changed_since_backup: 2,
-            backup_started: Some("2026-11-29T16:00:00.0000000Z".into()),
+            newest_in_backup: Some("2026-11-29T16:00:00.0000000Z".into()),
             ..Tally::default()
         };
         let r = report(DrillResult::Compared { tally }, Cleanup::Deleted);

@@ -242,16 +242,12 @@ async fn compare(
     stage: &impl Fn(Stage),
 ) -> Result<super::compare::Tally, String> {
     let subtle = subtle_crypto()?;
-    // The restored copy holds the backup's own `Raven/Backup/Status`,
-    // written when the backup started (§3.5, §16).
-    let backup_started = match plan.client.backup_status(Some(scratch)).await {
-        Ok(status) => status.and_then(|s| s.started),
-        Err(e) => return Err(in_one_line(&e)),
-    };
-    let mut comparison = Comparison::new(plan.limits, backup_started);
+    let mut comparison = Comparison::new(plan.limits);
     let mut read = 0u64;
     let mut random = js_sys::Math::random;
-    for (database, is_source) in [(plan.source.as_str(), true), (scratch, false)] {
+    // The restored copy first: its newest change is where "changed since
+    // the backup" starts (§16).
+    for (database, restored) in [(scratch, true), (plan.source.as_str(), false)] {
         let mut start = 0;
         loop {
             let page = plan
@@ -277,10 +273,10 @@ async fn compare(
                     id: text.id,
                     fingerprint: digest?,
                 };
-                if is_source {
-                    comparison.add_source(print, &mut random);
+                if restored {
+                    comparison.add_restored(print, &mut random);
                 } else {
-                    comparison.add_restored(print);
+                    comparison.add_source(print);
                 }
                 read += 1;
             }

@@ -1,9 +1,10 @@
 use super::*;
 use serde_json::json;
 
-const BACKUP: &str = "2026-11-29T16:00:00.0000000Z";
-const BEFORE: f64 = 1_795_967_000_000.0; // before the backup started
-const AFTER: f64 = 1_795_969_000_000.0; // after it
+// The backup's newest change, and times before and after it.
+const IN_BACKUP: f64 = 1_795_968_000_000.0;
+const BEFORE: f64 = IN_BACKUP - 60_000.0;
+const AFTER: f64 = IN_BACKUP + 60_000.0;
 
 fn print(id: &str, content: u8, modified_ms: f64) -> DocumentPrint {
     DocumentPrint {
@@ -17,23 +18,37 @@ fn never() -> f64 {
     panic!("no random numbers below the limit")
 }
 
+/// A fixed sequence stands in for Math.random (any values in [0, 1)).
+fn numbers(mut seed: u64) -> impl FnMut() -> f64 {
+    move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
 #[test]
 fn equal_missing_different_and_counts() {
-    let mut c = Comparison::new(CompareLimits::default(), Some(BACKUP.into()));
-    for i in 0..5 {
-        c.add_source(print(&format!("orders/{i}"), 1, BEFORE), &mut never);
-    }
-    c.add_source(print("Raven/Backup/Status", 9, AFTER), &mut never);
+    let mut c = Comparison::default();
     for i in 0..3 {
-        c.add_restored(print(&format!("orders/{i}"), 1, BEFORE));
+        c.add_restored(print(&format!("orders/{i}"), 1, BEFORE), &mut never);
     }
-    c.add_restored(print("orders/3", 2, BEFORE));
-    c.add_restored(print("Raven/Backup/Status", 8, BEFORE));
+    c.add_restored(print("orders/3", 2, BEFORE), &mut never);
+    c.add_restored(print("Raven/Hilo/orders", 8, IN_BACKUP), &mut never);
+    for i in 0..5 {
+        c.add_source(print(&format!("orders/{i}"), 1, BEFORE));
+    }
+    c.add_source(print("Raven/Backup/Status", 9, AFTER));
     let t = c.finish();
     assert_eq!((t.source_documents, t.restored_documents), (5, 4));
-    assert_eq!((t.compared, t.equal, t.missing, t.different), (5, 3, 1, 1));
+    assert_eq!((t.compared, t.equal, t.missing, t.different), (4, 3, 1, 1));
     assert_eq!(t.changed_since_backup, 0);
     assert!(!t.restorable());
+    assert_eq!(
+        t.newest_in_backup.as_deref(),
+        crate::api::wire::time::format_iso_ms(IN_BACKUP).as_deref()
+    );
     assert_eq!(
         t.listed,
         vec![
@@ -50,16 +65,16 @@ fn equal_missing_different_and_counts() {
 }
 
 #[test]
-fn changes_made_after_the_backup_started_are_not_errors() {
-    let mut c = Comparison::new(CompareLimits::default(), Some(BACKUP.into()));
-    c.add_source(print("a", 1, BEFORE), &mut never);
-    c.add_source(print("changed", 2, AFTER), &mut never);
-    c.add_source(print("created", 3, AFTER), &mut never);
-    c.add_source(print("touched", 4, AFTER), &mut never);
-    c.add_restored(print("a", 1, BEFORE));
-    c.add_restored(print("changed", 1, BEFORE));
-    c.add_restored(print("touched", 4, BEFORE));
-    c.add_restored(print("deleted", 5, BEFORE));
+fn changes_made_after_the_backup_are_not_errors() {
+    let mut c = Comparison::default();
+    c.add_restored(print("a", 1, BEFORE), &mut never);
+    c.add_restored(print("changed", 1, IN_BACKUP), &mut never);
+    c.add_restored(print("touched", 4, BEFORE), &mut never);
+    c.add_restored(print("deleted", 5, BEFORE), &mut never);
+    c.add_source(print("a", 1, BEFORE));
+    c.add_source(print("changed", 2, AFTER));
+    c.add_source(print("created", 3, AFTER));
+    c.add_source(print("touched", 4, AFTER));
     let t = c.finish();
     assert!(t.restorable());
     assert_eq!((t.equal, t.missing, t.different), (2, 0, 0));
@@ -73,28 +88,44 @@ fn changes_made_after_the_backup_started_are_not_errors() {
         kinds,
         vec![
             ("changed", Difference::ChangedSinceBackup),
-            ("deleted", Difference::DeletedSinceBackup),
             ("created", Difference::ChangedSinceBackup),
+            ("deleted", Difference::DeletedSinceBackup),
         ]
     );
 }
 
 #[test]
-fn without_the_backups_start_a_change_is_a_difference() {
-    let mut c = Comparison::new(CompareLimits::default(), None);
-    c.add_source(print("changed", 2, AFTER), &mut never);
-    c.add_restored(print("changed", 1, BEFORE));
+fn a_difference_older_than_the_backup_is_an_error() {
+    let mut c = Comparison::default();
+    c.add_restored(print("a", 1, IN_BACKUP), &mut never);
+    c.add_restored(print("b", 1, BEFORE), &mut never);
+    // Same time as in the backup, other content: the copy is wrong.
+    c.add_source(print("a", 2, IN_BACKUP));
+    c.add_source(print("b", 1, BEFORE));
+    let t = c.finish();
+    assert_eq!((t.equal, t.different, t.changed_since_backup), (1, 1, 0));
+    assert!(!t.restorable());
+}
+
+#[test]
+fn without_times_a_change_is_a_difference() {
+    let mut c = Comparison::default();
+    let mut untimed = print("changed", 1, BEFORE);
+    untimed.modified_ms = None;
+    c.add_restored(untimed, &mut never);
+    c.add_source(print("changed", 2, AFTER));
     let t = c.finish();
     assert_eq!((t.different, t.changed_since_backup), (1, 0));
+    assert_eq!(t.newest_in_backup, None);
 }
 
 #[test]
 fn a_document_read_twice_counts_once() {
-    let mut c = Comparison::new(CompareLimits::default(), None);
-    c.add_source(print("a", 1, BEFORE), &mut never);
-    c.add_source(print("a", 1, BEFORE), &mut never);
-    c.add_restored(print("a", 1, BEFORE));
-    c.add_restored(print("a", 1, BEFORE));
+    let mut c = Comparison::default();
+    c.add_restored(print("a", 1, BEFORE), &mut never);
+    c.add_restored(print("a", 1, BEFORE), &mut never);
+    c.add_source(print("a", 1, BEFORE));
+    c.add_source(print("a", 1, BEFORE));
     let t = c.finish();
     assert_eq!(
         (t.source_documents, t.restored_documents, t.equal),
@@ -109,17 +140,10 @@ fn above_the_limit_a_bounded_random_sample_is_compared() {
         sample_size: 10,
         listed_ids: 5,
     };
-    // A fixed sequence stands in for Math.random (any values in [0, 1)).
-    let mut seed: u64 = 7;
-    let mut random = move || {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let mut c = Comparison::new(limits, None);
+    let mut random = numbers(7);
+    let mut c = Comparison::new(limits);
     for i in 0..1_000 {
-        c.add_source(print(&format!("d/{i}"), 1, BEFORE), &mut random);
+        c.add_restored(print(&format!("d/{i}"), 1, BEFORE), &mut random);
         assert!(
             c.kept.len() <= 101,
             "memory stays bounded: {}",
@@ -127,38 +151,32 @@ fn above_the_limit_a_bounded_random_sample_is_compared() {
         );
     }
     assert!(c.sampling());
-    // Every restored document equal except one in ten.
+    // Every source document equal except one in ten.
     for i in 0..1_000 {
         let content = if i % 10 == 0 { 2 } else { 1 };
-        c.add_restored(print(&format!("d/{i}"), content, BEFORE));
+        c.add_source(print(&format!("d/{i}"), content, BEFORE));
     }
     let t = c.finish();
     assert_eq!(t.sample_size, Some(10));
     assert_eq!(t.compared, 10);
     assert_eq!((t.source_documents, t.restored_documents), (1_000, 1_000));
     assert_eq!(t.equal + t.different, 10);
-    assert_eq!(t.missing, 0);
+    assert_eq!((t.missing, t.changed_since_backup), (0, 0));
     assert!(t.listed.len() <= 5);
     assert_eq!(t.listed.len() as u64 + t.not_listed, t.different);
 }
 
 #[test]
-fn the_sample_is_spread_over_the_whole_source() {
+fn the_sample_is_spread_over_the_whole_copy() {
     let limits = CompareLimits {
         full_limit: 50,
         sample_size: 50,
         listed_ids: 0,
     };
-    let mut seed: u64 = 1;
-    let mut random = move || {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let mut c = Comparison::new(limits, None);
+    let mut random = numbers(1);
+    let mut c = Comparison::new(limits);
     for i in 0..10_000 {
-        c.add_source(print(&format!("d/{i}"), 1, BEFORE), &mut random);
+        c.add_restored(print(&format!("d/{i}"), 1, BEFORE), &mut random);
     }
     let late = c
         .kept
