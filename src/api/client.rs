@@ -184,7 +184,7 @@ impl Client {
         self.get(&format!("/operation/kill?id={id}")).await?.json()
     }
 
-    /// `GET /databases/{db}/docs?start=&pageSize=` (E16, §16): one page of
+    /// `GET /databases/{db}/docs?start=&pageSize=` (§16.1): one page of
     /// a database's documents, each with its `@metadata`, newest etag first.
     pub async fn documents_page(
         &self,
@@ -200,7 +200,7 @@ impl Client {
         .json()
     }
 
-    /// `DELETE /admin/databases/{db}?hard-delete=true` (§16): removes the
+    /// `DELETE /admin/databases/{db}?hard-delete=true` (§16.2): removes the
     /// database and its data folder. `Ok(false)`: there was no such
     /// database.
     pub async fn hard_delete_database(&self, name: &str) -> Result<bool, ApiError> {

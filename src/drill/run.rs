@@ -246,7 +246,7 @@ async fn compare(
     let mut read = 0u64;
     let mut random = js_sys::Math::random;
     // The restored copy first: its newest change is where "changed since
-    // the backup" starts (§16).
+    // the backup" starts (§16.3).
     for (database, restored) in [(scratch, true), (plan.source.as_str(), false)] {
         let mut start = 0;
         loop {
