@@ -270,15 +270,15 @@ pub fn VerifyByRestoring(drill: DrillState, #[prop(into)] folder: Signal<String>
                 <button type="button" on:click=ask disabled=move || drill.running()>"Verify by restoring…"</button>
             </div>
         </section>
-        <Show when=move || drill.confirming.with(Option::is_some)>
+        {move || drill.confirming.with(Option::is_some).then(|| view! {
             <ConfirmPanel id="drill-confirm" title="Confirm the verification"
                 sentence=Signal::derive(sentence)
                 yes="Yes, verify" no="Cancel"
                 on_yes=Callback::new(move |_| go())
                 on_no=Callback::new(move |_| drill.confirming.set(None))
                 busy=Signal::derive(move || drill.running())/>
-        </Show>
-        <Show when=move || !left_here().is_empty() || drill.delete_words.with(Option::is_some)>
+        })}
+        {move || (!left_here().is_empty() || drill.delete_words.with(Option::is_some)).then(|| view! {
             <section class="panel warning-panel" aria-labelledby="drill-left-title">
                 <h2 id="drill-left-title">"Scratch databases left by a verification"</h2>
                 <p>"A verification was interrupted (the tab was closed or reloaded) before it deleted its scratch database:"</p>
@@ -295,13 +295,13 @@ pub fn VerifyByRestoring(drill: DrillState, #[prop(into)] folder: Signal<String>
                 </ul>
                 <p aria-live="polite">{move || drill.delete_words.get()}</p>
             </section>
-        </Show>
-        <Show when=move || drill.running()>
+        })}
+        {move || drill.running().then(|| view! {
             <section class="panel" aria-labelledby="drill-progress-title">
                 <h2 id="drill-progress-title">"Verification running"</h2>
                 <p aria-live="polite">{move || drill.stage.get().map(|s| s.words())}</p>
             </section>
-        </Show>
+        })}
         {move || drill.report.get().map(|report| {
             let listed: Vec<(String, Difference)> = match &report.result {
                 crate::drill::report::DrillResult::Compared { tally } => tally
@@ -321,14 +321,14 @@ pub fn VerifyByRestoring(drill: DrillState, #[prop(into)] folder: Signal<String>
                     <p class="drill-sentence" aria-live="polite">{report.sentence()}</p>
                     {report.notes().into_iter().map(|n| view! { <p class="hint">{n}</p> }).collect_view()}
                     <p>{report.cleanup_sentence()}</p>
-                    <Show when={let empty = listed.is_empty(); move || !empty}>
+                    {(!listed.is_empty()).then(|| view! {
                         <h3 id="drill-differing-title">"Documents that differ"</h3>
                         <ul aria-labelledby="drill-differing-title">
-                            {listed.clone().into_iter().map(|(id, d)| view! {
+                            {listed.into_iter().map(|(id, d)| view! {
                                 <li><code>{id}</code>{format!(": {}", difference_words(d))}</li>
                             }).collect_view()}
                         </ul>
-                    </Show>
+                    })}
                     <div class="actions">
                         <button type="button" class="secondary"
                             on:click=move |_| download_json(&file, &json)>"Download the report (JSON)"</button>

@@ -39,91 +39,24 @@ pub struct DocumentText {
 }
 
 /// Reads one listed document; `None` when it carries no `@metadata.@id`.
+/// The canonical text is serde_json's: its maps keep keys sorted (the
+/// crate's `preserve_order` feature is off; a host test guards it), so the
+/// same content gives the same bytes whatever order the server wrote.
 pub fn document_text(doc: &Value) -> Option<DocumentText> {
-    let object = doc.as_object()?;
-    let metadata = object.get("@metadata").and_then(Value::as_object);
-    let id = metadata?.get("@id")?.as_str()?.to_string();
+    let mut content = doc.as_object()?.clone();
+    let metadata = content.get_mut("@metadata")?.as_object_mut()?;
+    let id = metadata.get("@id")?.as_str()?.to_string();
     let last_modified = metadata
-        .and_then(|m| {
-            m.get("Last-Modified")
-                .or_else(|| m.get("Raven-Last-Modified"))
-        })
+        .get("Last-Modified")
+        .or_else(|| metadata.get("Raven-Last-Modified"))
         .and_then(Value::as_str)
         .map(str::to_string);
-    let mut canonical = String::with_capacity(256);
-    canonical.push('{');
-    let mut first = true;
-    let mut keys: Vec<&String> = object.keys().filter(|k| *k != "@metadata").collect();
-    keys.sort();
-    for key in keys {
-        if let Some(value) = object.get(key) {
-            push_member(&mut canonical, &mut first, key, value);
-        }
-    }
-    if let Some(metadata) = metadata {
-        let mut kept: Vec<(&String, &Value)> = metadata
-            .iter()
-            .filter(|(k, _)| !k.starts_with('@') && !VOLATILE_METADATA.contains(&k.as_str()))
-            .collect();
-        kept.sort_by(|a, b| a.0.cmp(b.0));
-        let mut inner = String::from("{");
-        let mut inner_first = true;
-        for (k, v) in kept {
-            push_member(&mut inner, &mut inner_first, k, v);
-        }
-        inner.push('}');
-        if !first {
-            canonical.push(',');
-        }
-        canonical.push_str("\"@metadata\":");
-        canonical.push_str(&inner);
-    }
-    canonical.push('}');
+    metadata.retain(|k, _| !k.starts_with('@') && !VOLATILE_METADATA.contains(&k.as_str()));
     Some(DocumentText {
         id,
-        canonical,
+        canonical: Value::Object(content).to_string(),
         last_modified,
     })
-}
-
-fn push_member(out: &mut String, first: &mut bool, key: &str, value: &Value) {
-    if !*first {
-        out.push(',');
-    }
-    *first = false;
-    out.push_str(&Value::String(key.to_string()).to_string());
-    out.push(':');
-    push_canonical(out, value);
-}
-
-/// JSON with every object's keys sorted, so the same content gives the
-/// same bytes whatever order the server wrote it in.
-fn push_canonical(out: &mut String, value: &Value) {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            let mut first = true;
-            for key in keys {
-                if let Some(v) = map.get(key) {
-                    push_member(out, &mut first, key, v);
-                }
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, v) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                push_canonical(out, v);
-            }
-            out.push(']');
-        }
-        other => out.push_str(&other.to_string()),
-    }
 }
 
 /// One fingerprinted document.
@@ -315,7 +248,6 @@ impl Comparison {
     /// Fisher–Yates shuffle), and samples from then on.
     fn start_sampling(&mut self, random: &mut impl FnMut() -> f64) {
         let mut ids: Vec<String> = self.kept.keys().cloned().collect();
-        ids.sort();
         let k = self.limits.sample_size.min(ids.len());
         for i in 0..k {
             let span = ids.len() - i;
@@ -371,13 +303,12 @@ impl Comparison {
     /// The restored documents no longer on the source were deleted there
     /// since the backup.
     pub fn finish(mut self) -> Tally {
-        let mut unseen: Vec<String> = self
+        let unseen: Vec<String> = self
             .kept
             .iter()
             .filter(|(_, k)| !k.seen_on_source)
             .map(|(id, _)| id.clone())
             .collect();
-        unseen.sort();
         for id in unseen {
             self.tally.changed_since_backup += 1;
             self.list(id, Difference::DeletedSinceBackup);

@@ -3,14 +3,14 @@
 //! databases a drill created and has not deleted yet (so a reloaded tab
 //! offers to delete them), and when each backup folder was last verified.
 
-use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 /// At most this many entries of each list are kept.
 const KEEP: usize = 50;
 
 /// A scratch database a drill created (or was about to) and has not
 /// deleted yet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PendingScratch {
     /// The server's root URL.
     pub server: String,
@@ -19,7 +19,7 @@ pub struct PendingScratch {
 }
 
 /// The last drill of a backup folder on a server.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastVerified {
     pub server: String,
     pub folder: String,
@@ -29,15 +29,57 @@ pub struct LastVerified {
     pub sentence: String,
 }
 
-/// Reads a kept list; anything unreadable is an empty list.
-pub fn parse<T: for<'de> Deserialize<'de>>(text: Option<&str>) -> Vec<T> {
-    text.and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or_default()
+/// One entry as kept (read through `serde_json::Value`, which the app has
+/// anyway, rather than derived readers: smaller).
+pub trait Kept: Sized {
+    fn read(v: &Value) -> Option<Self>;
+    fn write(&self) -> Value;
+}
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key)?.as_str().map(str::to_string)
+}
+
+impl Kept for PendingScratch {
+    fn read(v: &Value) -> Option<Self> {
+        Some(PendingScratch {
+            server: text(v, "server")?,
+            name: text(v, "name")?,
+            since_ms: v.get("since_ms")?.as_f64()?,
+        })
+    }
+    fn write(&self) -> Value {
+        json!({"server": self.server, "name": self.name, "since_ms": self.since_ms})
+    }
+}
+
+impl Kept for LastVerified {
+    fn read(v: &Value) -> Option<Self> {
+        Some(LastVerified {
+            server: text(v, "server")?,
+            folder: text(v, "folder")?,
+            at_ms: v.get("at_ms")?.as_f64()?,
+            restorable: v.get("restorable")?.as_bool()?,
+            sentence: text(v, "sentence")?,
+        })
+    }
+    fn write(&self) -> Value {
+        json!({"server": self.server, "folder": self.folder, "at_ms": self.at_ms,
+               "restorable": self.restorable, "sentence": self.sentence})
+    }
+}
+
+/// Reads a kept list; anything unreadable is left out.
+pub fn parse<T: Kept>(text: Option<&str>) -> Vec<T> {
+    match text.and_then(|t| serde_json::from_str::<Value>(t).ok()) {
+        Some(Value::Array(items)) => items.iter().filter_map(T::read).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Writes a kept list.
-pub fn to_text<T: Serialize>(list: &[T]) -> String {
-    serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
+pub fn to_text<T: Kept>(list: &[T]) -> String {
+    Value::Array(list.iter().map(Kept::write).collect()).to_string()
 }
 
 fn same_folder(a: &str, b: &str) -> bool {

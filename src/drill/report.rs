@@ -49,8 +49,10 @@ pub struct DrillReport {
     pub cleanup: Cleanup,
 }
 
+/// "3.8 s" (tenths, without float formatting: smaller).
 fn seconds(ms: f64) -> String {
-    format!("{:.1} s", ms / 1000.0)
+    let tenths = (ms.max(0.0) / 100.0).round() as u64;
+    format!("{}.{} s", tenths / 10, tenths % 10)
 }
 
 impl DrillReport {

@@ -202,7 +202,7 @@ fn content_is_canonical_and_volatile_metadata_left_out() {
     assert_eq!(ta.canonical, tb.canonical);
     assert_eq!(
         ta.canonical,
-        r#"{"Lines":[{"a":2,"b":1}],"Name":"x","@metadata":{"Raven-Entity-Name":"Orders"}}"#
+        r#"{"@metadata":{"Raven-Entity-Name":"Orders"},"Lines":[{"a":2,"b":1}],"Name":"x"}"#
     );
     assert_eq!(
         ta.last_modified.as_deref(),
