@@ -124,6 +124,13 @@ pub async fn run_drill(follower: Follower, plan: DrillPlan, stage: impl Fn(Stage
         Ok(list) => list.into_iter().map(|d| d.name).collect::<Vec<_>>(),
         Err(e) => return not_started(report, in_one_line(&e)),
     };
+    if crate::forms::restore::taken_name(names.iter().map(String::as_str), &plan.source).is_none() {
+        let reason = format!(
+            "There is no database named “{}” on the server to compare with.",
+            plan.source
+        );
+        return not_started(report, reason);
+    }
     let scratch =
         match free_scratch_name(&plan.source, plan.at_ms, names.iter().map(String::as_str)) {
             Ok(name) => name,
