@@ -12,6 +12,7 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod drill;
 pub mod forms;
 pub mod present;
 pub mod route;

@@ -7,6 +7,10 @@ pub mod keys {
     pub const SERVER_URL: &str = "raven-backup-studio.server-url";
     pub const THEME: &str = "raven-backup-studio.theme";
     pub const OPERATIONS: &str = "raven-backup-studio.operations";
+    /// Scratch databases of restore drills not deleted yet (names only).
+    pub const DRILL_SCRATCH: &str = "raven-backup-studio.drill-scratch";
+    /// When each backup folder was last verified (one sentence, no content).
+    pub const DRILL_VERIFIED: &str = "raven-backup-studio.drill-verified";
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

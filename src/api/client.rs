@@ -257,6 +257,37 @@ impl Client {
         }
     }
 
+    /// `GET /databases/{db}/docs?start=&pageSize=` (§16.1): one page of
+    /// a database's documents, each with its `@metadata`, newest etag first.
+    pub async fn documents_page(
+        &self,
+        database: &str,
+        start: usize,
+        page_size: usize,
+    ) -> Result<Vec<Value>, ApiError> {
+        self.get(&format!(
+            "/databases/{}/docs?start={start}&pageSize={page_size}",
+            percent_encode(database)
+        ))
+        .await?
+        .json()
+    }
+
+    /// `DELETE /admin/databases/{db}?hard-delete=true` (§16.2): removes the
+    /// database and its data folder. `Ok(false)`: there was no such
+    /// database.
+    pub async fn hard_delete_database(&self, name: &str) -> Result<bool, ApiError> {
+        let url = self.url(&format!(
+            "/admin/databases/{}?hard-delete=true",
+            percent_encode(name)
+        ));
+        match http::send(Method::DELETE, &url, None, self.timeout_ms).await {
+            Ok(_) => Ok(true),
+            Err(ApiError::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// `GET /operations` (E9).
     pub async fn operations(&self) -> Result<Vec<OperationsListItem>, ApiError> {
         self.get("/operations").await?.json()

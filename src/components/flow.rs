@@ -246,7 +246,10 @@ pub fn RunningPanel(
                 if let Ok(Some(heading)) = div.query_selector("h2") {
                     let _ = heading.set_attribute("tabindex", "-1");
                     crate::components::focus(heading.clone());
-                    heading.scroll_into_view();
+                    // The whole panel, its top edge included (a little room
+                    // above it: positions are fractional), not only the heading.
+                    div.scroll_into_view();
+                    window().scroll_by_with_x_and_y(0.0, -12.0);
                 }
             });
         });

@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod document_editor;
+pub mod drill;
 pub mod error_view;
 pub mod field;
 pub mod flow;

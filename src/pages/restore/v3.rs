@@ -10,6 +10,7 @@ use crate::{
         ApiError,
     },
     components::{
+        drill::{DrillState, VerifyByRestoring},
         field::{Checkbox, TextField},
         flow::{ConfirmPanel, LostStartPanel, ProblemList, RunningPanel, StartErrorPanel},
         focus_first_invalid,
@@ -37,6 +38,8 @@ pub struct RestoreState {
     /// The start request and the restore it started (or the refusal).
     pub start: Starter<StartPost>,
     follower: Follower,
+    /// "Verify by restoring" of the folder typed here.
+    pub drill: DrillState,
 }
 
 impl RestoreState {
@@ -49,6 +52,7 @@ impl RestoreState {
             confirming: RwSignal::new(false),
             start,
             follower,
+            drill: DrillState::new(),
         }
     }
 }
@@ -339,5 +343,10 @@ pub fn Restore3Page() -> impl IntoView {
         })}
 
         {move || state.start.running().map(|running| view! { <RunningPanel running form_key=Signal::derive(form_key)/> })}
+
+        <Show when=move || !fs()>
+            <VerifyByRestoring drill=state.drill
+                folder=Signal::derive(move || state.form.with(|f| f.backup_location.clone()))/>
+        </Show>
     }
 }

@@ -1,0 +1,340 @@
+//! "Verify by restoring" on the 3.x Restore screen (issue 17): the backup
+//! folder typed above restored into a scratch database, compared with its
+//! source and hard-deleted; the report with its JSON download; the scratch
+//! databases an interrupted drill left, each with a one-click delete; and
+//! when this browser last verified the folder.
+
+use crate::{
+    components::field::TextField,
+    components::flow::ConfirmPanel,
+    drill::{
+        compare::{CompareLimits, Difference},
+        kept::{last_verified, LastVerified, PendingScratch},
+        name::scratch_name,
+        report::DrillReport,
+        run::{delete_scratch, pending, run_drill, verified, DrillPlan, Stage},
+    },
+    forms::restore::taken_name,
+    present::time::date_time,
+    state::{
+        connection::{connected_generation, Connection},
+        databases::use_databases,
+        operations::Follower,
+    },
+};
+use leptos::prelude::*;
+
+/// Differing ids shown on screen (the JSON has every one kept).
+const SHOWN_IDS: usize = 20;
+
+/// The drill's state, kept with the Restore screen's at the app level, so
+/// a drill runs to its end (and deletes its scratch database) when the
+/// admin looks at another screen.
+#[derive(Clone, Copy)]
+pub struct DrillState {
+    /// The database the backup was taken from, as typed.
+    pub source: RwSignal<String>,
+    tried: RwSignal<bool>,
+    /// While confirming: the time the scratch name is made from.
+    confirming: RwSignal<Option<f64>>,
+    stage: RwSignal<Option<Stage>>,
+    report: RwSignal<Option<DrillReport>>,
+    pending: RwSignal<Vec<PendingScratch>>,
+    verified: RwSignal<Vec<LastVerified>>,
+    /// The words of the last one-click delete of a left scratch database.
+    delete_words: RwSignal<Option<String>>,
+    follower: Follower,
+}
+
+impl DrillState {
+    pub fn new() -> Self {
+        DrillState {
+            source: RwSignal::new(String::new()),
+            tried: RwSignal::new(false),
+            confirming: RwSignal::new(None),
+            stage: RwSignal::new(None),
+            report: RwSignal::new(None),
+            pending: RwSignal::new(pending()),
+            verified: RwSignal::new(verified()),
+            delete_words: RwSignal::new(None),
+            follower: Follower::new(),
+        }
+    }
+
+    fn running(&self) -> bool {
+        self.stage.with(Option::is_some)
+    }
+}
+
+impl Default for DrillState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn difference_words(d: Difference) -> &'static str {
+    match d {
+        Difference::Missing => "missing from the restored copy",
+        Difference::Different => "different content",
+        Difference::ChangedSinceBackup => "changed on the source since the backup",
+        Difference::DeletedSinceBackup => "deleted on the source since the backup",
+    }
+}
+
+/// Offers the report as a JSON file (no server round trip).
+fn download_json(file_name: &str, text: &str) {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json;charset=utf-8");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = document().create_element("a") {
+        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
+            a.set_href(&url);
+            a.set_download(file_name);
+            a.click();
+        }
+    }
+    // Freed well after the browser has read it.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(40),
+    );
+}
+
+/// The panel. `folder` is the Restore form's backup folder.
+#[component]
+pub fn VerifyByRestoring(drill: DrillState, #[prop(into)] folder: Signal<String>) -> impl IntoView {
+    let conn = expect_context::<Connection>();
+    let databases = use_databases();
+    let server = move || conn.client().map(|c| c.base().to_string());
+    let problem = Memo::new(move |_| {
+        let folder = folder.get();
+        let source = drill.source.get();
+        if folder.trim().is_empty() {
+            return Some(
+                "Enter the backup folder above (Backup folder on the server) first.".to_string(),
+            );
+        }
+        if source.trim().is_empty() {
+            return Some("Enter the database the backup was taken from: the restored copy is compared with it.".to_string());
+        }
+        let names = databases.names.get()?;
+        match taken_name(names.iter().map(String::as_str), &source) {
+            Some(_) => None,
+            None => Some(format!(
+                "There is no database named “{}” on the server to compare with.",
+                source.trim()
+            )),
+        }
+    });
+    let shown_problem = Signal::derive(move || {
+        if drill.tried.get() {
+            problem.get()
+        } else {
+            None
+        }
+    });
+    let ask = move |_| {
+        drill.tried.set(true);
+        if problem.get_untracked().is_none() && !drill.running() {
+            drill.report.set(None);
+            drill.confirming.set(Some(js_sys::Date::now()));
+        }
+    };
+    let sentence = move || {
+        let at = drill.confirming.get().unwrap_or_default();
+        let source = drill.source.get().trim().to_string();
+        let scratch = scratch_name(&source, at).unwrap_or_default();
+        format!(
+            "Restore the backup at {} into a new scratch database {scratch}, compare every document with {source}, then hard-delete {scratch}, whatever the result. RavenDB 3.x does not say a backup's size before a restore: the server needs about as much free disk as the backup folder holds while the check runs.",
+            folder.get().trim()
+        )
+    };
+    let go = move || {
+        let Some(at_ms) = drill.confirming.get_untracked() else {
+            return;
+        };
+        let (Some(client), Some(generation)) = (conn.client_untracked(), connected_generation())
+        else {
+            return;
+        };
+        if drill.running() {
+            return;
+        }
+        drill.confirming.set(None);
+        let source = drill.source.with_untracked(|s| {
+            taken_name(
+                databases
+                    .names
+                    .get_untracked()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(String::as_str),
+                s,
+            )
+            .map(str::to_string)
+            .unwrap_or_else(|| s.trim().to_string())
+        });
+        let plan = DrillPlan {
+            client,
+            generation,
+            source: source.clone(),
+            folder: folder.get_untracked().trim().to_string(),
+            at_ms,
+            limits: CompareLimits::default(),
+        };
+        drill.stage.set(Some(Stage::Restoring {
+            scratch: scratch_name(&source, at_ms).unwrap_or_default(),
+        }));
+        leptos::task::spawn_local(async move {
+            let report = run_drill(drill.follower, plan, move |s| {
+                let _ = drill.stage.try_set(Some(s));
+            })
+            .await;
+            let _ = drill.pending.try_set(pending());
+            let _ = drill.verified.try_set(verified());
+            let _ = drill.report.try_set(Some(report));
+            let _ = drill.stage.try_set(None);
+            databases.refetch();
+        });
+    };
+    let delete_left = move |name: String| {
+        let Some(client) = conn.client_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let cleanup = delete_scratch(&client, &name).await;
+            let words = match cleanup {
+                crate::drill::report::Cleanup::Deleted => format!("{name} was hard-deleted."),
+                crate::drill::report::Cleanup::NothingToDelete => {
+                    format!("{name} is not on the server (any more); it is forgotten.")
+                }
+                crate::drill::report::Cleanup::Failed { reason } => {
+                    format!("{name} could not be deleted: {reason}")
+                }
+            };
+            let _ = drill.delete_words.try_set(Some(words));
+            let _ = drill.pending.try_set(pending());
+            databases.refetch();
+        });
+    };
+    let left_here = move || {
+        let server = server();
+        drill.pending.with(|list| {
+            list.iter()
+                .filter(|p| Some(&p.server) == server.as_ref())
+                // The running drill's own scratch database is not "left".
+                .filter(|p| {
+                    drill.stage.with(|s| match s {
+                        Some(Stage::Restoring { scratch })
+                        | Some(Stage::Comparing { scratch, .. })
+                        | Some(Stage::Deleting { scratch }) => scratch != &p.name,
+                        None => true,
+                    })
+                })
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    let last = move || {
+        let server = server()?;
+        let folder = folder.get();
+        drill
+            .verified
+            .with(|list| last_verified(list, &server, &folder).cloned())
+    };
+
+    view! {
+        <section class="panel drill" aria-labelledby="drill-title">
+            <h2 id="drill-title">"Verify a backup by restoring it"</h2>
+            <p>"Restores the backup folder above into a scratch database, compares every document with the database it was taken from, then hard-deletes the scratch database. Nothing else on the server is changed."</p>
+            {move || last().map(|v| view! {
+                <p class="drill-last">
+                    {format!("Last verified in this browser: {}. {}", date_time(v.at_ms), v.sentence)}
+                </p>
+            })}
+            <TextField id="drill-source" label="Database the backup was taken from"
+                hint="The restored copy is compared with this database."
+                value=Signal::derive(move || drill.source.get())
+                on_input=Callback::new(move |v: String| drill.source.set(v))
+                error=shown_problem/>
+            <div class="actions">
+                <button type="button" on:click=ask disabled=move || drill.running()>"Verify by restoring…"</button>
+            </div>
+        </section>
+        {move || drill.confirming.with(Option::is_some).then(|| view! {
+            <ConfirmPanel id="drill-confirm" title="Confirm the verification"
+                sentence=Signal::derive(sentence)
+                yes="Yes, verify" no="Cancel"
+                on_yes=Callback::new(move |_| go())
+                on_no=Callback::new(move |_| drill.confirming.set(None))
+                busy=Signal::derive(move || drill.running())/>
+        })}
+        {move || (!left_here().is_empty() || drill.delete_words.with(Option::is_some)).then(|| view! {
+            <section class="panel warning-panel" aria-labelledby="drill-left-title">
+                <h2 id="drill-left-title">"Scratch databases left by a verification"</h2>
+                <p>"A verification was interrupted (the tab was closed or reloaded) before it deleted its scratch database:"</p>
+                <ul>
+                    {move || left_here().into_iter().map(|name| {
+                        let label = format!("Delete {name}");
+                        let n = name.clone();
+                        view! {
+                            <li>{name.clone()}" "
+                                <button type="button" on:click=move |_| delete_left(n.clone())>{label}</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <p aria-live="polite">{move || drill.delete_words.get()}</p>
+            </section>
+        })}
+        {move || drill.running().then(|| view! {
+            <section class="panel" aria-labelledby="drill-progress-title">
+                <h2 id="drill-progress-title">"Verification running"</h2>
+                <p aria-live="polite">{move || drill.stage.get().map(|s| s.words())}</p>
+            </section>
+        })}
+        {move || drill.report.get().map(|report| {
+            let listed: Vec<(String, Difference)> = match &report.result {
+                crate::drill::report::DrillResult::Compared { tally } => tally
+                    .listed
+                    .iter()
+                    .take(SHOWN_IDS)
+                    .map(|d| (d.id.clone(), d.difference))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let class = if report.restorable() { "panel drill-ok" } else { "panel drill-failed" };
+            let json = report.to_json();
+            let file = report.file_name();
+            view! {
+                <section class=class aria-labelledby="drill-result-title" tabindex="-1">
+                    <h2 id="drill-result-title">"Verification result"</h2>
+                    <p class="drill-sentence" aria-live="polite">{report.sentence()}</p>
+                    {report.notes().into_iter().map(|n| view! { <p class="hint">{n}</p> }).collect_view()}
+                    <p>{report.cleanup_sentence()}</p>
+                    {(!listed.is_empty()).then(|| view! {
+                        <h3 id="drill-differing-title">"Documents that differ"</h3>
+                        <ul aria-labelledby="drill-differing-title">
+                            {listed.into_iter().map(|(id, d)| view! {
+                                <li><code>{id}</code>{format!(": {}", difference_words(d))}</li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                    <div class="actions">
+                        <button type="button" class="secondary"
+                            on:click=move |_| download_json(&file, &json)>"Download the report (JSON)"</button>
+                    </div>
+                </section>
+            }
+        })}
+    }
+}

@@ -1,0 +1,335 @@
+//! The drill's thin browser driver: names the scratch database, restores
+//! into it through the restore screen's own start-and-follow path, pages
+//! both databases through `GET /databases/{db}/docs` (fingerprints by the
+//! browser's WebCrypto SHA-256), and hard-deletes the scratch database
+//! whatever happened (docs/protocol/ravendb-3x.md §16).
+
+use super::{
+    compare::{document_text, CompareLimits, Comparison, DocumentPrint, Fingerprint},
+    kept::{self, LastVerified, PendingScratch},
+    name::free_scratch_name,
+    report::{Cleanup, DrillReport, DrillResult},
+};
+use crate::{
+    api::{
+        client::Client,
+        poll::{Outcome, Phase, Watched},
+        version::Generation,
+        wire::time::{format_iso_ms, parse_iso_ms},
+        ApiError,
+    },
+    forms::restore::{build_restore_request, RestoreForm, RestoreResource},
+    present::error::in_one_line,
+    state::operations::{post_and_follow, Follower, StartPost},
+    storage,
+};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Documents asked for per page (RavenDB 3.x answers at most 1024).
+const PAGE_SIZE: usize = 1024;
+
+/// What the admin agreed to.
+#[derive(Clone, Debug)]
+pub struct DrillPlan {
+    pub client: Client,
+    pub generation: Generation,
+    /// The database the backup was taken from.
+    pub source: String,
+    /// The backup folder on the server.
+    pub folder: String,
+    /// The time the scratch name is made from (shown in the confirmation).
+    pub at_ms: f64,
+    pub limits: CompareLimits,
+}
+
+/// Where a running drill is, for the progress line.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stage {
+    Restoring { scratch: String },
+    Comparing { scratch: String, read: u64 },
+    Deleting { scratch: String },
+}
+
+impl Stage {
+    /// One line for the aria-live progress.
+    pub fn words(&self) -> String {
+        match self {
+            Stage::Restoring { scratch } => format!("Restoring the backup into {scratch}…"),
+            Stage::Comparing { scratch, read } => {
+                format!("Comparing {scratch} with the source: {read} documents read…")
+            }
+            Stage::Deleting { scratch } => format!("Hard-deleting {scratch}…"),
+        }
+    }
+}
+
+/// The scratch databases this browser has not deleted yet.
+pub fn pending() -> Vec<PendingScratch> {
+    kept::parse(storage::get(storage::keys::DRILL_SCRATCH).as_deref())
+}
+
+fn update_pending(change: impl FnOnce(&mut Vec<PendingScratch>)) {
+    let mut list = pending();
+    change(&mut list);
+    storage::set(storage::keys::DRILL_SCRATCH, &kept::to_text(&list));
+}
+
+/// When each folder was last verified in this browser.
+pub fn verified() -> Vec<LastVerified> {
+    kept::parse(storage::get(storage::keys::DRILL_VERIFIED).as_deref())
+}
+
+fn record_verified(entry: LastVerified) {
+    let mut list = verified();
+    kept::record_verified(&mut list, entry);
+    storage::set(storage::keys::DRILL_VERIFIED, &kept::to_text(&list));
+}
+
+/// Hard-deletes a scratch database and forgets it once gone.
+pub async fn delete_scratch(client: &Client, name: &str) -> Cleanup {
+    let cleanup = match client.hard_delete_database(name).await {
+        Ok(true) => Cleanup::Deleted,
+        Ok(false) => Cleanup::NothingToDelete,
+        Err(e) => Cleanup::Failed {
+            reason: in_one_line(&e),
+        },
+    };
+    if !matches!(cleanup, Cleanup::Failed { .. }) {
+        update_pending(|l| kept::remove_pending(l, client.base(), name));
+    }
+    cleanup
+}
+
+/// Runs the whole drill; always ends in a report (and, once the restore
+/// was asked for, with the scratch database deleted or said to be left).
+pub async fn run_drill(follower: Follower, plan: DrillPlan, stage: impl Fn(Stage)) -> DrillReport {
+    let started = format_iso_ms(js_sys::Date::now()).unwrap_or_default();
+    let mut report = DrillReport {
+        source_database: plan.source.clone(),
+        backup_folder: plan.folder.clone(),
+        scratch_database: String::new(),
+        started,
+        restore_ms: None,
+        result: DrillResult::NotStarted {
+            reason: String::new(),
+        },
+        cleanup: Cleanup::NothingToDelete,
+    };
+    let not_started = |mut report: DrillReport, reason: String| {
+        report.result = DrillResult::NotStarted { reason };
+        report
+    };
+    let names = match plan.client.list_databases().await {
+        Ok(list) => list.into_iter().map(|d| d.name).collect::<Vec<_>>(),
+        Err(e) => return not_started(report, in_one_line(&e)),
+    };
+    if crate::forms::restore::taken_name(names.iter().map(String::as_str), &plan.source).is_none() {
+        let reason = format!(
+            "There is no database named “{}” on the server to compare with.",
+            plan.source
+        );
+        return not_started(report, reason);
+    }
+    let scratch =
+        match free_scratch_name(&plan.source, plan.at_ms, names.iter().map(String::as_str)) {
+            Ok(name) => name,
+            Err(why) => return not_started(report, why),
+        };
+    report.scratch_database = scratch.clone();
+    let form = RestoreForm {
+        resource: RestoreResource::Database,
+        backup_location: plan.folder.clone(),
+        name: scratch.clone(),
+        ..RestoreForm::default()
+    };
+    let request = match build_restore_request(&form, &plan.generation, Some(&names)) {
+        Ok(r) => r,
+        Err(problems) => {
+            let words = problems
+                .into_iter()
+                .map(|p| p.message)
+                .collect::<Vec<_>>()
+                .join(" ");
+            return not_started(report, words);
+        }
+    };
+    // Remembered before anything is sent: a reload from here on offers
+    // to delete it.
+    update_pending(|l| {
+        kept::add_pending(
+            l,
+            PendingScratch {
+                server: plan.client.base().to_string(),
+                name: scratch.clone(),
+                since_ms: js_sys::Date::now(),
+            },
+        )
+    });
+    stage(Stage::Restoring {
+        scratch: scratch.clone(),
+    });
+    let restore_started = js_sys::Date::now();
+    let start = StartPost {
+        client: plan.client.clone(),
+        generation: plan.generation,
+        what: Watched::DatabaseRestore {
+            database: scratch.clone(),
+        },
+        request,
+        success_note: format!("The scratch database {scratch} was restored for a verification."),
+    };
+    let outcome = match post_and_follow(follower, start, None).await {
+        Ok(running) => Some(wait_for_end(&running.watch).await),
+        Err(failure) => {
+            if matches!(failure.error, ApiError::NameTaken { .. }) {
+                // Nothing was sent, and the name is someone else's now.
+                update_pending(|l| kept::remove_pending(l, plan.client.base(), &scratch));
+                return not_started(report, in_one_line(&failure.error));
+            }
+            report.result = DrillResult::NotStarted {
+                reason: in_one_line(&failure.error),
+            };
+            None
+        }
+    };
+    if let Some(outcome) = outcome {
+        report.restore_ms = Some(js_sys::Date::now() - restore_started);
+        report.result = match outcome {
+            Outcome::Succeeded { .. } => match compare(&plan, &scratch, &stage).await {
+                Ok(tally) => DrillResult::Compared { tally },
+                Err(reason) => DrillResult::CompareFailed { reason },
+            },
+            Outcome::Failed { reason, .. } => DrillResult::RestoreFailed { reason },
+            Outcome::Canceled { reason } => DrillResult::RestoreFailed { reason },
+            Outcome::Lost { reason } | Outcome::NotVisible { reason } => {
+                DrillResult::RestoreFailed {
+                    reason: format!("How the restore ended is not known: {reason}"),
+                }
+            }
+        };
+    }
+    stage(Stage::Deleting {
+        scratch: scratch.clone(),
+    });
+    report.cleanup = delete_scratch(&plan.client, &scratch).await;
+    if matches!(
+        report.result,
+        DrillResult::Compared { .. } | DrillResult::RestoreFailed { .. }
+    ) {
+        record_verified(LastVerified {
+            server: plan.client.base().to_string(),
+            folder: plan.folder.trim().to_string(),
+            at_ms: js_sys::Date::now(),
+            restorable: report.restorable(),
+            sentence: report.sentence(),
+        });
+    }
+    report
+}
+
+/// Waits until the restore's watch has its outcome.
+async fn wait_for_end(watch: &crate::api::watch::OperationWatch) -> Outcome {
+    loop {
+        let phase = watch.snapshot.with_untracked(|s| s.phase.clone());
+        if let Phase::Finished(outcome) = phase {
+            return outcome;
+        }
+        if untrack(|| watch.is_over()) {
+            return Outcome::Lost {
+                reason: "the dashboard stopped watching the restore.".into(),
+            };
+        }
+        gloo_timers::future::TimeoutFuture::new(200).await;
+    }
+}
+
+/// Reads both databases page by page into the comparison.
+async fn compare(
+    plan: &DrillPlan,
+    scratch: &str,
+    stage: &impl Fn(Stage),
+) -> Result<super::compare::Tally, String> {
+    let subtle = subtle_crypto()?;
+    let mut comparison = Comparison::new(plan.limits);
+    let mut read = 0u64;
+    let mut random = js_sys::Math::random;
+    // The restored copy first: its newest change is where "changed since
+    // the backup" starts (§16.3).
+    for (database, restored) in [(scratch, true), (plan.source.as_str(), false)] {
+        let mut start = 0;
+        loop {
+            let page = plan
+                .client
+                .documents_page(database, start, PAGE_SIZE)
+                .await
+                .map_err(|e| format!("reading {database}: {}", in_one_line(&e)))?;
+            if page.is_empty() {
+                break;
+            }
+            start += page.len();
+            let texts: Vec<_> = page.iter().filter_map(document_text).collect();
+            drop(page);
+            let digests = futures::future::join_all(
+                texts
+                    .iter()
+                    .map(|t| sha256(&subtle, t.canonical.as_bytes())),
+            )
+            .await;
+            for (text, digest) in texts.into_iter().zip(digests) {
+                let print = DocumentPrint {
+                    modified_ms: text.last_modified.as_deref().and_then(parse_iso_ms),
+                    id: text.id,
+                    fingerprint: digest?,
+                };
+                if restored {
+                    comparison.add_restored(print, &mut random);
+                } else {
+                    comparison.add_source(print);
+                }
+                read += 1;
+            }
+            stage(Stage::Comparing {
+                scratch: scratch.to_string(),
+                read,
+            });
+        }
+    }
+    Ok(comparison.finish())
+}
+
+fn subtle_crypto() -> Result<web_sys::SubtleCrypto, String> {
+    let crypto = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .ok_or("this browser offers no WebCrypto here (it needs a secure page: https, or http on localhost).")?;
+    let subtle = js_sys::Reflect::get(&crypto, &"subtle".into()).ok();
+    subtle
+        .filter(|s| !s.is_undefined() && !s.is_null())
+        .and_then(|s| s.dyn_into::<web_sys::SubtleCrypto>().ok())
+        .ok_or_else(|| "this browser offers no WebCrypto here (it needs a secure page: https, or http on localhost).".to_string())
+}
+
+async fn sha256(subtle: &web_sys::SubtleCrypto, bytes: &[u8]) -> Result<Fingerprint, String> {
+    let words = |e: wasm_bindgen::JsValue| {
+        format!(
+            "the browser's WebCrypto could not fingerprint a document: {}",
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .or_else(|| e.as_string())
+                .unwrap_or_else(|| "no reason given".into())
+        )
+    };
+    let promise = subtle
+        .digest_with_str_and_u8_array("SHA-256", bytes)
+        .map_err(words)?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(words)?;
+    let array = js_sys::Uint8Array::new(&buffer);
+    let mut out = [0u8; 32];
+    if array.length() != 32 {
+        return Err("the browser's WebCrypto gave a SHA-256 digest of the wrong length.".into());
+    }
+    array.copy_to(&mut out);
+    Ok(out)
+}
