@@ -73,6 +73,8 @@ if ! procs_run bash scripts/setup.sh; then
 fi
 
 check "cargo fmt --check" cargo fmt --all --check
+# view! macros as leptosfmt lays them out (leptosfmt.toml; installed by setup).
+check "leptosfmt --check (view! macros)" leptosfmt --check --quiet src tests
 check "clippy (host, workspace)" cargo clippy --workspace --all-targets --quiet -- -D warnings
 check "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
 # Every "docs/protocol/... §n" cited in the code names a section that exists.

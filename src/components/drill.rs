@@ -255,86 +255,172 @@ pub fn VerifyByRestoring(drill: DrillState, #[prop(into)] folder: Signal<String>
     view! {
         <section class="panel drill" aria-labelledby="drill-title">
             <h2 id="drill-title">"Verify a backup by restoring it"</h2>
-            <p>"Restores the backup folder above into a scratch database, compares every document with the database it was taken from, then hard-deletes the scratch database. Nothing else on the server is changed."</p>
-            {move || last().map(|v| view! {
-                <p class="drill-last">
-                    {format!("Last verified in this browser: {}. {}", date_time(v.at_ms), v.sentence)}
-                </p>
-            })}
-            <TextField id="drill-source" label="Database the backup was taken from"
+            <p>
+                "Restores the backup folder above into a scratch database, compares every document with the database it was taken from, then hard-deletes the scratch database. Nothing else on the server is changed."
+            </p>
+            {move || {
+                last()
+                    .map(|v| {
+                        view! {
+                            <p class="drill-last">
+                                {format!(
+                                    "Last verified in this browser: {}. {}",
+                                    date_time(v.at_ms),
+                                    v.sentence,
+                                )}
+                            </p>
+                        }
+                    })
+            }}
+            <TextField
+                id="drill-source"
+                label="Database the backup was taken from"
                 hint="The restored copy is compared with this database."
                 value=Signal::derive(move || drill.source.get())
                 on_input=Callback::new(move |v: String| drill.source.set(v))
-                error=shown_problem/>
+                error=shown_problem
+            />
             <div class="actions">
-                <button type="button" on:click=ask disabled=move || drill.running()>"Verify by restoring…"</button>
+                <button type="button" on:click=ask disabled=move || drill.running()>
+                    "Verify by restoring…"
+                </button>
             </div>
         </section>
-        {move || drill.confirming.with(Option::is_some).then(|| view! {
-            <ConfirmPanel id="drill-confirm" title="Confirm the verification"
-                sentence=Signal::derive(sentence)
-                yes="Yes, verify" no="Cancel"
-                on_yes=Callback::new(move |_| go())
-                on_no=Callback::new(move |_| drill.confirming.set(None))
-                busy=Signal::derive(move || drill.running())/>
-        })}
-        {move || (!left_here().is_empty() || drill.delete_words.with(Option::is_some)).then(|| view! {
-            <section class="panel warning-panel" aria-labelledby="drill-left-title">
-                <h2 id="drill-left-title">"Scratch databases left by a verification"</h2>
-                <p>"A verification was interrupted (the tab was closed or reloaded) before it deleted its scratch database:"</p>
-                <ul>
-                    {move || left_here().into_iter().map(|name| {
-                        let label = format!("Delete {name}");
-                        let n = name.clone();
-                        view! {
-                            <li>{name.clone()}" "
-                                <button type="button" on:click=move |_| delete_left(n.clone())>{label}</button>
-                            </li>
+        {move || {
+            drill
+                .confirming
+                .with(Option::is_some)
+                .then(|| {
+                    view! {
+                        <ConfirmPanel
+                            id="drill-confirm"
+                            title="Confirm the verification"
+                            sentence=Signal::derive(sentence)
+                            yes="Yes, verify"
+                            no="Cancel"
+                            on_yes=Callback::new(move |_| go())
+                            on_no=Callback::new(move |_| drill.confirming.set(None))
+                            busy=Signal::derive(move || drill.running())
+                        />
+                    }
+                })
+        }}
+        {move || {
+            (!left_here().is_empty() || drill.delete_words.with(Option::is_some))
+                .then(|| {
+                    view! {
+                        <section class="panel warning-panel" aria-labelledby="drill-left-title">
+                            <h2 id="drill-left-title">
+                                "Scratch databases left by a verification"
+                            </h2>
+                            <p>
+                                "A verification was interrupted (the tab was closed or reloaded) before it deleted its scratch database:"
+                            </p>
+                            <ul>
+                                {move || {
+                                    left_here()
+                                        .into_iter()
+                                        .map(|name| {
+                                            let label = format!("Delete {name}");
+                                            let n = name.clone();
+                                            view! {
+                                                <li>
+                                                    {name.clone()}" "
+                                                    <button
+                                                        type="button"
+                                                        on:click=move |_| delete_left(n.clone())
+                                                    >
+                                                        {label}
+                                                    </button>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()
+                                }}
+                            </ul>
+                            <p aria-live="polite">{move || drill.delete_words.get()}</p>
+                        </section>
+                    }
+                })
+        }}
+        {move || {
+            drill
+                .running()
+                .then(|| {
+                    view! {
+                        <section class="panel" aria-labelledby="drill-progress-title">
+                            <h2 id="drill-progress-title">"Verification running"</h2>
+                            <p aria-live="polite">{move || drill.stage.get().map(|s| s.words())}</p>
+                        </section>
+                    }
+                })
+        }}
+        {move || {
+            drill
+                .report
+                .get()
+                .map(|report| {
+                    let listed: Vec<(String, Difference)> = match &report.result {
+                        crate::drill::report::DrillResult::Compared { tally } => {
+                            tally
+                                .listed
+                                .iter()
+                                .take(SHOWN_IDS)
+                                .map(|d| (d.id.clone(), d.difference))
+                                .collect()
                         }
-                    }).collect_view()}
-                </ul>
-                <p aria-live="polite">{move || drill.delete_words.get()}</p>
-            </section>
-        })}
-        {move || drill.running().then(|| view! {
-            <section class="panel" aria-labelledby="drill-progress-title">
-                <h2 id="drill-progress-title">"Verification running"</h2>
-                <p aria-live="polite">{move || drill.stage.get().map(|s| s.words())}</p>
-            </section>
-        })}
-        {move || drill.report.get().map(|report| {
-            let listed: Vec<(String, Difference)> = match &report.result {
-                crate::drill::report::DrillResult::Compared { tally } => tally
-                    .listed
-                    .iter()
-                    .take(SHOWN_IDS)
-                    .map(|d| (d.id.clone(), d.difference))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let class = if report.restorable() { "panel drill-ok" } else { "panel drill-failed" };
-            let json = report.to_json();
-            let file = report.file_name();
-            view! {
-                <section class=class aria-labelledby="drill-result-title" tabindex="-1">
-                    <h2 id="drill-result-title">"Verification result"</h2>
-                    <p class="drill-sentence" aria-live="polite">{report.sentence()}</p>
-                    {report.notes().into_iter().map(|n| view! { <p class="hint">{n}</p> }).collect_view()}
-                    <p>{report.cleanup_sentence()}</p>
-                    {(!listed.is_empty()).then(|| view! {
-                        <h3 id="drill-differing-title">"Documents that differ"</h3>
-                        <ul aria-labelledby="drill-differing-title">
-                            {listed.into_iter().map(|(id, d)| view! {
-                                <li><code>{id}</code>{format!(": {}", difference_words(d))}</li>
-                            }).collect_view()}
-                        </ul>
-                    })}
-                    <div class="actions">
-                        <button type="button" class="secondary"
-                            on:click=move |_| download_json(&file, &json)>"Download the report (JSON)"</button>
-                    </div>
-                </section>
-            }
-        })}
+                        _ => Vec::new(),
+                    };
+                    let class = if report.restorable() {
+                        "panel drill-ok"
+                    } else {
+                        "panel drill-failed"
+                    };
+                    let json = report.to_json();
+                    let file = report.file_name();
+                    view! {
+                        <section class=class aria-labelledby="drill-result-title" tabindex="-1">
+                            <h2 id="drill-result-title">"Verification result"</h2>
+                            <p class="drill-sentence" aria-live="polite">
+                                {report.sentence()}
+                            </p>
+                            {report
+                                .notes()
+                                .into_iter()
+                                .map(|n| view! { <p class="hint">{n}</p> })
+                                .collect_view()}
+                            <p>{report.cleanup_sentence()}</p>
+                            {(!listed.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <h3 id="drill-differing-title">"Documents that differ"</h3>
+                                        <ul aria-labelledby="drill-differing-title">
+                                            {listed
+                                                .into_iter()
+                                                .map(|(id, d)| {
+                                                    view! {
+                                                        <li>
+                                                            <code>{id}</code>
+                                                            {format!(": {}", difference_words(d))}
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    }
+                                })}
+                            <div class="actions">
+                                <button
+                                    type="button"
+                                    class="secondary"
+                                    on:click=move |_| download_json(&file, &json)
+                                >
+                                    "Download the report (JSON)"
+                                </button>
+                            </div>
+                        </section>
+                    }
+                })
+        }}
     }
 }

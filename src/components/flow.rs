@@ -47,18 +47,34 @@ pub fn DatabaseNameField(
     let list_for_input = list_id.clone();
     view! {
         <label for=id>{move || label.get()}</label>
-        <input id=id type="text" autocomplete="off" spellcheck="false"
+        <input
+            id=id
+            type="text"
+            autocomplete="off"
+            spellcheck="false"
             list=move || suggest.get().then(|| list_for_input.clone())
             prop:value=move || value.get()
             on:input:target=move |ev| on_input.run(ev.target().value())
             aria-invalid=move || error.with(Option::is_some).to_string()
-            aria-describedby=described/>
+            aria-describedby=described
+        />
         <datalist id=list_id>
-            {move || databases.names.get().unwrap_or_default().into_iter()
-                .map(|n| view! { <option value=n></option> }).collect_view()}
+            {move || {
+                databases
+                    .names
+                    .get()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|n| view! { <option value=n></option> })
+                    .collect_view()
+            }}
         </datalist>
-        <p id=hint_id class="hint">{move || hint.get()}</p>
-        <p id=error_id class="field-error">{move || error.get()}</p>
+        <p id=hint_id class="hint">
+            {move || hint.get()}
+        </p>
+        <p id=error_id class="field-error">
+            {move || error.get()}
+        </p>
     }
 }
 
@@ -77,7 +93,9 @@ pub fn ProblemList(
             <div class="error-box" role="alert">
                 <p class="error-headline">{title}</p>
                 <ul>
-                    {move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                    {move || {
+                        problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()
+                    }}
                 </ul>
             </div>
         </Show>
@@ -110,13 +128,21 @@ pub fn ConfirmPanel(
     let text_id = format!("{id}-text");
     let (labelled_by, described_by) = (title_id.clone(), text_id.clone());
     view! {
-        <section class="panel confirm" role="alertdialog"
-            aria-labelledby=labelled_by aria-describedby=described_by>
+        <section
+            class="panel confirm"
+            role="alertdialog"
+            aria-labelledby=labelled_by
+            aria-describedby=described_by
+        >
             <h2 id=title_id>{title}</h2>
             <p id=text_id>{move || sentence.get()}</p>
             <div class="actions">
-                <button type="button" on:click=move |_| on_yes.run(()) disabled=move || busy.get()>{yes}</button>
-                <button type="button" class="secondary" on:click=move |_| on_no.run(())>{no}</button>
+                <button type="button" on:click=move |_| on_yes.run(()) disabled=move || busy.get()>
+                    {yes}
+                </button>
+                <button type="button" class="secondary" on:click=move |_| on_no.run(())>
+                    {no}
+                </button>
             </div>
         </section>
     }
@@ -140,7 +166,7 @@ pub fn StartErrorPanel(
         <section class="panel" aria-labelledby=id>
             <h2 id=id>{title}</h2>
             {children.map(|c| c())}
-            <ErrorView error/>
+            <ErrorView error />
         </section>
     }
 }
@@ -190,21 +216,39 @@ pub fn LostStartPanel(
     view! {
         <section class="panel" aria-labelledby=id role="region">
             <h2 id=id>{format!("Unknown whether the {noun} started")}</h2>
-            <p>{format!(
-                "The answer to the start request was lost ({}), so it is unknown whether the {noun} started on the server.",
-                error.user_message()
-            )}</p>
+            <p>
+                {format!(
+                    "The answer to the start request was lost ({}), so it is unknown whether the {noun} started on the server.",
+                    error.user_message(),
+                )}
+            </p>
             <p role="status">{looked}</p>
             {lost.note.map(|n| view! { <p class="warning-text">{n}</p> })}
             <div class="actions">
-                {can_look.then(|| view! {
-                    <button type="button" disabled=move || looking.get()
-                        on:click=move |_| on_look_again.run(())>
-                        {move || if looking.get() { "Looking on the server…" } else { "Look on the server again" }}
-                    </button>
-                })}
-                <button type="button" class="secondary" disabled=move || looking.get()
-                    on:click=move |_| on_start_again.run(())>
+                {can_look
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                disabled=move || looking.get()
+                                on:click=move |_| on_look_again.run(())
+                            >
+                                {move || {
+                                    if looking.get() {
+                                        "Looking on the server…"
+                                    } else {
+                                        "Look on the server again"
+                                    }
+                                }}
+                            </button>
+                        }
+                    })}
+                <button
+                    type="button"
+                    class="secondary"
+                    disabled=move || looking.get()
+                    on:click=move |_| on_start_again.run(())
+                >
                     {format!("Start again (this may start a second {noun})")}
                 </button>
             </div>
@@ -280,16 +324,22 @@ pub fn RunningPanel(
     ));
     view! {
         <div class="running" node_ref=panel>
-        {found_note.map(|n| view! { <p class="warning-text">{n}</p> })}
-        {node.map(|n| view! { <p class="hint">{format!("Runs on cluster {n}.")}</p> })}
-        <OperationProgress watch noun subject=what.subject() success_note kill earlier/>
-        {restored.map(|name| view! {
-            <Show when=succeeded>
-                <p class="next-step">
-                    <a href=Route::Backup { database: Some(name.clone()) }.href()>{format!("Back up {name} now")}</a>
-                </p>
-            </Show>
-        })}
+            {found_note.map(|n| view! { <p class="warning-text">{n}</p> })}
+            {node.map(|n| view! { <p class="hint">{format!("Runs on cluster {n}.")}</p> })}
+            <OperationProgress watch noun subject=what.subject() success_note kill earlier />
+            {restored
+                .map(|name| {
+                    view! {
+                        <Show when=succeeded>
+                            <p class="next-step">
+                                <a href=Route::Backup {
+                                    database: Some(name.clone()),
+                                }
+                                    .href()>{format!("Back up {name} now")}</a>
+                            </p>
+                        </Show>
+                    }
+                })}
         </div>
     }
 }

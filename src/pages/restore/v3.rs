@@ -196,9 +196,14 @@ pub fn Restore3Page() -> impl IntoView {
                            set: fn(&mut RestoreForm, String)| {
         let value = Memo::new(move |_| state.form.with(|f| get(f).clone()));
         view! {
-            <TextField id label hint value
+            <TextField
+                id
+                label
+                hint
+                value
                 on_input=Callback::new(move |v: String| state.form.update(|f| set(f, v)))
-                error=Signal::derive(move || field.and_then(|f| problem_for(f)()))/>
+                error=Signal::derive(move || field.and_then(|f| problem_for(f)()))
+            />
         }
     };
     let checkbox = move |id: &'static str,
@@ -208,8 +213,13 @@ pub fn Restore3Page() -> impl IntoView {
                          set: fn(&mut RestoreForm, bool)| {
         let checked = Memo::new(move |_| state.form.with(get));
         view! {
-            <Checkbox id label help checked
-                on_change=Callback::new(move |on: bool| state.form.update(|f| set(f, on)))/>
+            <Checkbox
+                id
+                label
+                help
+                checked
+                on_change=Callback::new(move |on: bool| state.form.update(|f| set(f, on)))
+            />
         }
     };
     let fs = move || resource.get() == RestoreResource::FileSystem;
@@ -220,79 +230,182 @@ pub fn Restore3Page() -> impl IntoView {
             "Restore a backup folder on the server into a new database and follow it to the end. "
             "A restore never overwrites an existing database."
         </p>
-        {move || in_progress.get().flatten().map(|lock| {
-            let name = lock.resource.clone();
-            view! {
-                <section class="panel warning-panel" aria-labelledby="in-progress-title">
-                    <h2 id="in-progress-title">"Another restore is in progress"</h2>
-                    <p>{format!("The server is restoring “{}”. Only one restore runs at a time.", lock.resource)}</p>
-                    <button type="button" on:click=move |_| attach(name.clone())>"Follow its live log"</button>
-                </section>
-            }
-        })}
+        {move || {
+            in_progress
+                .get()
+                .flatten()
+                .map(|lock| {
+                    let name = lock.resource.clone();
+                    view! {
+                        <section class="panel warning-panel" aria-labelledby="in-progress-title">
+                            <h2 id="in-progress-title">"Another restore is in progress"</h2>
+                            <p>
+                                {format!(
+                                    "The server is restoring “{}”. Only one restore runs at a time.",
+                                    lock.resource,
+                                )}
+                            </p>
+                            <button type="button" on:click=move |_| attach(name.clone())>
+                                "Follow its live log"
+                            </button>
+                        </section>
+                    }
+                })
+        }}
         <form class="restore-form" on:submit=ask_confirmation novalidate=true>
             <fieldset class="panel">
                 <legend>"What to restore"</legend>
                 <div class="radio-row">
-                    {[(RestoreResource::Database, "A database"), (RestoreResource::FileSystem, "A file system")]
+                    {[
+                        (RestoreResource::Database, "A database"),
+                        (RestoreResource::FileSystem, "A file system"),
+                    ]
                         .into_iter()
-                        .map(|(option, label)| view! {
-                            <label class="radio">
-                                <input type="radio" name="restore-resource"
-                                    prop:checked=move || resource.get() == option
-                                    on:change=move |_| state.form.update(|f| f.resource = option)/>
-                                {label}
-                            </label>
+                        .map(|(option, label)| {
+                            view! {
+                                <label class="radio">
+                                    <input
+                                        type="radio"
+                                        name="restore-resource"
+                                        prop:checked=move || resource.get() == option
+                                        on:change=move |_| {
+                                            state.form.update(|f| f.resource = option)
+                                        }
+                                    />
+                                    {label}
+                                </label>
+                            }
                         })
                         .collect_view()}
                 </div>
-                {text_field("restore-backup-location", "Backup folder on the server".into(),
+                {text_field(
+                    "restore-backup-location",
+                    "Backup folder on the server".into(),
                     "The folder, on the server's disk, that holds the backup (the one given to the backup). Not a path on this computer.",
-                    Some(RestoreField::BackupLocation), |f| &f.backup_location, |f, v| f.backup_location = v)}
-                {text_field("restore-name",
-                    Signal::derive(move || if fs() { "New file system name" } else { "New database name" }),
+                    Some(RestoreField::BackupLocation),
+                    |f| &f.backup_location,
+                    |f, v| f.backup_location = v,
+                )}
+                {text_field(
+                    "restore-name",
+                    Signal::derive(move || {
+                        if fs() { "New file system name" } else { "New database name" }
+                    }),
                     "Letters, digits, _ - and . only. It must not exist on the server yet: a restore always creates a new one.",
-                    Some(RestoreField::Name), |f| &f.name, |f, v| f.name = v)}
+                    Some(RestoreField::Name),
+                    |f| &f.name,
+                    |f, v| f.name = v,
+                )}
             </fieldset>
             <details class="panel advanced">
                 <summary>"Advanced options"</summary>
-                {move || generation.get().map(|g| {
-                    let resource = resource.get();
-                    let fs = resource == RestoreResource::FileSystem;
-                    fields_for(&g, resource).into_iter().map(|(field, availability)| {
-                        let note = availability.note();
-                        let help = advanced_field_help(field);
-                        let body = match field {
-                            AdvancedField::DatabaseLocation => text_field("restore-location",
-                                (if fs { "File system location" } else { "Database location" }).into(), help,
-                                Some(RestoreField::Location), |f| &f.location, |f, v| f.location = v).into_any(),
-                            AdvancedField::IndexesLocation => text_field("restore-indexes", "Indexes location".into(), help,
-                                Some(RestoreField::IndexesLocation), |f| &f.indexes_location, |f, v| f.indexes_location = v).into_any(),
-                            AdvancedField::JournalsLocation => text_field("restore-journals", "Journals (logs) location".into(), help,
-                                Some(RestoreField::JournalsLocation), |f| &f.journals_location, |f, v| f.journals_location = v).into_any(),
-                            AdvancedField::RestoreStartTimeout => text_field("restore-timeout", "Wait for another restore (seconds)".into(), help,
-                                Some(RestoreField::RestoreStartTimeout), |f| &f.restore_start_timeout, |f, v| f.restore_start_timeout = v).into_any(),
-                            AdvancedField::Defrag => checkbox("restore-defrag", "Defragment after restore (Esent)", help,
-                                |f| f.defrag, |f, v| f.defrag = v).into_any(),
-                            AdvancedField::DisableReplicationDestinations => checkbox("restore-disable-replication",
-                                "Disable replication destinations", help,
-                                |f| f.disable_replication_destinations, |f, v| f.disable_replication_destinations = v).into_any(),
-                            AdvancedField::GenerateNewDatabaseId => checkbox("restore-new-id", "Generate a new database id", help,
-                                |f| f.generate_new_database_id, |f, v| f.generate_new_database_id = v).into_any(),
-                        };
-                        view! {
-                            <div class="advanced-field">
-                                {body}
-                                {note.map(|n| view! { <p class="hint">{n}</p> })}
-                            </div>
-                        }
-                    }).collect_view()
-                })}
+                {move || {
+                    generation
+                        .get()
+                        .map(|g| {
+                            let resource = resource.get();
+                            let fs = resource == RestoreResource::FileSystem;
+                            fields_for(&g, resource)
+                                .into_iter()
+                                .map(|(field, availability)| {
+                                    let note = availability.note();
+                                    let help = advanced_field_help(field);
+                                    let body = match field {
+                                        AdvancedField::DatabaseLocation => {
+                                            text_field(
+                                                    "restore-location",
+                                                    (if fs {
+                                                        "File system location"
+                                                    } else {
+                                                        "Database location"
+                                                    })
+                                                        .into(),
+                                                    help,
+                                                    Some(RestoreField::Location),
+                                                    |f| &f.location,
+                                                    |f, v| f.location = v,
+                                                )
+                                                .into_any()
+                                        }
+                                        AdvancedField::IndexesLocation => {
+                                            text_field(
+                                                    "restore-indexes",
+                                                    "Indexes location".into(),
+                                                    help,
+                                                    Some(RestoreField::IndexesLocation),
+                                                    |f| &f.indexes_location,
+                                                    |f, v| f.indexes_location = v,
+                                                )
+                                                .into_any()
+                                        }
+                                        AdvancedField::JournalsLocation => {
+                                            text_field(
+                                                    "restore-journals",
+                                                    "Journals (logs) location".into(),
+                                                    help,
+                                                    Some(RestoreField::JournalsLocation),
+                                                    |f| &f.journals_location,
+                                                    |f, v| f.journals_location = v,
+                                                )
+                                                .into_any()
+                                        }
+                                        AdvancedField::RestoreStartTimeout => {
+                                            text_field(
+                                                    "restore-timeout",
+                                                    "Wait for another restore (seconds)".into(),
+                                                    help,
+                                                    Some(RestoreField::RestoreStartTimeout),
+                                                    |f| &f.restore_start_timeout,
+                                                    |f, v| f.restore_start_timeout = v,
+                                                )
+                                                .into_any()
+                                        }
+                                        AdvancedField::Defrag => {
+                                            checkbox(
+                                                    "restore-defrag",
+                                                    "Defragment after restore (Esent)",
+                                                    help,
+                                                    |f| f.defrag,
+                                                    |f, v| f.defrag = v,
+                                                )
+                                                .into_any()
+                                        }
+                                        AdvancedField::DisableReplicationDestinations => {
+                                            checkbox(
+                                                    "restore-disable-replication",
+                                                    "Disable replication destinations",
+                                                    help,
+                                                    |f| f.disable_replication_destinations,
+                                                    |f, v| f.disable_replication_destinations = v,
+                                                )
+                                                .into_any()
+                                        }
+                                        AdvancedField::GenerateNewDatabaseId => {
+                                            checkbox(
+                                                    "restore-new-id",
+                                                    "Generate a new database id",
+                                                    help,
+                                                    |f| f.generate_new_database_id,
+                                                    |f, v| f.generate_new_database_id = v,
+                                                )
+                                                .into_any()
+                                        }
+                                    };
+                                    view! {
+                                        <div class="advanced-field">
+                                            {body} {note.map(|n| view! { <p class="hint">{n}</p> })}
+                                        </div>
+                                    }
+                                })
+                                .collect_view()
+                        })
+                }}
             </details>
 
-            <RequestReview request=Signal::derive(move || plan.get().and_then(|p| p.ok()))/>
+            <RequestReview request=Signal::derive(move || plan.get().and_then(|p| p.ok())) />
 
-            <ProblemList title="The restore cannot start yet:"
+            <ProblemList
+                title="The restore cannot start yet:"
                 problems=Signal::derive(move || {
                     if !state.tried.get() {
                         return Vec::new();
@@ -301,9 +414,12 @@ pub fn Restore3Page() -> impl IntoView {
                         Some(Err(problems)) => problems.iter().map(|p| p.message.clone()).collect(),
                         _ => Vec::new(),
                     })
-                })/>
+                })
+            />
             <Show when=move || generation.with(Option::is_none)>
-                <p class="warning-text">"Not connected to a RavenDB server: see Server settings above."</p>
+                <p class="warning-text">
+                    "Not connected to a RavenDB server: see Server settings above."
+                </p>
             </Show>
             <div class="actions">
                 <button type="submit" disabled=move || busy() || generation.with(Option::is_none)>
@@ -313,40 +429,88 @@ pub fn Restore3Page() -> impl IntoView {
         </form>
 
         <Show when=move || state.confirming.get()>
-            <ConfirmPanel id="confirm" title="Confirm the restore"
+            <ConfirmPanel
+                id="confirm"
+                title="Confirm the restore"
                 sentence=Signal::derive(move || state.form.with(confirmation_sentence))
-                yes="Yes, restore" no="Change something"
+                yes="Yes, restore"
+                no="Change something"
                 on_yes=Callback::new(move |_| start())
                 on_no=Callback::new(move |_| state.confirming.set(false))
-                busy=Signal::derive(busy)/>
+                busy=Signal::derive(busy)
+            />
         </Show>
 
-        {move || state.start.lost().map(|(error, lost)| view! {
-            <LostStartPanel id="restore-lost-title" error lost looking=Signal::derive(move || state.start.looking())
-                on_look_again=Callback::new(move |_| state.start.look_again())
-                on_start_again=Callback::new(move |_| { state.start.start_again(); })/>
-        })}
-        {move || state.start.error().map(|error| {
-            let other = match &error {
-                ApiError::Unavailable { message } => other_restore_name(message),
-                _ => None,
-            };
-            view! {
-                <StartErrorPanel id="restore-error-title" title="The server did not start the restore" error>
-                    {other.map(|name| view! {
-                        <p><strong>{format!("Another restore (of “{name}”) is in progress on the server.")}</strong>
-                           " Wait for it to finish, or follow it:"</p>
-                        <button type="button" on:click=move |_| attach(name.clone())>"Follow the other restore's live log"</button>
-                    })}
-                </StartErrorPanel>
-            }
-        })}
+        {move || {
+            state
+                .start
+                .lost()
+                .map(|(error, lost)| {
+                    view! {
+                        <LostStartPanel
+                            id="restore-lost-title"
+                            error
+                            lost
+                            looking=Signal::derive(move || state.start.looking())
+                            on_look_again=Callback::new(move |_| state.start.look_again())
+                            on_start_again=Callback::new(move |_| {
+                                state.start.start_again();
+                            })
+                        />
+                    }
+                })
+        }}
+        {move || {
+            state
+                .start
+                .error()
+                .map(|error| {
+                    let other = match &error {
+                        ApiError::Unavailable { message } => other_restore_name(message),
+                        _ => None,
+                    };
+                    view! {
+                        <StartErrorPanel
+                            id="restore-error-title"
+                            title="The server did not start the restore"
+                            error
+                        >
+                            {other
+                                .map(|name| {
+                                    view! {
+                                        <p>
+                                            <strong>
+                                                {format!(
+                                                    "Another restore (of “{name}”) is in progress on the server.",
+                                                )}
+                                            </strong>
+                                            " Wait for it to finish, or follow it:"
+                                        </p>
+                                        <button
+                                            type="button"
+                                            on:click=move |_| attach(name.clone())
+                                        >
+                                            "Follow the other restore's live log"
+                                        </button>
+                                    }
+                                })}
+                        </StartErrorPanel>
+                    }
+                })
+        }}
 
-        {move || state.start.running().map(|running| view! { <RunningPanel running form_key=Signal::derive(form_key)/> })}
+        {move || {
+            state
+                .start
+                .running()
+                .map(|running| view! { <RunningPanel running form_key=Signal::derive(form_key) /> })
+        }}
 
         <Show when=move || !fs()>
-            <VerifyByRestoring drill=state.drill
-                folder=Signal::derive(move || state.form.with(|f| f.backup_location.clone()))/>
+            <VerifyByRestoring
+                drill=state.drill
+                folder=Signal::derive(move || state.form.with(|f| f.backup_location.clone()))
+            />
         </Show>
     }
 }
