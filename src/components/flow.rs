@@ -11,7 +11,7 @@ use crate::{
     components::{error_view::ErrorView, operation_progress::OperationProgress},
     present::time::clock,
     route::Route,
-    state::operations::LostStart,
+    state::operations::{LostStart, Starter},
     state::{databases::use_databases, operations::Running},
 };
 use leptos::prelude::*;
@@ -168,6 +168,27 @@ pub fn StartErrorPanel(
             {children.map(|c| c())}
             <ErrorView error />
         </section>
+    }
+}
+
+/// The [`LostStartPanel`] of `start` while its last start's answer is
+/// lost: one place for the four screens' "look again" and "start again".
+pub fn lost_start_of<I: Clone + 'static>(id: &'static str, start: Starter<I>) -> impl IntoView {
+    move || {
+        start.lost().map(|(error, lost)| {
+            view! {
+                <LostStartPanel
+                    id
+                    error
+                    lost
+                    looking=Signal::derive(move || start.looking())
+                    on_look_again=Callback::new(move |_| start.look_again())
+                    on_start_again=Callback::new(move |_| {
+                        start.start_again();
+                    })
+                />
+            }
+        })
     }
 }
 

@@ -16,7 +16,7 @@ use crate::{
     },
     components::{
         error_view::ErrorView,
-        flow::{DatabaseNameField, LostStartPanel, ProblemList, RunningPanel, StartErrorPanel},
+        flow::{lost_start_of, DatabaseNameField, ProblemList, RunningPanel, StartErrorPanel},
         focus_first_invalid,
         request_review::RequestReview,
     },
@@ -461,25 +461,7 @@ pub fn Backup3Page(
             </div>
         </form>
 
-        {move || {
-            state
-                .start
-                .lost()
-                .map(|(error, lost)| {
-                    view! {
-                        <LostStartPanel
-                            id="start-lost-title"
-                            error
-                            lost
-                            looking=Signal::derive(move || state.start.looking())
-                            on_look_again=Callback::new(move |_| state.start.look_again())
-                            on_start_again=Callback::new(move |_| {
-                                state.start.start_again();
-                            })
-                        />
-                    }
-                })
-        }}
+        {lost_start_of("start-lost-title", state.start)}
         {move || {
             state
                 .start

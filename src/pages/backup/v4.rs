@@ -13,7 +13,7 @@ use crate::{
     components::{
         error_view::ErrorView,
         field::TextField,
-        flow::{DatabaseNameField, LostStartPanel, RunningPanel, StartErrorPanel},
+        flow::{lost_start_of, DatabaseNameField, RunningPanel, StartErrorPanel},
         request_review::RequestReview,
     },
     forms::{
@@ -245,25 +245,7 @@ pub fn Backup4Page(
             </form>
         </Show>
 
-        {move || {
-            state
-                .start
-                .lost()
-                .map(|(error, lost)| {
-                    view! {
-                        <LostStartPanel
-                            id="backup4-lost-title"
-                            error
-                            lost
-                            looking=Signal::derive(move || state.start.looking())
-                            on_look_again=Callback::new(move |_| state.start.look_again())
-                            on_start_again=Callback::new(move |_| {
-                                state.start.start_again();
-                            })
-                        />
-                    }
-                })
-        }}
+        {lost_start_of("backup4-lost-title", state.start)}
         {move || {
             state
                 .start

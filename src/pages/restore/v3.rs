@@ -12,7 +12,7 @@ use crate::{
     components::{
         drill::{DrillState, VerifyByRestoring},
         field::{Checkbox, TextField},
-        flow::{ConfirmPanel, LostStartPanel, ProblemList, RunningPanel, StartErrorPanel},
+        flow::{lost_start_of, ConfirmPanel, ProblemList, RunningPanel, StartErrorPanel},
         focus_first_invalid,
         request_review::RequestReview,
     },
@@ -441,25 +441,7 @@ pub fn Restore3Page() -> impl IntoView {
             />
         </Show>
 
-        {move || {
-            state
-                .start
-                .lost()
-                .map(|(error, lost)| {
-                    view! {
-                        <LostStartPanel
-                            id="restore-lost-title"
-                            error
-                            lost
-                            looking=Signal::derive(move || state.start.looking())
-                            on_look_again=Callback::new(move |_| state.start.look_again())
-                            on_start_again=Callback::new(move |_| {
-                                state.start.start_again();
-                            })
-                        />
-                    }
-                })
-        }}
+        {lost_start_of("restore-lost-title", state.start)}
         {move || {
             state
                 .start

@@ -9,7 +9,7 @@ use crate::{
     components::{
         error_view::ErrorView,
         field::{Checkbox, SecretInput, TextField},
-        flow::{ConfirmPanel, LostStartPanel, ProblemList, RunningPanel, StartErrorPanel},
+        flow::{lost_start_of, ConfirmPanel, ProblemList, RunningPanel, StartErrorPanel},
         focus_first_invalid,
         request_review::RequestReview,
     },
@@ -335,25 +335,7 @@ pub fn Restore4Page() -> impl IntoView {
                 busy=Signal::derive(busy)
             />
         </Show>
-        {move || {
-            state
-                .start
-                .lost()
-                .map(|(error, lost)| {
-                    view! {
-                        <LostStartPanel
-                            id="restore4-lost-title"
-                            error
-                            lost
-                            looking=Signal::derive(move || state.start.looking())
-                            on_look_again=Callback::new(move |_| state.start.look_again())
-                            on_start_again=Callback::new(move |_| {
-                                state.start.start_again();
-                            })
-                        />
-                    }
-                })
-        }}
+        {lost_start_of("restore4-lost-title", state.start)}
         {move || {
             state
                 .start
