@@ -4,71 +4,23 @@
 
 mod support;
 
-use leptos::prelude::WithUntracked;
-use raven_backup_studio::api::{
-    client::Client,
-    poll::{Outcome, Phase, PollConfig, WatchTarget, Watched},
-    watch::watch_operation,
-};
+use raven_backup_studio::api::client::Client;
 use serde_json::{json, Value};
 use support::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const SERVER_URL_KEY: &str = "raven-backup-studio.server-url";
-
-fn storage() -> web_sys::Storage {
-    web_sys::window().unwrap().local_storage().unwrap().unwrap()
-}
-
 /// A fresh server with a finished full backup of Northwind at `location`.
 async fn server_with_backup(location: &str) -> String {
     let server = devserver_url(false);
     control::reset(&server).await;
-    let client = Client::new(server.clone(), 10_000);
-    let generation = client.server_info().await.unwrap().generation;
-    let started = client
-        .start_operation(
-            "/databases/Northwind/admin/backup?incremental=false",
-            &json!({"BackupLocation": location, "DatabaseDocument": null}),
-        )
-        .await
-        .unwrap();
-    init_executor();
-    let owner = leptos::prelude::Owner::new();
-    let watch = owner.with(|| {
-        watch_operation(
-            client,
-            WatchTarget::new(
-                Watched::DatabaseBackup {
-                    database: Some("Northwind".into()),
-                },
-                started.operation_id,
-                generation,
-            ),
-            PollConfig::default(),
-        )
-    });
-    wait_until("backup done", 30_000, || {
-        watch
-            .snapshot
-            .with_untracked(|s| matches!(s.phase, Phase::Finished(Outcome::Succeeded { .. })))
-    })
-    .await;
+    back_up_northwind(&server, location).await;
     server
 }
 
 async fn restore_screen(server: &str) -> Mounted {
-    storage().set_item(SERVER_URL_KEY, server).unwrap();
-    set_hash("#/restore");
-    let app = mount_app();
-    let status = by_role(&app, "status", "");
-    wait_until("connected", 10_000, || {
-        text(&status).contains("Connected: RavenDB 3.5")
-    })
-    .await;
-    app
+    open_on_35(server, "#/restore").await
 }
 
 fn fill(app: &Mounted, location: &str, name: &str) {

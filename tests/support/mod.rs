@@ -373,3 +373,63 @@ pub mod control {
 pub fn init_executor() {
     let _ = any_spawner::Executor::init_wasm_bindgen();
 }
+
+/// Runs a full backup of Northwind to `location` on `server` and waits for
+/// its success (the fixture of the restore and drill tests).
+pub async fn back_up_northwind(server: &str, location: &str) {
+    use raven_backup_studio::api::{
+        client::Client,
+        poll::{Outcome, Phase, PollConfig, WatchTarget, Watched},
+        watch::watch_operation,
+    };
+    let client = Client::new(server.to_string(), 10_000);
+    let generation = client.server_info().await.unwrap().generation;
+    let started = client
+        .start_operation(
+            "/databases/Northwind/admin/backup?incremental=false",
+            &serde_json::json!({"BackupLocation": location, "DatabaseDocument": null}),
+        )
+        .await
+        .unwrap();
+    init_executor();
+    let owner = Owner::new();
+    let watch = owner.with(|| {
+        watch_operation(
+            client,
+            WatchTarget::new(
+                Watched::DatabaseBackup {
+                    database: Some("Northwind".into()),
+                },
+                started.operation_id,
+                generation,
+            ),
+            PollConfig::default(),
+        )
+    });
+    wait_until("backup done", 30_000, || {
+        watch
+            .snapshot
+            .with_untracked(|s| matches!(s.phase, Phase::Finished(Outcome::Succeeded { .. })))
+    })
+    .await;
+}
+
+/// Mounts the app at `hash` connected to the 3.5 `server` (remembered as
+/// the server address, as the Server settings would).
+pub async fn open_on_35(server: &str, hash: &str) -> Mounted {
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .set_item("raven-backup-studio.server-url", server)
+        .unwrap();
+    set_hash(hash);
+    let app = mount_app();
+    let status = by_role(&app, "status", "");
+    wait_until("connected", 10_000, || {
+        text(&status).contains("Connected: RavenDB 3.5")
+    })
+    .await;
+    app
+}
