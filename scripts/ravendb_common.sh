@@ -91,6 +91,20 @@ rdb_wait_ready() {
 rdb_nginx_conf() {
   local work=$1 sub=$2 port=$3 upstream=$4 upstream_b=${5-}
   local csp="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'"
+  local map_b='' location_b=''
+  if [ -n "$upstream_b" ]; then
+    # \$request_uri: the path as the browser sent it (not re-encoded).
+    map_b="  map \$request_uri \$raven_b_uri { ~^/raven-b(?<rest>/.*)\$ \$rest; default /; }
+"
+    location_b="    location /raven-b/ {
+      proxy_pass $upstream_b\$raven_b_uri;
+      proxy_set_header Host \$http_host;
+      proxy_http_version 1.1;
+      client_max_body_size 50m;
+      proxy_read_timeout 300s;
+    }
+"
+  fi
   cat <<CONF
 worker_processes 1;
 pid $work/nginx/nginx.pid;
@@ -102,11 +116,7 @@ http {
   client_body_temp_path $work/nginx/cb; proxy_temp_path $work/nginx/px;
   fastcgi_temp_path $work/nginx/fc; uwsgi_temp_path $work/nginx/uw; scgi_temp_path $work/nginx/sc;
   types { text/html html; text/css css; text/javascript js; application/wasm wasm; application/json json; }
-$([ -n "$upstream_b" ] && cat <<B
-  map \$request_uri \$raven_b_uri { ~^/raven-b(?<rest>/.*)\$ \$rest; default /; }
-B
-)
-  server {
+${map_b}  server {
     listen 127.0.0.1:$port;
     location /$sub/ {
       root $work/www;
@@ -119,17 +129,7 @@ B
         add_header X-Content-Type-Options nosniff always;
       }
     }
-$([ -n "$upstream_b" ] && cat <<B
-    location /raven-b/ {
-      proxy_pass $upstream_b\$raven_b_uri;
-      proxy_set_header Host \$http_host;
-      proxy_http_version 1.1;
-      client_max_body_size 50m;
-      proxy_read_timeout 300s;
-    }
-B
-)
-    location / {
+${location_b}    location / {
       proxy_pass $upstream;
       proxy_set_header Host \$http_host;
       proxy_http_version 1.1;
