@@ -14,7 +14,12 @@
 # Exports for the tests: E2E7_BASE_URL (the dashboard), E2E7_API_URL (RavenDB
 # through nginx, same origin), E2E7_RAVEN_URL (RavenDB directly),
 # E2E7_BACKUP_ROOT (a folder RavenDB may write backups to), E2E7_SCREENSHOTS,
-# E2E7_NGINX_ACCESS_LOG, E2E7_SERVER_LOG, E2E7_VERSION.
+# E2E7_NGINX_ACCESS_LOG, E2E7_SERVER_LOG, E2E7_VERSION; and for a test that
+# wants a second server (tools/e2e-ravendb7/two_servers.test.mjs), the
+# place nginx already proxies it, same origin: E2E7_API_URL_B (…/raven-b),
+# E2E7_RAVEN_B_PORT (a free loopback port) and E2E7_RAVEN_B_DATA (its data
+# folder). The test starts it there itself (scripts/ravendb7/start.sh) and
+# stops it; the harness stops it too on every exit.
 # Prints node's "# pass N / # fail N"; exits with node's status. Stops
 # RavenDB, nginx and the test runner (and its browser) on every exit, Ctrl+C
 # and SIGTERM included (scripts/procs.sh).
@@ -40,6 +45,7 @@ procs_cleanup_hook() {
     [ -f "$f" ] && { kill -KILL -- "-$(basename "$f")" 2>/dev/null; rm -f "$f"; }
   done
   bash scripts/ravendb7/start.sh stop "$WORK/raven" >/dev/null 2>&1
+  bash scripts/ravendb7/start.sh stop "$WORK/raven-b" >/dev/null 2>&1
 }
 procs_trap
 
@@ -54,11 +60,15 @@ procs_run bash scripts/ravendb7/start.sh 0 "$WORK/raven" || exit 1
 RAVEN_URL=$(cat "$WORK/raven/url")
 
 NGINX_PORT=$(rdb_free_port)
-rdb_nginx_conf "$WORK" "$SUB" "$NGINX_PORT" "$RAVEN_URL" >"$WORK/nginx/nginx.conf"
+RAVEN_B_PORT=$(rdb_free_port)
+rdb_nginx_conf "$WORK" "$SUB" "$NGINX_PORT" "$RAVEN_URL" "http://127.0.0.1:$RAVEN_B_PORT" >"$WORK/nginx/nginx.conf"
 rdb_nginx_start "$WORK" "$SUB" "$NGINX_PORT" || exit 1
 
 export E2E7_BASE_URL="http://127.0.0.1:$NGINX_PORT/$SUB/"
 export E2E7_API_URL="http://127.0.0.1:$NGINX_PORT"
+export E2E7_API_URL_B="http://127.0.0.1:$NGINX_PORT/raven-b"
+export E2E7_RAVEN_B_PORT="$RAVEN_B_PORT"
+export E2E7_RAVEN_B_DATA="$WORK/raven-b"
 export E2E7_RAVEN_URL="$RAVEN_URL"
 export E2E7_BACKUP_ROOT="$WORK/backups"
 export E2E7_SCREENSHOTS="$WORK/screenshots"

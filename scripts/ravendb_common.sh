@@ -8,7 +8,8 @@
 #   rdb_stop_server DATADIR                 # SIGTERM the group of DATADIR/server.pid, SIGKILL after 15 s
 #   rdb_wait_ready PID URL DATADIR TIMEOUT [curl args...]
 #                                           # until GET URL/cluster/topology answers 200
-#   rdb_nginx_conf WORK SUB PORT UPSTREAM   # prints the e2e nginx configuration
+#   rdb_nginx_conf WORK SUB PORT UPSTREAM [UPSTREAM_B]
+#                                           # prints the e2e nginx configuration
 #   rdb_nginx_start WORK SUB PORT           # runs it (needs scripts/procs.sh), waits until it serves
 #   rdb_smoke_* / req / expect / field / poll   the curl smoke flow's steps (smoke.sh)
 #
@@ -83,10 +84,27 @@ rdb_wait_ready() {
 # strict CSP, everything else proxied to UPSTREAM with the browser's own
 # Host header (RavenDB 5.x+ refuses with 403 a request whose Origin does not
 # match its Host: docs/deploy-ravendb7.md; 4.1 has no such check and works
-# either way). Runs as root when the caller is root.
+# either way). Runs as root when the caller is root. With UPSTREAM_B, a
+# second server is proxied under /raven-b/ on the same origin (the prefix
+# cut off, the rest of the request line passed as sent): the dashboard
+# reaches it at http://127.0.0.1:PORT/raven-b.
 rdb_nginx_conf() {
-  local work=$1 sub=$2 port=$3 upstream=$4
+  local work=$1 sub=$2 port=$3 upstream=$4 upstream_b=${5-}
   local csp="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'"
+  local map_b='' location_b=''
+  if [ -n "$upstream_b" ]; then
+    # \$request_uri: the path as the browser sent it (not re-encoded).
+    map_b="  map \$request_uri \$raven_b_uri { ~^/raven-b(?<rest>/.*)\$ \$rest; default /; }
+"
+    location_b="    location /raven-b/ {
+      proxy_pass $upstream_b\$raven_b_uri;
+      proxy_set_header Host \$http_host;
+      proxy_http_version 1.1;
+      client_max_body_size 50m;
+      proxy_read_timeout 300s;
+    }
+"
+  fi
   cat <<CONF
 worker_processes 1;
 pid $work/nginx/nginx.pid;
@@ -98,7 +116,7 @@ http {
   client_body_temp_path $work/nginx/cb; proxy_temp_path $work/nginx/px;
   fastcgi_temp_path $work/nginx/fc; uwsgi_temp_path $work/nginx/uw; scgi_temp_path $work/nginx/sc;
   types { text/html html; text/css css; text/javascript js; application/wasm wasm; application/json json; }
-  server {
+${map_b}  server {
     listen 127.0.0.1:$port;
     location /$sub/ {
       root $work/www;
@@ -111,7 +129,7 @@ http {
         add_header X-Content-Type-Options nosniff always;
       }
     }
-    location / {
+${location_b}    location / {
       proxy_pass $upstream;
       proxy_set_header Host \$http_host;
       proxy_http_version 1.1;

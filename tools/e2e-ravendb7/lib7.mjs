@@ -8,6 +8,9 @@ import { test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { ENGINE, launchBrowser } from '../e2e/driver/index.mjs';
 
 export { ENGINE };
@@ -34,7 +37,12 @@ export function launch() {
 
 /** A request straight to RavenDB (no Origin header: its CSRF check lets it through). */
 export async function raven(method, path, body) {
-  const res = await fetch(RAVEN + path, {
+  return ravenAt(RAVEN, method, path, body);
+}
+
+/** The same, straight to the RavenDB server at `base` (e.g. the second server). */
+export async function ravenAt(base, method, path, body) {
+  const res = await fetch(base + path, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -61,7 +69,8 @@ export async function until(what, check, timeoutMs = 60000) {
  * bulk request per 100), of several shapes: nested objects, arrays,
  * numbers, nulls and non-ASCII text.
  */
-export async function createDatabase(name, count) {
+export async function createDatabase(name, count, base = RAVEN) {
+  const raven = (method, path, body) => ravenAt(base, method, path, body);
   const r = await raven('PUT', `/admin/databases?name=${encodeURIComponent(name)}&replicationFactor=1`,
     { DatabaseName: name, Settings: {}, Disabled: false });
   assert.equal(r.status, 201, r.text);
@@ -135,6 +144,31 @@ export async function apiBackup(db, folder) {
     return s.json.Status === 'Completed' && s.json;
   });
   return `${folder}/${state.Result.LocalBackup.BackupDirectory}`;
+}
+
+// The second server of a test that wants one: nginx already proxies
+// API_B (same origin, under /raven-b/) to RAVEN_B_PORT; the test starts it
+// there with startServerB() and stops it with stopServerB() (the harness
+// stops it too, on every exit).
+export const API_B = process.env.E2E7_API_URL_B;
+const RAVEN_B_PORT = process.env.E2E7_RAVEN_B_PORT;
+const RAVEN_B_DATA = process.env.E2E7_RAVEN_B_DATA;
+const START_SH = fileURLToPath(new URL('../../scripts/ravendb7/start.sh', import.meta.url));
+const run = promisify(execFile);
+
+/**
+ * Starts a fresh RavenDB (E2E7_VERSION, an empty data folder) on the port
+ * nginx proxies under API_B; returns its own URL once it answers.
+ */
+export async function startServerB() {
+  assert.ok(API_B && RAVEN_B_PORT && RAVEN_B_DATA, 'run through scripts/e2e_ravendb7.sh, which proxies a second server');
+  await run('bash', [START_SH, RAVEN_B_PORT, RAVEN_B_DATA], { env: process.env, timeout: 120000 });
+  return readFileSync(`${RAVEN_B_DATA}/url`, 'utf8').trim();
+}
+
+/** Stops the server startServerB() started (nothing when none runs). */
+export async function stopServerB() {
+  if (RAVEN_B_DATA) await run('bash', [START_SH, 'stop', RAVEN_B_DATA], { env: process.env, timeout: 60000 });
 }
 
 /** The requests nginx logged so far whose request line matches `re`. */

@@ -30,9 +30,11 @@ pub fn OperationsPage() -> impl IntoView {
 
     let list = RwSignal::new(None::<ServerList>);
     let refresh = read_operations(conn, generation, list);
-    // A first read, and a fresh one whenever the server address changes.
+    // A first read once the server's version is known, and a fresh one
+    // whenever the server address changes.
     Effect::new(move |_| {
         base.track();
+        generation.track();
         untrack(refresh);
     });
     // Then every 2 s while the page is visible; stops with the screen.

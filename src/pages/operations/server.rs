@@ -59,10 +59,11 @@ pub fn read_operations(
                 break;
             };
             // RavenDB 4.x and later keep operations per database: the
-            // server-wide 3.x list does not exist there.
-            if matches!(
+            // server-wide 3.x list does not exist there (they answer it
+            // 400). Read only once the server is known to be 3.x.
+            if !matches!(
                 generation.try_get_untracked().flatten(),
-                Some(Generation::V4Plus { .. })
+                Some(Generation::V30 | Generation::V35)
             ) {
                 break;
             }
