@@ -1,6 +1,7 @@
 //! The only place that touches localStorage. It holds non-secret
-//! preferences (server address, theme) and remembered operation ids; a
-//! request body, a document or a secret value is never written here.
+//! preferences (server address, theme, an API key's name), remembered
+//! operation ids and the restore drills' scratch names; a request body, a
+//! document or a secret value is never written here.
 
 /// localStorage keys, all under one prefix.
 pub mod keys {
@@ -11,6 +12,8 @@ pub mod keys {
     pub const DRILL_SCRATCH: &str = "raven-backup-studio.drill-scratch";
     /// When each backup folder was last verified (one sentence, no content).
     pub const DRILL_VERIFIED: &str = "raven-backup-studio.drill-verified";
+    /// The name (never the secret) of the last API key that signed in.
+    pub const API_KEY_NAME: &str = "raven-backup-studio.api-key-name";
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

@@ -12,9 +12,6 @@ use crate::auth::{oauth3::ApiKey, refusal::sign_in_may_fix, session};
 use crate::storage;
 use leptos::prelude::*;
 
-/// localStorage key of the last API key name that signed in.
-pub const KEY_NAME_STORAGE: &str = "raven-backup-studio.api-key-name";
-
 /// The shared sign-in state; provided as context.
 #[derive(Clone, Copy)]
 pub struct Auth {
@@ -43,7 +40,7 @@ impl Auth {
         let result = session::sign_in(&base, key, timeout).await;
         let _ = self.signed_in.try_set(session::signed_in());
         result?;
-        storage::set(KEY_NAME_STORAGE, &name);
+        storage::set(storage::keys::API_KEY_NAME, &name);
         let _ = self.remembered_name.try_set(name.clone());
         let _ = self.refused.try_set(None);
         self.reread();
@@ -76,7 +73,9 @@ impl Auth {
 /// Creates the sign-in state and provides it as context.
 pub fn provide_auth(connection: Connection, databases: Databases) -> Auth {
     let auth = Auth {
-        remembered_name: RwSignal::new(storage::get(KEY_NAME_STORAGE).unwrap_or_default()),
+        remembered_name: RwSignal::new(
+            storage::get(storage::keys::API_KEY_NAME).unwrap_or_default(),
+        ),
         signed_in: RwSignal::new(session::signed_in()),
         refused: RwSignal::new(None),
         connection,
