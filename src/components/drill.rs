@@ -5,72 +5,27 @@
 //! when this browser last verified the folder.
 
 use crate::{
-    components::field::TextField,
-    components::flow::ConfirmPanel,
+    components::{field::TextField, flow::ConfirmPanel, operation_progress::offer_download},
     drill::{
         compare::{CompareLimits, Difference},
-        kept::{last_verified, LastVerified, PendingScratch},
+        kept::last_verified,
         name::scratch_name,
-        report::DrillReport,
+        report::Cleanup,
         run::{delete_scratch, pending, run_drill, verified, DrillPlan, Stage},
     },
     forms::restore::taken_name,
     present::time::date_time,
+    route::Route,
     state::{
         connection::{connected_generation, Connection},
         databases::use_databases,
-        operations::Follower,
+        drill::{use_drill, DrillRequest, DrillState},
     },
 };
 use leptos::prelude::*;
 
 /// Differing ids shown on screen (the JSON has every one kept).
 const SHOWN_IDS: usize = 20;
-
-/// The drill's state, kept with the Restore screen's at the app level, so
-/// a drill runs to its end (and deletes its scratch database) when the
-/// admin looks at another screen.
-#[derive(Clone, Copy)]
-pub struct DrillState {
-    /// The database the backup was taken from, as typed.
-    pub source: RwSignal<String>,
-    tried: RwSignal<bool>,
-    /// While confirming: the time the scratch name is made from.
-    confirming: RwSignal<Option<f64>>,
-    stage: RwSignal<Option<Stage>>,
-    report: RwSignal<Option<DrillReport>>,
-    pending: RwSignal<Vec<PendingScratch>>,
-    verified: RwSignal<Vec<LastVerified>>,
-    /// The words of the last one-click delete of a left scratch database.
-    delete_words: RwSignal<Option<String>>,
-    follower: Follower,
-}
-
-impl DrillState {
-    pub fn new() -> Self {
-        DrillState {
-            source: RwSignal::new(String::new()),
-            tried: RwSignal::new(false),
-            confirming: RwSignal::new(None),
-            stage: RwSignal::new(None),
-            report: RwSignal::new(None),
-            pending: RwSignal::new(pending()),
-            verified: RwSignal::new(verified()),
-            delete_words: RwSignal::new(None),
-            follower: Follower::new(),
-        }
-    }
-
-    fn running(&self) -> bool {
-        self.stage.with(Option::is_some)
-    }
-}
-
-impl Default for DrillState {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 
 fn difference_words(d: Difference) -> &'static str {
     match d {
@@ -81,37 +36,14 @@ fn difference_words(d: Difference) -> &'static str {
     }
 }
 
-/// Offers the report as a JSON file (no server round trip).
-fn download_json(file_name: &str, text: &str) {
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json;charset=utf-8");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(a) = document().create_element("a") {
-        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
-            a.set_href(&url);
-            a.set_download(file_name);
-            a.click();
-        }
-    }
-    // Freed well after the browser has read it.
-    set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        },
-        std::time::Duration::from_secs(40),
-    );
-}
-
 /// The panel. `folder` is the Restore form's backup folder.
 #[component]
-pub fn VerifyByRestoring(drill: DrillState, #[prop(into)] folder: Signal<String>) -> impl IntoView {
+pub fn VerifyByRestoring(
+    /// The backup folder on the server, as typed on the Restore form.
+    #[prop(into)]
+    folder: Signal<String>,
+) -> impl IntoView {
+    let drill = use_drill();
     let conn = expect_context::<Connection>();
     let databases = use_databases();
     let server = move || conn.client().map(|c| c.base().to_string());
@@ -206,44 +138,6 @@ pub fn VerifyByRestoring(drill: DrillState, #[prop(into)] folder: Signal<String>
             databases.refetch();
         });
     };
-    let delete_left = move |name: String| {
-        let Some(client) = conn.client_untracked() else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            let cleanup = delete_scratch(&client, &name).await;
-            let words = match cleanup {
-                crate::drill::report::Cleanup::Deleted => format!("{name} was hard-deleted."),
-                crate::drill::report::Cleanup::NothingToDelete => {
-                    format!("{name} is not on the server (any more); it is forgotten.")
-                }
-                crate::drill::report::Cleanup::Failed { reason } => {
-                    format!("{name} could not be deleted: {reason}")
-                }
-            };
-            let _ = drill.delete_words.try_set(Some(words));
-            let _ = drill.pending.try_set(pending());
-            databases.refetch();
-        });
-    };
-    let left_here = move || {
-        let server = server();
-        drill.pending.with(|list| {
-            list.iter()
-                .filter(|p| Some(&p.server) == server.as_ref())
-                // The running drill's own scratch database is not "left".
-                .filter(|p| {
-                    drill.stage.with(|s| match s {
-                        Some(Stage::Restoring { scratch })
-                        | Some(Stage::Comparing { scratch, .. })
-                        | Some(Stage::Deleting { scratch }) => scratch != &p.name,
-                        None => true,
-                    })
-                })
-                .map(|p| p.name.clone())
-                .collect::<Vec<_>>()
-        })
-    };
     let last = move || {
         let server = server()?;
         let folder = folder.get();
@@ -305,44 +199,7 @@ pub fn VerifyByRestoring(drill: DrillState, #[prop(into)] folder: Signal<String>
                     }
                 })
         }}
-        {move || {
-            (!left_here().is_empty() || drill.delete_words.with(Option::is_some))
-                .then(|| {
-                    view! {
-                        <section class="panel warning-panel" aria-labelledby="drill-left-title">
-                            <h2 id="drill-left-title">
-                                "Scratch databases left by a verification"
-                            </h2>
-                            <p>
-                                "A verification was interrupted (the tab was closed or reloaded) before it deleted its scratch database:"
-                            </p>
-                            <ul>
-                                {move || {
-                                    left_here()
-                                        .into_iter()
-                                        .map(|name| {
-                                            let label = format!("Delete {name}");
-                                            let n = name.clone();
-                                            view! {
-                                                <li>
-                                                    {name.clone()}" "
-                                                    <button
-                                                        type="button"
-                                                        on:click=move |_| delete_left(n.clone())
-                                                    >
-                                                        {label}
-                                                    </button>
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()
-                                }}
-                            </ul>
-                            <p aria-live="polite">{move || drill.delete_words.get()}</p>
-                        </section>
-                    }
-                })
-        }}
+        <LeftScratchDatabases />
         {move || {
             drill
                 .running()
@@ -413,7 +270,11 @@ pub fn VerifyByRestoring(drill: DrillState, #[prop(into)] folder: Signal<String>
                                 <button
                                     type="button"
                                     class="secondary"
-                                    on:click=move |_| download_json(&file, &json)
+                                    on:click=move |_| offer_download(
+                                        &file,
+                                        "application/json",
+                                        &json,
+                                    )
                                 >
                                     "Download the report (JSON)"
                                 </button>
@@ -423,4 +284,146 @@ pub fn VerifyByRestoring(drill: DrillState, #[prop(into)] folder: Signal<String>
                 })
         }}
     }
+}
+
+/// The scratch databases an interrupted drill left on the server in use
+/// (this browser remembers each name before the restore is asked for),
+/// each with a one-click hard delete; nothing when there are none.
+#[component]
+pub fn LeftScratchDatabases() -> impl IntoView {
+    let drill = use_drill();
+    let conn = expect_context::<Connection>();
+    let databases = use_databases();
+    let delete_left = move |name: String| {
+        let Some(client) = conn.client_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let cleanup = delete_scratch(&client, &name).await;
+            let words = match cleanup {
+                Cleanup::Deleted => format!("{name} was hard-deleted."),
+                Cleanup::NothingToDelete => {
+                    format!("{name} is not on the server (any more); it is forgotten.")
+                }
+                Cleanup::Failed { reason } => format!("{name} could not be deleted: {reason}"),
+            };
+            let _ = drill.delete_words.try_set(Some(words));
+            let _ = drill.pending.try_set(pending());
+            databases.refetch();
+        });
+    };
+    let left_here = move || {
+        let server = conn.client().map(|c| c.base().to_string());
+        drill.pending.with(|list| {
+            list.iter()
+                .filter(|p| Some(&p.server) == server.as_ref())
+                // The running drill's own scratch database is not "left".
+                .filter(|p| {
+                    drill.stage.with(|s| match s {
+                        Some(Stage::Restoring { scratch })
+                        | Some(Stage::Comparing { scratch, .. })
+                        | Some(Stage::Deleting { scratch }) => scratch != &p.name,
+                        None => true,
+                    })
+                })
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    move || {
+        (!left_here().is_empty() || drill.delete_words.with(Option::is_some)).then(|| {
+            view! {
+                <section class="panel warning-panel" aria-labelledby="drill-left-title">
+                    <h2 id="drill-left-title">"Scratch databases left by a verification"</h2>
+                    <p>
+                        "A verification was interrupted (the tab was closed or reloaded) before it deleted its scratch database:"
+                    </p>
+                    <ul>
+                        {move || {
+                            left_here()
+                                .into_iter()
+                                .map(|name| {
+                                    let label = format!("Delete {name}");
+                                    let n = name.clone();
+                                    view! {
+                                        <li>
+                                            <span class="drill-scratch-name">{name.clone()}</span>
+                                            " "
+                                            <button
+                                                type="button"
+                                                class="danger"
+                                                on:click=move |_| delete_left(n.clone())
+                                            >
+                                                {label}
+                                            </button>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </ul>
+                    <p aria-live="polite">{move || drill.delete_words.get()}</p>
+                </section>
+            }
+        })
+    }
+}
+
+/// "Verify by restoring…" for a finished backup: asks for the drill of
+/// `request` and takes the admin to the Restore screen, where the drill is
+/// filled in and its confirmation shown. Nothing is sent before the admin
+/// agrees there.
+#[component]
+pub fn VerifyEntry(
+    /// The backup to verify.
+    request: DrillRequest,
+) -> impl IntoView {
+    let drill = use_drill();
+    let label = format!(
+        "Verify the backup of {} at {} by restoring it",
+        request.source_db, request.folder
+    );
+    let request = StoredValue::new(request);
+    view! {
+        <button
+            type="button"
+            class="secondary"
+            aria-label=label
+            on:click=move |_| {
+                drill.ask(request.get_value());
+                let _ = window().location().set_hash(&Route::Restore.href());
+            }
+        >
+            "Verify by restoring…"
+        </button>
+    }
+}
+
+/// Takes a drill asked for from another screen (see [`VerifyEntry`]):
+/// `fill_folder` puts its folder into the screen's form, the source is
+/// filled in and the confirmation opens (focused). Sends nothing. Call once
+/// when the Restore screen shows.
+pub fn take_drill_request(drill: DrillState, fill_folder: impl FnOnce(String)) {
+    let Some(request) = drill.take_request() else {
+        return;
+    };
+    fill_folder(request.folder);
+    drill.source.set(request.source_db);
+    drill.tried.set(true);
+    drill.report.set(None);
+    drill.confirming.set(Some(js_sys::Date::now()));
+    focus_heading("drill-confirm-title");
+}
+
+/// Focuses a heading (made focusable) and brings it into view, once
+/// rendered.
+fn focus_heading(id: &'static str) {
+    leptos::task::spawn_local(async move {
+        leptos::task::tick().await;
+        if let Some(heading) = document().get_element_by_id(id) {
+            let _ = heading.set_attribute("tabindex", "-1");
+            heading.scroll_into_view();
+            crate::components::focus(heading);
+        }
+    });
 }

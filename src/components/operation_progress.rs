@@ -26,12 +26,13 @@ use leptos::prelude::*;
 /// Lines shown on screen (the newest); the whole log is downloadable.
 const VISIBLE_LINES: usize = 300;
 
-/// Offers `text` as a file download (no server round trip).
-fn download_text(file_name: &str, text: &str) {
+/// Offers `text` as a file download of type `mime` (no server round
+/// trip): the log here, the drill's report (`components::drill`).
+pub fn offer_download(file_name: &str, mime: &str, text: &str) {
     use wasm_bindgen::JsCast;
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/plain;charset=utf-8");
+    options.set_type(&format!("{mime};charset=utf-8"));
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
         return;
     };
@@ -274,7 +275,11 @@ pub fn OperationProgress(
                     type="button"
                     class="secondary"
                     on:click=move |_| {
-                        log.with_untracked(|l| download_text(&file_name, &log_text(l)))
+                        log.with_untracked(|l| offer_download(
+                            &file_name,
+                            "text/plain",
+                            &log_text(l),
+                        ))
                     }
                 >
                     "Download the whole log"

@@ -1,7 +1,7 @@
 //! Shared state, in one home: the connection to the server, the server's
-//! databases and the operations this browser started. The shell provides
-//! it once; components and pages read it from context. Nothing here
-//! imports a component, a page or the shell.
+//! databases, the operations this browser started and the restore drill.
+//! The shell provides it once; components and pages read it from context.
+//! Nothing here imports a component, a page or the shell.
 
 #[cfg(target_arch = "wasm32")]
 pub mod auth;
@@ -9,6 +9,8 @@ pub mod auth;
 pub mod connection;
 #[cfg(target_arch = "wasm32")]
 pub mod databases;
+#[cfg(target_arch = "wasm32")]
+pub mod drill;
 pub mod operations;
 
 /// Provides the shared state as context (call once, from the shell).
@@ -16,4 +18,5 @@ pub mod operations;
 pub fn provide() {
     let connection = connection::provide_connection();
     auth::provide_auth(connection, databases::provide_databases(connection));
+    leptos::prelude::provide_context(drill::DrillState::new());
 }

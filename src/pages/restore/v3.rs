@@ -10,7 +10,7 @@ use crate::{
         ApiError,
     },
     components::{
-        drill::{DrillState, VerifyByRestoring},
+        drill::{take_drill_request, VerifyByRestoring},
         field::{Checkbox, TextField},
         flow::{lost_start_of, ConfirmPanel, ProblemList, RunningPanel, StartErrorPanel},
         focus_first_invalid,
@@ -23,6 +23,7 @@ use crate::{
     state::{
         connection::{connected_generation, is_v3, Connection},
         databases::use_databases,
+        drill::use_drill,
         operations::{Follower, Running, StartPost, Starter},
     },
 };
@@ -38,8 +39,6 @@ pub struct RestoreState {
     /// The start request and the restore it started (or the refusal).
     pub start: Starter<StartPost>,
     follower: Follower,
-    /// "Verify by restoring" of the folder typed here.
-    pub drill: DrillState,
 }
 
 impl RestoreState {
@@ -52,7 +51,6 @@ impl RestoreState {
             confirming: RwSignal::new(false),
             start,
             follower,
-            drill: DrillState::new(),
         }
     }
 }
@@ -84,6 +82,14 @@ pub fn Restore3Page() -> impl IntoView {
     let conn = expect_context::<Connection>();
     let state = expect_context::<RestoreState>();
     let databases = use_databases();
+    // "Verify by restoring" asked for from a finished backup: its folder
+    // goes into the form, the drill's confirmation opens below.
+    take_drill_request(use_drill(), |folder| {
+        state.form.update(|f| {
+            f.resource = RestoreResource::Database;
+            f.backup_location = folder;
+        })
+    });
     // A restore already running on the server (the lock document).
     let in_progress = LocalResource::new(move || {
         // A 3.x-only read: not before the server said it is 3.x.
@@ -489,10 +495,9 @@ pub fn Restore3Page() -> impl IntoView {
         }}
 
         <Show when=move || !fs()>
-            <VerifyByRestoring
-                drill=state.drill
-                folder=Signal::derive(move || state.form.with(|f| f.backup_location.clone()))
-            />
+            <VerifyByRestoring folder=Signal::derive(move || {
+                state.form.with(|f| f.backup_location.clone())
+            }) />
         </Show>
     }
 }
