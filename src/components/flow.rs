@@ -8,11 +8,11 @@ use crate::{
         poll::{Outcome, Phase, Watched},
         ApiError,
     },
-    components::{error_view::ErrorView, operation_progress::OperationProgress},
+    components::{drill::VerifyEntry, error_view::ErrorView, operation_progress::OperationProgress},
     present::time::clock,
     route::Route,
     state::operations::{LostStart, Starter},
-    state::{databases::use_databases, operations::Running},
+    state::{databases::use_databases, drill::DrillRequest, operations::Running},
 };
 use leptos::prelude::*;
 
@@ -279,7 +279,9 @@ pub fn LostStartPanel(
 
 /// The followed operation: its progress panel (marked as an earlier run
 /// once it has ended and the form has changed) and, once a database
-/// restore has succeeded, a link to back the new database up.
+/// restore has succeeded, a link to back the new database up; once a
+/// backup has succeeded, "Verify by restoring…" where the screen can say
+/// what to verify.
 #[component]
 pub fn RunningPanel(
     /// The operation.
@@ -287,6 +289,10 @@ pub fn RunningPanel(
     /// What the screen's form holds now (see [`Running::form_key`]).
     #[prop(optional, into)]
     form_key: Option<Signal<u64>>,
+    /// The drill of this backup, once it has succeeded (the screen gives
+    /// it only where a drill can work); not offered for an earlier run.
+    #[prop(optional, into)]
+    verify: Option<Signal<Option<DrillRequest>>>,
 ) -> impl IntoView {
     let Running {
         watch,
@@ -358,6 +364,24 @@ pub fn RunningPanel(
                                 }
                                     .href()>{format!("Back up {name} now")}</a>
                             </p>
+                        </Show>
+                    }
+                })}
+            {verify
+                .map(|verify| {
+                    view! {
+                        <Show when=move || succeeded() && !earlier.get()>
+                            {move || {
+                                verify
+                                    .get()
+                                    .map(|request| {
+                                        view! {
+                                            <p class="next-step">
+                                                <VerifyEntry request />
+                                            </p>
+                                        }
+                                    })
+                            }}
                         </Show>
                     }
                 })}

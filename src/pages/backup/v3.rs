@@ -31,6 +31,7 @@ use crate::{
     state::{
         connection::{connected_generation, is_v3, Connection},
         databases::use_databases,
+        drill::DrillRequest,
         operations::{Running, StartPost},
     },
 };
@@ -199,6 +200,19 @@ pub fn Backup3Page(
             },
             target,
         });
+    };
+
+    // "Verify by restoring" once a database backup has succeeded (shown
+    // only while the form still holds the run's folder).
+    let verify = move || {
+        let Watched::DatabaseBackup {
+            database: Some(source_db),
+        } = state.start.running()?.what
+        else {
+            return None;
+        };
+        let folder = location.get().trim().to_string();
+        (!folder.is_empty()).then_some(DrillRequest { folder, source_db })
     };
 
     let attach_to_running = move |_| {
@@ -499,7 +513,15 @@ pub fn Backup3Page(
             state
                 .start
                 .running()
-                .map(|running| view! { <RunningPanel running form_key=Signal::derive(form_key) /> })
+                .map(|running| {
+                    view! {
+                        <RunningPanel
+                            running
+                            form_key=Signal::derive(form_key)
+                            verify=Signal::derive(verify)
+                        />
+                    }
+                })
         }}
     }
 }

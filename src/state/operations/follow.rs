@@ -333,6 +333,17 @@ pub async fn post_and_follow(
         success_note,
     } = start;
     refuse_a_taken_name(&client, &what).await?;
+    // A 3.x database backup's folder is remembered with it (what "Verify
+    // by restoring" restores; docs/protocol/ravendb-3x.md §16).
+    let folder = match &what {
+        Watched::DatabaseBackup { database: Some(_) } => request
+            .body
+            .get("BackupLocation")
+            .and_then(|f| f.as_str())
+            .map(str::to_string),
+        _ => None,
+    };
+    let (server, remembered_what) = (client.base().to_string(), what.clone());
     let post = client.clone();
     let form_key = request.fingerprint();
     let sent_ms = js_sys::Date::now();
@@ -359,6 +370,9 @@ pub async fn post_and_follow(
         Err(error) if is_lost_answer(&error) => return look_for(follower, search, error).await,
         Err(error) => return Err(error.into()),
     };
+    if let Some(folder) = folder {
+        store::set_folder(&server, &remembered_what, sent_ms, &folder);
+    }
     running.success_note = Some(success_note);
     running.form_key = Some(form_key);
     Ok(running)

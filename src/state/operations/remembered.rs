@@ -1,8 +1,9 @@
 //! The operations this browser started, remembered so a reload or a second
-//! tab can re-attach and finish the story. Only ids and names are kept —
-//! never a request body, a document or a secret. Each is kept with the
-//! server it ran on and (4.x+) its node: ids are numbered per server, so an
-//! id alone names nothing (see `identity`).
+//! tab can re-attach and finish the story. Only ids, names and a 3.x
+//! backup's folder are kept — never a request body, a document or a
+//! secret. Each is kept with the server it ran on and (4.x+) its node:
+//! ids are numbered per server, so an id alone names nothing (see
+//! `identity`).
 
 use super::identity::{normalise_server, same_server, OperationKey};
 use crate::api::poll::Watched;
@@ -39,6 +40,10 @@ pub struct RememberedOperation {
     /// start to then, not to the re-attach.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_ms: Option<f64>,
+    /// A 3.x database backup's folder on the server (a path, not a
+    /// secret): what "Verify by restoring" restores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
 }
 
 impl RememberedOperation {
@@ -58,6 +63,7 @@ impl RememberedOperation {
             started_ms,
             outcome: None,
             ended_ms: None,
+            folder: None,
         }
     }
 
@@ -155,6 +161,23 @@ pub fn remember(list: &mut Vec<RememberedOperation>, op: RememberedOperation) {
     list.truncate(MAX_REMEMBERED);
 }
 
+/// Records the backup folder of the newest entry of `what` on `server`
+/// started at or after `since_ms` (the start that was just sent).
+pub fn set_folder(
+    list: &mut [RememberedOperation],
+    server: &str,
+    what: &Watched,
+    since_ms: f64,
+    folder: &str,
+) {
+    let probe = RememberedOperation::new(what, None, server, since_ms);
+    if let Some(entry) = list.iter_mut().find(|o| {
+        o.is_on(server) && o.kind == probe.kind && o.name == probe.name && o.started_ms >= since_ms
+    }) {
+        entry.folder = Some(folder.to_string());
+    }
+}
+
 /// Records how an entry ended, seen at `ended_ms` (the first time seen is
 /// kept), in a few words: a server's failure text can be any length, and
 /// only its start is kept (the log download has it all).
@@ -229,6 +252,26 @@ mod tests {
         for (entry, w) in back.iter().zip(&kinds) {
             assert_eq!(entry.watched().as_ref(), Some(w));
         }
+    }
+
+    #[test]
+    fn a_backup_folder_goes_to_the_start_just_sent() {
+        let northwind = Watched::DatabaseBackup {
+            database: Some("Northwind".into()),
+        };
+        let mut list = vec![
+            RememberedOperation::new(&northwind, Some(8), "http://s", 20.0),
+            RememberedOperation::new(&northwind, Some(7), "http://s", 5.0),
+            RememberedOperation::new(&northwind, Some(9), "http://other", 30.0),
+        ];
+        set_folder(&mut list, "http://s/", &northwind, 10.0, "C:\\Backups\\N");
+        assert_eq!(list[0].folder.as_deref(), Some("C:\\Backups\\N"));
+        assert_eq!(list[1].folder, None, "an earlier start keeps none");
+        assert_eq!(list[2].folder, None, "another server's keeps none");
+        let back = parse_list(Some(&to_text(&list)));
+        assert_eq!(back, list);
+        // Kept only when known: older entries read as before.
+        assert!(!to_text(&list[1..]).contains("folder"));
     }
 
     #[test]

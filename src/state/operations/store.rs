@@ -16,6 +16,14 @@ pub fn remember(op: RememberedOperation) {
     storage::set(storage::keys::OPERATIONS, &remembered::to_text(&all));
 }
 
+/// Records the backup folder of the start of `what` just sent at
+/// `since_ms` (see [`remembered::set_folder`]).
+pub fn set_folder(server: &str, what: &crate::api::poll::Watched, since_ms: f64, folder: &str) {
+    let mut all = list();
+    remembered::set_folder(&mut all, server, what, since_ms, folder);
+    storage::set(storage::keys::OPERATIONS, &remembered::to_text(&all));
+}
+
 /// Records how a remembered operation ended, and when this browser saw it.
 pub fn set_outcome(op: &RememberedOperation, outcome: &str) {
     let mut all = list();
