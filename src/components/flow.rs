@@ -8,7 +8,9 @@ use crate::{
         poll::{Outcome, Phase, Watched},
         ApiError,
     },
-    components::{drill::VerifyEntry, error_view::ErrorView, operation_progress::OperationProgress},
+    components::{
+        drill::VerifyEntry, error_view::ErrorView, operation_progress::OperationProgress,
+    },
     present::time::clock,
     route::Route,
     state::operations::{LostStart, Starter},
@@ -370,7 +372,9 @@ pub fn RunningPanel(
             {verify
                 .map(|verify| {
                     view! {
-                        <Show when=move || succeeded() && !earlier.get()>
+                        <Show when=move || {
+                            succeeded() && !earlier.get()
+                        }>
                             {move || {
                                 verify
                                     .get()

@@ -3,6 +3,7 @@
 //! the server can (3.5 backups), and the operations this browser started,
 //! each of which can be followed again to its end.
 
+mod drills;
 mod remembered;
 mod server;
 
@@ -13,6 +14,7 @@ use crate::{
     present::time::clock,
     state::connection::{connected_generation, Connection},
 };
+use drills::DrillsHere;
 use leptos::prelude::*;
 use remembered::StartedHere;
 use server::{read_operations, ServerList, ServerPart, ServerTable};
@@ -119,6 +121,26 @@ pub fn OperationsPage() -> impl IntoView {
         </Show>
 
         <StartedHere base generation />
+        <DrillsHere base />
+    }
+}
+
+/// The header row of an operations table: one column head per name, then
+/// the actions column (named for screen readers only).
+#[component]
+fn ColumnHeads(
+    /// The columns' names, in order.
+    columns: &'static [&'static str],
+) -> impl IntoView {
+    view! {
+        <thead>
+            <tr>
+                {columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}
+                <th scope="col">
+                    <span class="visually-hidden">"Actions"</span>
+                </th>
+            </tr>
+        </thead>
     }
 }
 

@@ -4,9 +4,10 @@
 //! those of other servers are listed apart, never followed here. The
 //! outcome is remembered when it is known.
 
+use super::ColumnHeads;
 use crate::{
     api::{client::KillTarget, poll::WatchTarget, version::Generation},
-    components::{flow::RunningPanel, focus_by_id},
+    components::{drill::VerifyEntry, flow::RunningPanel, focus_by_id},
     present::{
         capitalized,
         operations::{kind_words, name_words, outcome_words},
@@ -14,6 +15,7 @@ use crate::{
     },
     state::{
         connection::Connection,
+        drill::DrillRequest,
         operations::{
             node::{route_to_node, NodeRoute},
             remembered::by_server,
@@ -22,6 +24,16 @@ use crate::{
     },
 };
 use leptos::prelude::*;
+
+/// The columns of a table of remembered operations.
+const REMEMBERED_COLUMNS: &[&str] = &[
+    "Kind",
+    "Name",
+    "Operation id",
+    "Node",
+    "Started",
+    "Last known outcome",
+];
 
 /// The remembered operations of the server in use, and the one followed.
 #[component]
@@ -135,19 +147,7 @@ pub fn StartedHere(
                     <caption id="ops-local-caption">
                         "Backups and restores started from this browser, newest first"
                     </caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Kind"</th>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Operation id"</th>
-                            <th scope="col">"Node"</th>
-                            <th scope="col">"Started"</th>
-                            <th scope="col">"Last known outcome"</th>
-                            <th scope="col">
-                                <span class="visually-hidden">"Actions"</span>
-                            </th>
-                        </tr>
-                    </thead>
+                    <ColumnHeads columns=REMEMBERED_COLUMNS />
                     <tbody>
                         <For
                             each=move || remembered.get()
@@ -213,19 +213,7 @@ fn OtherServer(
         <p class="hint">{hint}</p>
         <table class="ops-table" aria-label=caption.clone()>
             <caption class="visually-hidden">{caption.clone()}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Kind"</th>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Operation id"</th>
-                    <th scope="col">"Node"</th>
-                    <th scope="col">"Started"</th>
-                    <th scope="col">"Last known outcome"</th>
-                    <th scope="col">
-                        <span class="visually-hidden">"Actions"</span>
-                    </th>
-                </tr>
-            </thead>
+            <ColumnHeads columns=REMEMBERED_COLUMNS />
             <tbody>
                 {entries
                     .into_iter()
@@ -260,6 +248,20 @@ fn RememberedRow(
         .outcome
         .clone()
         .unwrap_or_else(|| "not known yet".into());
+    // "Verify by restoring" for a 3.x database backup that succeeded and
+    // whose folder is known, on the server in use.
+    let drill = match (&follow, &entry.name, &entry.folder) {
+        (Some(_), Some(db), Some(folder))
+            if entry.kind == "DatabaseBackup" && entry.outcome.as_deref() == Some("succeeded") =>
+        {
+            Some(DrillRequest {
+                folder: folder.clone(),
+                source_db: db.clone(),
+            })
+        }
+        _ => None,
+    };
+    let on_3x = move || matches!(generation.get(), Some(Generation::V30 | Generation::V35));
     let entry = StoredValue::new(entry);
     view! {
         <tr>
@@ -297,6 +299,12 @@ fn RememberedRow(
                             .into_any()
                     }
                 }}
+                {drill
+                    .map(|request| {
+                        view! {
+                            <Show when=on_3x>" " <VerifyEntry request=request.clone() /></Show>
+                        }
+                    })}
             </td>
         </tr>
     }

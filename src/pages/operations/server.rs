@@ -2,7 +2,7 @@
 //! request at a time, shown as a table, with cancel (and its confirmation
 //! and report) where the server can cancel.
 
-use super::newest_first;
+use super::{newest_first, ColumnHeads};
 use crate::{
     api::{
         client::Client,
@@ -201,18 +201,7 @@ pub fn ServerTable(
                     <caption id="ops-server-caption">
                         "Operations on the server, newest first"
                     </caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Id"</th>
-                            <th scope="col">"Kind"</th>
-                            <th scope="col">"Description"</th>
-                            <th scope="col">"Started"</th>
-                            <th scope="col">"State"</th>
-                            <th scope="col">
-                                <span class="visually-hidden">"Actions"</span>
-                            </th>
-                        </tr>
-                    </thead>
+                    <ColumnHeads columns=&["Id", "Kind", "Description", "Started", "State"] />
                     <tbody>
                         <For each=move || ids.get() key=|id| *id let:id>
                             <ServerRow id part base updated_ms />
