@@ -3,7 +3,7 @@
 import { beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  test, setup, reset, control, open, progress, fillBackup, apiBackup, axe, shot, until, api,
+  test, setup, reset, control, open, progress, fillBackup, apiBackup, axe, shot, until, api, documents,
 } from './lib.mjs';
 
 setup();
@@ -81,6 +81,53 @@ for (const theme of ['light', 'dark']) {
     await page.getByRole('region', { name: 'Server', exact: true }).waitFor();
     await check('Server settings', 'server-settings');
 
+    assert.deepEqual(found, []);
+  });
+}
+
+// The restore drill's states (issue 17): its confirmation, a running
+// drill, a report with a difference (one document changed after the
+// backup) and the scratch database it could not delete (the server
+// refused the hard delete once), then the Operations screen listing the
+// verified folder and the left scratch database.
+for (const theme of ['light', 'dark']) {
+  test(`axe: the restore drill's states, ${theme} theme (zero violations), with screenshots`, async () => {
+    const dark = theme === 'dark';
+    const folder = `e2e/drill-a11y-${theme}`;
+    await apiBackup('Northwind', folder);
+    const [first] = await documents('Northwind');
+    const put = await api('PUT', `/databases/Northwind/docs/${encodeURIComponent(first.id)}`,
+      { ...first.body, ChangedAfterTheBackup: true });
+    assert.ok(put.status < 300, put.text);
+    await control('faults', { method: 'DELETE', pathPrefix: '/admin/databases/', status: 503,
+      contentType: 'text/plain; charset=utf-8', body: 'Injected: the server is busy' });
+    const { page } = await open('#/restore', { dark });
+    const found = [];
+    const check = async (state, name) => {
+      try { await axe(page, `${state}, ${theme}`); } catch (e) { found.push(e.message); }
+      await shot(page, `${name}-${theme}`);
+    };
+    await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill(folder);
+    await page.getByRole('textbox', { name: 'Database the backup was taken from' }).fill('Northwind');
+    await page.getByRole('button', { name: 'Verify by restoring…' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Confirm the verification' });
+    await confirm.waitFor();
+    await check('Drill confirmation', 'drill-confirm');
+    await control('op-step', { ms: 1500 });
+    await confirm.getByRole('button', { name: 'Yes, verify' }).click();
+    await page.getByRole('region', { name: 'Verification running' }).getByText(/Restoring the backup into Northwind-verify-/).waitFor();
+    await check('Drill running', 'drill-running');
+    await control('op-step', { ms: 30 });
+    const result = page.getByRole('region', { name: 'Verification result' });
+    await result.waitFor({ timeout: 60000 });
+    await result.getByRole('heading', { name: 'Documents that differ' }).waitFor();
+    await page.getByRole('region', { name: 'Scratch databases left by a verification' }).waitFor();
+    await check('Drill report with a difference, a scratch database left', 'drill-report');
+
+    await page.getByRole('link', { name: 'Operations' }).click();
+    await page.getByRole('region', { name: 'Verified by restoring' }).getByText(folder).waitFor();
+    await page.getByRole('region', { name: 'Scratch databases left by a verification' }).waitFor();
+    await check('Operations with drills', 'operations-drills');
     assert.deepEqual(found, []);
   });
 }

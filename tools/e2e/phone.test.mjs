@@ -5,7 +5,7 @@
 import { beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  test, setup, reset, control, progress, fillBackup, apiBackup, connected, browser, BASE,
+  test, setup, reset, control, progress, fillBackup, apiBackup, connected, browser, BASE, api, documents,
 } from './lib.mjs';
 
 setup();
@@ -95,6 +95,48 @@ for (const dark of [false, true]) {
       await page.getByRole('button', { name: 'Start backup' }).click();
       await page.getByRole('region', { name: 'Unknown whether the backup started' }).waitFor({ timeout: 20000 });
       await fits(page, 'Backup, lost answer');
+    } finally {
+      await page.close().catch(() => {});
+    }
+  });
+}
+
+// The restore drill's states at 390 px (issue 17): confirmation, running,
+// a report listing a changed document, the scratch database it could not
+// delete; then the Operations screen with the verified folder.
+for (const dark of [false, true]) {
+  test(`at 390 px the restore drill does not scroll sideways${dark ? ' (dark)' : ''}`, async () => {
+    const folder = 'e2e/phone/drill-a-rather-long-folder-name-without-any-break-in-it-0123456789';
+    await apiBackup('Northwind', folder);
+    const [first] = await documents('Northwind');
+    const put = await api('PUT', `/databases/Northwind/docs/${encodeURIComponent(first.id)}`,
+      { ...first.body, ChangedAfterTheBackup: true });
+    assert.ok(put.status < 300, put.text);
+    await control('faults', { method: 'DELETE', pathPrefix: '/admin/databases/', status: 503,
+      contentType: 'text/plain; charset=utf-8', body: 'Injected: the server is busy' });
+    const page = await browser.newPage({ dark, viewport: PHONE });
+    try {
+      await page.goto(`${BASE}#/restore`);
+      await connected(page);
+      await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill(folder);
+      await page.getByRole('textbox', { name: 'Database the backup was taken from' }).fill('Northwind');
+      await page.getByRole('button', { name: 'Verify by restoring…' }).click();
+      const confirm = page.getByRole('alertdialog', { name: 'Confirm the verification' });
+      await confirm.waitFor();
+      await fits(page, 'Drill, confirmation');
+      await control('op-step', { ms: 1500 });
+      await confirm.getByRole('button', { name: 'Yes, verify' }).click();
+      await page.getByRole('region', { name: 'Verification running' }).getByText(/Restoring the backup into Northwind-verify-/).waitFor();
+      await fits(page, 'Drill, running');
+      await control('op-step', { ms: 30 });
+      const result = page.getByRole('region', { name: 'Verification result' });
+      await result.waitFor({ timeout: 60000 });
+      await result.getByRole('heading', { name: 'Documents that differ' }).waitFor();
+      await page.getByRole('region', { name: 'Scratch databases left by a verification' }).waitFor();
+      await fits(page, 'Drill, report with a difference and a left scratch database');
+      await page.getByRole('link', { name: 'Operations', exact: true }).click();
+      await page.getByRole('region', { name: 'Verified by restoring' }).getByText(folder).waitFor();
+      await fits(page, 'Operations with drills');
     } finally {
       await page.close().catch(() => {});
     }
