@@ -85,7 +85,7 @@ async fn back_up_on_the_backup_screen(app: &Mounted, folder: &str) {
 }
 
 fn entry_name(folder: &str) -> String {
-    format!("Verify the backup of Northwind at {folder} by restoring it")
+    format!("Verify by restoring… the backup of Northwind at {folder}")
 }
 
 /// The Restore screen with the drill's confirmation open for `folder`,

@@ -379,8 +379,9 @@ pub fn VerifyEntry(
     request: DrillRequest,
 ) -> impl IntoView {
     let drill = use_drill();
+    // The visible words first (the name contains what is seen).
     let label = format!(
-        "Verify the backup of {} at {} by restoring it",
+        "Verify by restoring… the backup of {} at {}",
         request.source_db, request.folder
     );
     let request = StoredValue::new(request);
