@@ -15,10 +15,50 @@ pub enum DrillResult {
     NotStarted { reason: String },
     /// The restore ran and failed (the server's words).
     RestoreFailed { reason: String },
+    /// Restored, but the server cannot open the restored copy (its words,
+    /// cut to the reason). `key_stripped`: the reason is the Encryption
+    /// bundle's missing `Raven/Encryption/Key`, i.e. the backup was taken
+    /// with its secured settings stripped (docs/protocol/ravendb-3x.md §16.6).
+    Unreadable { reason: String, key_stripped: bool },
     /// Restored, but the comparison could not be finished.
     CompareFailed { reason: String },
     /// Restored and compared.
     Compared { tally: Tally },
+}
+
+/// The Encryption bundle's reason, as 3.x words it.
+const KEY_MISSING: &str = "The Raven/Encryption/Key setting must be set to an encryption key.";
+
+/// Reads the server's answer to a request on the restored copy: `Some`
+/// when it says the database cannot be opened (3.x: "Could not open
+/// database named: …", 503). The reason keeps the server's first line and,
+/// when the Encryption bundle is why, its first sentence (not the random
+/// key 3.x offers after it, nor the stack trace).
+pub fn unreadable_copy(server_words: &str) -> Option<DrillResult> {
+    let text = server_words.trim();
+    if !text.starts_with("Could not open database named:") {
+        return None;
+    }
+    let first_line = text.lines().next().unwrap_or(text).trim().to_string();
+    let key_stripped = text.contains(KEY_MISSING);
+    let reason = if key_stripped {
+        format!("{first_line}: {KEY_MISSING}")
+    } else {
+        // Whatever 3.x gave after its first line, cut to one line.
+        let cause = text
+            .split(" ---> ")
+            .nth(1)
+            .and_then(|rest| rest.lines().next())
+            .map(|l| crate::api::error::strip_exception_type(l.trim()).to_string());
+        match cause {
+            Some(c) if !c.is_empty() => format!("{first_line}: {c}"),
+            _ => first_line,
+        }
+    };
+    Some(DrillResult::Unreadable {
+        reason,
+        key_stripped,
+    })
 }
 
 /// What became of the scratch database.
@@ -76,6 +116,15 @@ impl DrillReport {
             DrillResult::RestoreFailed { reason } => {
                 format!("Not restorable: the restore failed{took}. The server said: {reason}")
             }
+            DrillResult::Unreadable { reason, key_stripped } => {
+                let mut s = format!(
+                    "Not restorable as it is: the backup was restored, but the server cannot open the restored copy, so not one document can be read{took}. The server said: {reason}"
+                );
+                if *key_stripped {
+                    s.push_str(" The backup does not hold the database's encryption key: its secured settings were stripped when it was taken, so the restored copy cannot be decrypted.");
+                }
+                s
+            }
             DrillResult::CompareFailed { reason } => format!(
                 "Not verified: the backup was restored{took}, but the comparison could not be finished: {reason}"
             ),
@@ -107,6 +156,13 @@ impl DrillReport {
     /// Notes on how to read the result (printed under the sentence).
     pub fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
+        if let DrillResult::Unreadable { key_stripped, .. } = &self.result {
+            notes.push(if *key_stripped {
+                "What to do: this backup restores only with the encryption key (Raven/Encryption/Key) the database had. Before restoring it, put the key back into the backup folder's Database.Document (under SecuredSettings), from wherever it is kept apart from the backups; without the key, the backup's data cannot be read. Or take a new backup that carries the key, and keep that backup folder as secret as the key.".to_string()
+            } else {
+                "What to do: read the server's reason above; the restored copy was deleted, the backup folder is unchanged.".to_string()
+            });
+        }
         if let DrillResult::Compared { tally } = &self.result {
             if tally.sample_size.is_none() && tally.source_documents != tally.restored_documents {
                 notes.push(format!(
@@ -249,6 +305,39 @@ mod tests {
         assert!(r
             .cleanup_sentence()
             .contains("still on the server: Access is denied."));
+    }
+
+    #[test]
+    fn a_stripped_encrypted_backup_is_unreadable_and_says_why() {
+        let words = "Could not open database named: Payroll-verify-1\r\nSystem.AggregateException: One or more errors occurred. ---> System.Configuration.ConfigurationErrorsException: The Raven/Encryption/Key setting must be set to an encryption key. The key should be in base 64, and should be at least 8 bytes long. You may use EncryptionSettings.GenerateRandomEncryptionKey() to generate a key.\nIf you'd like, here's a key that was randomly generated:\n<add key=\"Raven/Encryption/Key\" value=\"c2VjcmV0c2VjcmV0\" />\r\n   --- End of inner exception stack trace ---";
+        let result = unreadable_copy(words).unwrap();
+        assert_eq!(
+            result,
+            DrillResult::Unreadable {
+                reason: "Could not open database named: Payroll-verify-1: The Raven/Encryption/Key setting must be set to an encryption key.".into(),
+                key_stripped: true
+            }
+        );
+        let r = report(result, Cleanup::Deleted);
+        assert!(!r.restorable());
+        let s = r.sentence();
+        assert!(s.starts_with("Not restorable as it is: the backup was restored, but the server cannot open the restored copy, so not one document can be read; restore took 3.8 s. The server said: Could not open database named: Payroll-verify-1: The Raven/Encryption/Key"), "{s}");
+        assert!(s.contains("its secured settings were stripped when it was taken, so the restored copy cannot be decrypted."), "{s}");
+        assert!(!s.contains("c2VjcmV0"), "no key text: {s}");
+        assert!(!r.to_json().contains("c2VjcmV0"));
+        assert!(
+            r.notes()[0].contains("put the key back into the backup folder's Database.Document")
+        );
+        // Another reason to be unable to open: the cause's first line.
+        let other = unreadable_copy("Could not open database named: X\r\nSystem.AggregateException: One or more errors occurred. ---> System.IO.IOException: The disk is full\r\n   at Foo()").unwrap();
+        assert_eq!(
+            other,
+            DrillResult::Unreadable {
+                reason: "Could not open database named: X: The disk is full".into(),
+                key_stripped: false
+            }
+        );
+        assert!(unreadable_copy("Could not find a database named: X").is_none());
     }
 
     #[test]

@@ -292,3 +292,7 @@ impl ResultsSplitter {
 #[cfg(test)]
 #[path = "stream/tests.rs"]
 mod tests;
+
+#[cfg(target_arch = "wasm32")]
+#[path = "stream/reader.rs"]
+pub mod reader;
