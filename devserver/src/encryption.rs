@@ -32,16 +32,30 @@ fn random_key() -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// What 3.5 answers for a request to `name` when its Encryption bundle
-/// has no key: the landlord's words around the exception's text.
-pub fn missing_key_error(name: &str) -> String {
+/// The Encryption bundle's exception message for a missing key.
+pub fn missing_key_message() -> String {
     format!(
-        "Could not open database named: {name}\r\nSystem.AggregateException: One or more errors occurred. ---> System.Configuration.ConfigurationErrorsException: The Raven/Encryption/Key setting must be set to an encryption key. The key should be in base 64, and should be at least 8 bytes long. You may use EncryptionSettings.GenerateRandomEncryptionKey() to generate a key.\nIf you'd like, here's a key that was randomly generated:\n<add key=\"Raven/Encryption/Key\" value=\"{}\" />\r\n   --- End of inner exception stack trace ---",
+        "The Raven/Encryption/Key setting must be set to an encryption key. The key should be in base 64, and should be at least 8 bytes long. You may use EncryptionSettings.GenerateRandomEncryptionKey() to generate a key.\nIf you'd like, here's a key that was randomly generated:\n<add key=\"Raven/Encryption/Key\" value=\"{}\" />",
         random_key()
     )
 }
 
+/// What 3.5 answers for a request to `name` when its Encryption bundle
+/// has no key: the landlord's words around the exception's text.
+pub fn missing_key_error(name: &str) -> String {
+    format!(
+        "Could not open database named: {name}\r\nSystem.AggregateException: One or more errors occurred. ---> System.Configuration.ConfigurationErrorsException: {}\r\n   --- End of inner exception stack trace ---",
+        missing_key_message()
+    )
+}
+
 impl App {
+    /// The exception message of opening the database `name`, or `None`
+    /// when it opens.
+    pub fn open_exception(&self, name: &str) -> Option<String> {
+        self.open_failure(name).map(|_| missing_key_message())
+    }
+
     /// Why the database `name` cannot be opened, or `None`.
     pub fn open_failure(&self, name: &str) -> Option<String> {
         let doc = self.registry_doc(Kind::Db, name)?;

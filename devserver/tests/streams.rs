@@ -187,3 +187,44 @@ fn a_stripped_encrypted_backup_restores_but_cannot_be_opened() {
         .iter()
         .any(|n| n == "PayrollS"));
 }
+
+#[test]
+fn with_a_new_database_id_the_stripped_restore_faults_after_saying_completed() {
+    let s = Server::start(&["--demo", "--protocol", "3.5"]);
+    let mut stripped = s.get("/admin/databases/Payroll").json();
+    stripped["SecuredSettings"] = serde_json::json!({});
+    let body = serde_json::json!({"BackupLocation": "p", "DatabaseDocument": stripped});
+    s.post("/databases/Payroll/admin/backup", &body.to_string())
+        .assert_json(202);
+    s.wait_backup("/databases/Payroll");
+    let id = s
+        .post(
+            "/admin/restore",
+            r#"{"BackupLocation":"p","DatabaseName":"PayrollN","GenerateNewDatabaseId":true}"#,
+        )
+        .assert_json(202)["OperationId"]
+        .as_u64()
+        .unwrap();
+    let op = s.wait_op(id);
+    assert_eq!(op["Faulted"], true, "{op}");
+    let st = s.wait_restore();
+    assert_eq!(st["State"], "Faulted");
+    let messages: Vec<&str> = st["Messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert!(
+        messages.contains(&"The new database was created"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.last().unwrap().starts_with(
+            "Unable to restore database The Raven/Encryption/Key setting must be set to an encryption key."
+        ),
+        "{messages:?}"
+    );
+    // Registered all the same, and unreadable.
+    assert_eq!(s.get("/databases/PayrollN/streams/docs").status, 503);
+}

@@ -29,6 +29,21 @@ pub enum DrillResult {
 /// The Encryption bundle's reason, as 3.x words it.
 const KEY_MISSING: &str = "The Raven/Encryption/Key setting must be set to an encryption key.";
 
+const STRIPPED: &str = " The backup does not hold the database's encryption key: its secured settings were stripped when it was taken, so the restored copy cannot be decrypted.";
+
+/// What to do about a backup without its encryption key.
+const PUT_THE_KEY_BACK: &str = "What to do: this backup restores only with the encryption key (Raven/Encryption/Key) the database had. Before restoring it, put the key back into the backup folder's Database.Document (under SecuredSettings), from wherever it is kept apart from the backups; without the key, the backup's data cannot be read. Or take a new backup that carries the key, and keep that backup folder as secret as the key.";
+
+/// Server words cut after the Encryption bundle's first sentence (3.x
+/// follows it with a random key it offers, and a stack); true when that
+/// sentence is there.
+fn key_offer_cut(words: &str) -> (String, bool) {
+    match words.find(KEY_MISSING) {
+        Some(at) => (words[..at + KEY_MISSING.len()].to_string(), true),
+        None => (words.to_string(), false),
+    }
+}
+
 /// Reads the server's answer to a request on the restored copy: `Some`
 /// when it says the database cannot be opened (3.x: "Could not open
 /// database named: …", 503). The reason keeps the server's first line and,
@@ -114,14 +129,20 @@ impl DrillReport {
                 format!("Not verified: the restore did not start. {reason}")
             }
             DrillResult::RestoreFailed { reason } => {
-                format!("Not restorable: the restore failed{took}. The server said: {reason}")
+                let (reason, key_stripped) = key_offer_cut(reason);
+                let mut s =
+                    format!("Not restorable: the restore failed{took}. The server said: {reason}");
+                if key_stripped {
+                    s.push_str(STRIPPED);
+                }
+                s
             }
             DrillResult::Unreadable { reason, key_stripped } => {
                 let mut s = format!(
                     "Not restorable as it is: the backup was restored, but the server cannot open the restored copy, so not one document can be read{took}. The server said: {reason}"
                 );
                 if *key_stripped {
-                    s.push_str(" The backup does not hold the database's encryption key: its secured settings were stripped when it was taken, so the restored copy cannot be decrypted.");
+                    s.push_str(STRIPPED);
                 }
                 s
             }
@@ -156,12 +177,16 @@ impl DrillReport {
     /// Notes on how to read the result (printed under the sentence).
     pub fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
-        if let DrillResult::Unreadable { key_stripped, .. } = &self.result {
-            notes.push(if *key_stripped {
-                "What to do: this backup restores only with the encryption key (Raven/Encryption/Key) the database had. Before restoring it, put the key back into the backup folder's Database.Document (under SecuredSettings), from wherever it is kept apart from the backups; without the key, the backup's data cannot be read. Or take a new backup that carries the key, and keep that backup folder as secret as the key.".to_string()
+        match &self.result {
+            DrillResult::Unreadable { key_stripped, .. } => notes.push(if *key_stripped {
+                PUT_THE_KEY_BACK.to_string()
             } else {
                 "What to do: read the server's reason above; the restored copy was deleted, the backup folder is unchanged.".to_string()
-            });
+            }),
+            DrillResult::RestoreFailed { reason } if key_offer_cut(reason).1 => {
+                notes.push(PUT_THE_KEY_BACK.to_string())
+            }
+            _ => {}
         }
         if let DrillResult::Compared { tally } = &self.result {
             if tally.sample_size.is_none() && tally.source_documents != tally.restored_documents {
@@ -338,6 +363,17 @@ mod tests {
             }
         );
         assert!(unreadable_copy("Could not find a database named: X").is_none());
+        // With a new database id 3.x opens the copy during the restore,
+        // which then fails with the bundle's words: cut and explained too.
+        let r = report(
+            DrillResult::RestoreFailed {
+                reason: "Unable to restore database The Raven/Encryption/Key setting must be set to an encryption key. The key should be in base 64.\n<add key=\"Raven/Encryption/Key\" value=\"c2VjcmV0c2VjcmV0\" />".into(),
+            },
+            Cleanup::Deleted,
+        );
+        let s = r.sentence();
+        assert!(s.ends_with("The server said: Unable to restore database The Raven/Encryption/Key setting must be set to an encryption key. The backup does not hold the database's encryption key: its secured settings were stripped when it was taken, so the restored copy cannot be decrypted."), "{s}");
+        assert!(r.notes()[0].starts_with("What to do:"));
     }
 
     #[test]
