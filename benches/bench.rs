@@ -10,7 +10,7 @@ use raven_backup_studio::api::{
     wire3x::BackupStatus,
 };
 use raven_backup_studio::drill::{
-    compare::{document_text, fingerprint, print_of, CompareLimits, Comparison},
+    compare::{self, fingerprint, print_of, CompareLimits, Comparison},
     stream::ResultsSplitter,
 };
 use raven_backup_studio::forms::{
@@ -170,7 +170,7 @@ fn drill_bench() {
     }
     // The hash alone, over the canonical texts of all documents once.
     let mut texts = Vec::with_capacity(N);
-    read_stream(&stream, |doc| texts.extend(document_text(&doc)));
+    read_stream(&stream, |doc| texts.extend(compare::document_text(&doc)));
     let bytes: usize = texts.iter().map(|t| t.canonical.len()).sum();
     let (_, took, _) = measured(|| texts.iter().map(|t| fingerprint(t)[0] as u64).sum::<u64>());
     println!(
