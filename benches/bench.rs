@@ -150,12 +150,12 @@ fn drill_bench() {
         let (tally, took, peak) = measured(|| {
             let mut c = Comparison::new(limits);
             read_stream(&stream, |doc| {
-                if let Some(p) = print_of(&doc) {
+                if let Some(p) = print_of(doc) {
                     c.add_restored(p, &mut random);
                 }
             });
             read_stream(&stream, |doc| {
-                if let Some(p) = print_of(&doc) {
+                if let Some(p) = print_of(doc) {
                     c.add_source(p);
                 }
             });

@@ -44,7 +44,14 @@ pub struct DocumentText {
 /// crate's `preserve_order` feature is off; a host test guards it), so the
 /// same content gives the same bytes whatever order the server wrote.
 pub fn document_text(doc: &Value) -> Option<DocumentText> {
-    let mut content = doc.as_object()?.clone();
+    owned_text(doc.clone())
+}
+
+/// [`document_text`] of a document the caller gives up (no copy).
+fn owned_text(doc: Value) -> Option<DocumentText> {
+    let Value::Object(mut content) = doc else {
+        return None;
+    };
     let metadata = content.get_mut("@metadata")?.as_object_mut()?;
     let id = metadata.get("@id")?.as_str()?.to_string();
     let last_modified = metadata
@@ -69,8 +76,8 @@ pub fn fingerprint(text: &DocumentText) -> Fingerprint {
 
 /// Reads, fingerprints and forgets one listed document: only its id,
 /// fingerprint and time remain. `None` when it has no `@metadata.@id`.
-pub fn print_of(doc: &Value) -> Option<DocumentPrint> {
-    let text = document_text(doc)?;
+pub fn print_of(doc: Value) -> Option<DocumentPrint> {
+    let text = owned_text(doc)?;
     Some(DocumentPrint {
         modified_ms: text
             .last_modified

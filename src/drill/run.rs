@@ -262,7 +262,7 @@ async fn compare(
     let mut random = js_sys::Math::random;
     for (database, restored) in [(scratch, true), (plan.source.as_str(), false)] {
         let each = |doc: serde_json::Value| {
-            if let Some(print) = print_of(&doc) {
+            if let Some(print) = print_of(doc) {
                 let mut c = comparison.borrow_mut();
                 if restored {
                     c.add_restored(print, &mut random);
