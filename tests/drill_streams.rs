@@ -185,7 +185,7 @@ async fn a_backup_without_its_encryption_key_is_reported_unreadable_and_the_scra
         "{result}"
     );
     assert!(
-        result.contains("put the key back into the backup folder's Database.Document"),
+        result.contains("back into the backup folder's Database.Document"),
         "{result}"
     );
     // Not the random key 3.x offers in its message, nor its stack.

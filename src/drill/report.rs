@@ -32,7 +32,7 @@ const KEY_MISSING: &str = "The Raven/Encryption/Key setting must be set to an en
 const STRIPPED: &str = " The backup does not hold the database's encryption key: its secured settings were stripped when it was taken, so the restored copy cannot be decrypted.";
 
 /// What to do about a backup without its encryption key.
-const PUT_THE_KEY_BACK: &str = "What to do: this backup restores only with the encryption key (Raven/Encryption/Key) the database had. Before restoring it, put the key back into the backup folder's Database.Document (under SecuredSettings), from wherever it is kept apart from the backups; without the key, the backup's data cannot be read. Or take a new backup that carries the key, and keep that backup folder as secret as the key.";
+const PUT_THE_KEY_BACK: &str = "What to do: before restoring this backup, put the database's encryption key (Raven/Encryption/Key, kept apart from the backups) back into the backup folder's Database.Document, under SecuredSettings; without the key its data cannot be read. Or take a backup that keeps the key, and guard that folder like the key.";
 
 /// Server words cut after the Encryption bundle's first sentence (3.x
 /// follows it with a random key it offers, and a stack); true when that
@@ -181,7 +181,7 @@ impl DrillReport {
             DrillResult::Unreadable { key_stripped, .. } => notes.push(if *key_stripped {
                 PUT_THE_KEY_BACK.to_string()
             } else {
-                "What to do: read the server's reason above; the restored copy was deleted, the backup folder is unchanged.".to_string()
+                "The backup folder is unchanged.".to_string()
             }),
             DrillResult::RestoreFailed { reason } if key_offer_cut(reason).1 => {
                 notes.push(PUT_THE_KEY_BACK.to_string())
@@ -350,9 +350,7 @@ mod tests {
         assert!(s.contains("its secured settings were stripped when it was taken, so the restored copy cannot be decrypted."), "{s}");
         assert!(!s.contains("c2VjcmV0"), "no key text: {s}");
         assert!(!r.to_json().contains("c2VjcmV0"));
-        assert!(
-            r.notes()[0].contains("put the key back into the backup folder's Database.Document")
-        );
+        assert!(r.notes()[0].contains("back into the backup folder's Database.Document"));
         // Another reason to be unable to open: the cause's first line.
         let other = unreadable_copy("Could not open database named: X\r\nSystem.AggregateException: One or more errors occurred. ---> System.IO.IOException: The disk is full\r\n   at Foo()").unwrap();
         assert_eq!(

@@ -287,15 +287,6 @@ async fn compare(
                 ReadError::Api(ApiError::Unavailable { message }) if restored => {
                     unreadable_copy(&message).unwrap_or_else(|| failed(message))
                 }
-                ReadError::Api(ref api) if restored => match api {
-                    ApiError::ServerException {
-                        first_line,
-                        details,
-                        ..
-                    } => unreadable_copy(&format!("{first_line}\r\n{details}"))
-                        .unwrap_or_else(|| failed(in_one_line(api))),
-                    _ => failed(in_one_line(api)),
-                },
                 ReadError::Api(api) => failed(in_one_line(&api)),
                 ReadError::Stream(words) | ReadError::Stopped(words) => failed(words),
             });
