@@ -136,6 +136,8 @@ if [ -f devserver/src/main.rs ] && grep -q "listening on" devserver/src/*.rs 2>/
   start_devserver 3.5 identity-b; export DEVSERVER_ID_B_URL=$DEV_URL
   # The restore drill's own server (tests/drill.rs, issue 17).
   start_devserver 3.5 drill; export DEVSERVER_DRILL_URL=$DEV_URL
+  # The drill's streamed reading and unreadable copies (tests/drill_streams.rs).
+  start_devserver 3.5 streams; export DEVSERVER_STREAMS_URL=$DEV_URL
   echo "    devserver 3.5 at $DEVSERVER_35_URL, 3.0 at $DEVSERVER_30_URL, locked 3.5 at $DEVSERVER_AUTH_URL"
 fi
 cargo_tests browser cargo test --no-fail-fast --target wasm32-unknown-unknown --tests

@@ -22,6 +22,12 @@ pub enum BodyKind {
         content_type: Option<String>,
         bytes: Bytes,
     },
+    /// A streamed answer: sent chunk by chunk, with no length
+    /// (`Transfer-Encoding: chunked`), like 3.x's `PushStreamContent`.
+    Chunked {
+        content_type: String,
+        chunks: Vec<Bytes>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -59,6 +65,16 @@ impl Reply {
             body: BodyKind::Raw {
                 content_type,
                 bytes: bytes.into(),
+            },
+            headers: Vec::new(),
+        }
+    }
+    pub fn chunked(status: u16, content_type: &str, chunks: Vec<Bytes>) -> Reply {
+        Reply {
+            status,
+            body: BodyKind::Chunked {
+                content_type: content_type.to_string(),
+                chunks,
             },
             headers: Vec::new(),
         }

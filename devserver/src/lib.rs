@@ -8,6 +8,7 @@ pub mod app;
 pub mod auth;
 pub mod config;
 pub mod demo;
+pub mod encryption;
 pub mod faults;
 pub mod http;
 pub mod maintenance;

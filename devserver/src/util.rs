@@ -95,7 +95,7 @@ pub fn epoch_ms() -> u64 {
 
 static GUID_COUNTER: AtomicU64 = AtomicU64::new(0);
 
-fn random_u64() -> u64 {
+pub(crate) fn random_u64() -> u64 {
     let mut h = RandomState::new().build_hasher();
     h.write_u64(GUID_COUNTER.fetch_add(1, Ordering::Relaxed));
     h.write_u128(

@@ -1,6 +1,7 @@
 //! The comparison of a restored scratch database with its source, fed one
 //! document at a time (streamed: no document is kept, only its id, a
-//! SHA-256 fingerprint of its content and its `Last-Modified`). Memory is
+//! SHA-256 fingerprint of its content and its `Last-Modified` or 4.x+
+//! `@last-modified`). Memory is
 //! bounded: above `full_limit` source documents only a uniform random
 //! sample (reservoir sampling) of `sample_size` ids is kept and compared,
 //! and the report says so (docs/protocol/ravendb-3x.md §16).
@@ -43,12 +44,20 @@ pub struct DocumentText {
 /// crate's `preserve_order` feature is off; a host test guards it), so the
 /// same content gives the same bytes whatever order the server wrote.
 pub fn document_text(doc: &Value) -> Option<DocumentText> {
-    let mut content = doc.as_object()?.clone();
+    owned_text(doc.clone())
+}
+
+/// [`document_text`] of a document the caller gives up (no copy).
+fn owned_text(doc: Value) -> Option<DocumentText> {
+    let Value::Object(mut content) = doc else {
+        return None;
+    };
     let metadata = content.get_mut("@metadata")?.as_object_mut()?;
     let id = metadata.get("@id")?.as_str()?.to_string();
     let last_modified = metadata
         .get("Last-Modified")
         .or_else(|| metadata.get("Raven-Last-Modified"))
+        .or_else(|| metadata.get("@last-modified"))
         .and_then(Value::as_str)
         .map(str::to_string);
     metadata.retain(|k, _| !k.starts_with('@') && !VOLATILE_METADATA.contains(&k.as_str()));
@@ -56,6 +65,26 @@ pub fn document_text(doc: &Value) -> Option<DocumentText> {
         id,
         canonical: Value::Object(content).to_string(),
         last_modified,
+    })
+}
+
+/// The SHA-256 of a document's canonical text.
+pub fn fingerprint(text: &DocumentText) -> Fingerprint {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.canonical.as_bytes()).into()
+}
+
+/// Reads, fingerprints and forgets one listed document: only its id,
+/// fingerprint and time remain. `None` when it has no `@metadata.@id`.
+pub fn print_of(doc: Value) -> Option<DocumentPrint> {
+    let text = owned_text(doc)?;
+    Some(DocumentPrint {
+        modified_ms: text
+            .last_modified
+            .as_deref()
+            .and_then(crate::api::wire::time::parse_iso_ms),
+        fingerprint: fingerprint(&text),
+        id: text.id,
     })
 }
 

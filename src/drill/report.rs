@@ -15,10 +15,65 @@ pub enum DrillResult {
     NotStarted { reason: String },
     /// The restore ran and failed (the server's words).
     RestoreFailed { reason: String },
+    /// Restored, but the server cannot open the restored copy (its words,
+    /// cut to the reason). `key_stripped`: the reason is the Encryption
+    /// bundle's missing `Raven/Encryption/Key`, i.e. the backup was taken
+    /// with its secured settings stripped (docs/protocol/ravendb-3x.md §16.6).
+    Unreadable { reason: String, key_stripped: bool },
     /// Restored, but the comparison could not be finished.
     CompareFailed { reason: String },
     /// Restored and compared.
     Compared { tally: Tally },
+}
+
+/// The Encryption bundle's reason, as 3.x words it.
+const KEY_MISSING: &str = "The Raven/Encryption/Key setting must be set to an encryption key.";
+
+const STRIPPED: &str = " The backup does not hold the database's encryption key: its secured settings were stripped when it was taken, so the restored copy cannot be decrypted.";
+
+/// What to do about a backup without its encryption key.
+const PUT_THE_KEY_BACK: &str = "What to do: before restoring this backup, put the database's encryption key (Raven/Encryption/Key, kept apart from the backups) back into the backup folder's Database.Document, under SecuredSettings; without the key its data cannot be read. Or take a backup that keeps the key, and guard that folder like the key.";
+
+/// Server words cut after the Encryption bundle's first sentence (3.x
+/// follows it with a random key it offers, and a stack); true when that
+/// sentence is there.
+fn key_offer_cut(words: &str) -> (String, bool) {
+    match words.find(KEY_MISSING) {
+        Some(at) => (words[..at + KEY_MISSING.len()].to_string(), true),
+        None => (words.to_string(), false),
+    }
+}
+
+/// Reads the server's answer to a request on the restored copy: `Some`
+/// when it says the database cannot be opened (3.x: "Could not open
+/// database named: …", 503). The reason keeps the server's first line and,
+/// when the Encryption bundle is why, its first sentence (not the random
+/// key 3.x offers after it, nor the stack trace).
+pub fn unreadable_copy(server_words: &str) -> Option<DrillResult> {
+    let text = server_words.trim();
+    if !text.starts_with("Could not open database named:") {
+        return None;
+    }
+    let first_line = text.lines().next().unwrap_or(text).trim().to_string();
+    let key_stripped = text.contains(KEY_MISSING);
+    let reason = if key_stripped {
+        format!("{first_line}: {KEY_MISSING}")
+    } else {
+        // Whatever 3.x gave after its first line, cut to one line.
+        let cause = text
+            .split(" ---> ")
+            .nth(1)
+            .and_then(|rest| rest.lines().next())
+            .map(|l| crate::api::error::strip_exception_type(l.trim()).to_string());
+        match cause {
+            Some(c) if !c.is_empty() => format!("{first_line}: {c}"),
+            _ => first_line,
+        }
+    };
+    Some(DrillResult::Unreadable {
+        reason,
+        key_stripped,
+    })
 }
 
 /// What became of the scratch database.
@@ -74,7 +129,22 @@ impl DrillReport {
                 format!("Not verified: the restore did not start. {reason}")
             }
             DrillResult::RestoreFailed { reason } => {
-                format!("Not restorable: the restore failed{took}. The server said: {reason}")
+                let (reason, key_stripped) = key_offer_cut(reason);
+                let mut s =
+                    format!("Not restorable: the restore failed{took}. The server said: {reason}");
+                if key_stripped {
+                    s.push_str(STRIPPED);
+                }
+                s
+            }
+            DrillResult::Unreadable { reason, key_stripped } => {
+                let mut s = format!(
+                    "Not restorable as it is: the backup was restored, but the server cannot open the restored copy, so not one document can be read{took}. The server said: {reason}"
+                );
+                if *key_stripped {
+                    s.push_str(STRIPPED);
+                }
+                s
             }
             DrillResult::CompareFailed { reason } => format!(
                 "Not verified: the backup was restored{took}, but the comparison could not be finished: {reason}"
@@ -107,6 +177,17 @@ impl DrillReport {
     /// Notes on how to read the result (printed under the sentence).
     pub fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
+        match &self.result {
+            DrillResult::Unreadable { key_stripped, .. } => notes.push(if *key_stripped {
+                PUT_THE_KEY_BACK.to_string()
+            } else {
+                "The backup folder is unchanged.".to_string()
+            }),
+            DrillResult::RestoreFailed { reason } if key_offer_cut(reason).1 => {
+                notes.push(PUT_THE_KEY_BACK.to_string())
+            }
+            _ => {}
+        }
         if let DrillResult::Compared { tally } = &self.result {
             if tally.sample_size.is_none() && tally.source_documents != tally.restored_documents {
                 notes.push(format!(
@@ -249,6 +330,48 @@ mod tests {
         assert!(r
             .cleanup_sentence()
             .contains("still on the server: Access is denied."));
+    }
+
+    #[test]
+    fn a_stripped_encrypted_backup_is_unreadable_and_says_why() {
+        let words = "Could not open database named: Payroll-verify-1\r\nSystem.AggregateException: One or more errors occurred. ---> System.Configuration.ConfigurationErrorsException: The Raven/Encryption/Key setting must be set to an encryption key. The key should be in base 64, and should be at least 8 bytes long. You may use EncryptionSettings.GenerateRandomEncryptionKey() to generate a key.\nIf you'd like, here's a key that was randomly generated:\n<add key=\"Raven/Encryption/Key\" value=\"c2VjcmV0c2VjcmV0\" />\r\n   --- End of inner exception stack trace ---";
+        let result = unreadable_copy(words).unwrap();
+        assert_eq!(
+            result,
+            DrillResult::Unreadable {
+                reason: "Could not open database named: Payroll-verify-1: The Raven/Encryption/Key setting must be set to an encryption key.".into(),
+                key_stripped: true
+            }
+        );
+        let r = report(result, Cleanup::Deleted);
+        assert!(!r.restorable());
+        let s = r.sentence();
+        assert!(s.starts_with("Not restorable as it is: the backup was restored, but the server cannot open the restored copy, so not one document can be read; restore took 3.8 s. The server said: Could not open database named: Payroll-verify-1: The Raven/Encryption/Key"), "{s}");
+        assert!(s.contains("its secured settings were stripped when it was taken, so the restored copy cannot be decrypted."), "{s}");
+        assert!(!s.contains("c2VjcmV0"), "no key text: {s}");
+        assert!(!r.to_json().contains("c2VjcmV0"));
+        assert!(r.notes()[0].contains("back into the backup folder's Database.Document"));
+        // Another reason to be unable to open: the cause's first line.
+        let other = unreadable_copy("Could not open database named: X\r\nSystem.AggregateException: One or more errors occurred. ---> System.IO.IOException: The disk is full\r\n   at Foo()").unwrap();
+        assert_eq!(
+            other,
+            DrillResult::Unreadable {
+                reason: "Could not open database named: X: The disk is full".into(),
+                key_stripped: false
+            }
+        );
+        assert!(unreadable_copy("Could not find a database named: X").is_none());
+        // With a new database id 3.x opens the copy during the restore,
+        // which then fails with the bundle's words: cut and explained too.
+        let r = report(
+            DrillResult::RestoreFailed {
+                reason: "Unable to restore database The Raven/Encryption/Key setting must be set to an encryption key. The key should be in base 64.\n<add key=\"Raven/Encryption/Key\" value=\"c2VjcmV0c2VjcmV0\" />".into(),
+            },
+            Cleanup::Deleted,
+        );
+        let s = r.sentence();
+        assert!(s.ends_with("The server said: Unable to restore database The Raven/Encryption/Key setting must be set to an encryption key. The backup does not hold the database's encryption key: its secured settings were stripped when it was taken, so the restored copy cannot be decrypted."), "{s}");
+        assert!(r.notes()[0].starts_with("What to do:"));
     }
 
     #[test]

@@ -1,21 +1,23 @@
 //! The drill's thin browser driver: names the scratch database, restores
-//! into it through the restore screen's own start-and-follow path, pages
-//! both databases through `GET /databases/{db}/docs` (fingerprints by the
-//! browser's WebCrypto SHA-256), and hard-deletes the scratch database
-//! whatever happened (docs/protocol/ravendb-3x.md §16).
+//! into it through the restore screen's own start-and-follow path, reads
+//! both databases through the server's document stream (`stream::reader`:
+//! one document in memory at a time, fingerprinted by SHA-256 and
+//! dropped), and hard-deletes the scratch database whatever happened
+//! (docs/protocol/ravendb-3x.md §16).
 
 use super::{
-    compare::{document_text, CompareLimits, Comparison, DocumentPrint, Fingerprint},
+    compare::{print_of, CompareLimits, Comparison},
     kept::{self, LastVerified, PendingScratch},
     name::free_scratch_name,
-    report::{Cleanup, DrillReport, DrillResult},
+    report::{unreadable_copy, Cleanup, DrillReport, DrillResult},
+    stream::reader::{read_documents, ReadError},
 };
 use crate::{
     api::{
         client::Client,
         poll::{Outcome, Phase, Watched},
         version::Generation,
-        wire::time::{format_iso_ms, parse_iso_ms},
+        wire::time::format_iso_ms,
         ApiError,
     },
     forms::restore::{build_restore_request, RestoreForm, RestoreResource},
@@ -24,10 +26,9 @@ use crate::{
     storage,
 };
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
-/// Documents asked for per page (RavenDB 3.x answers at most 1024).
-const PAGE_SIZE: usize = 1024;
+/// The progress line is updated every this many documents.
+const PROGRESS_EVERY: u64 = 500;
 
 /// What the admin agreed to.
 #[derive(Clone, Debug)]
@@ -198,7 +199,7 @@ pub async fn run_drill(follower: Follower, plan: DrillPlan, stage: impl Fn(Stage
         report.result = match outcome {
             Outcome::Succeeded { .. } => match compare(&plan, &scratch, &stage).await {
                 Ok(tally) => DrillResult::Compared { tally },
-                Err(reason) => DrillResult::CompareFailed { reason },
+                Err(result) => result,
             },
             Outcome::Failed { reason, .. } => DrillResult::RestoreFailed { reason },
             Outcome::Canceled { reason } => DrillResult::RestoreFailed { reason },
@@ -215,7 +216,9 @@ pub async fn run_drill(follower: Follower, plan: DrillPlan, stage: impl Fn(Stage
     report.cleanup = delete_scratch(&plan.client, &scratch).await;
     if matches!(
         report.result,
-        DrillResult::Compared { .. } | DrillResult::RestoreFailed { .. }
+        DrillResult::Compared { .. }
+            | DrillResult::RestoreFailed { .. }
+            | DrillResult::Unreadable { .. }
     ) {
         record_verified(LastVerified {
             server: plan.client.base().to_string(),
@@ -244,92 +247,54 @@ async fn wait_for_end(watch: &crate::api::watch::OperationWatch) -> Outcome {
     }
 }
 
-/// Reads both databases page by page into the comparison.
+/// Streams both databases into the comparison: the restored copy first
+/// (its newest change is where "changed since the backup" starts, §16.3),
+/// then the source. A restored copy the server cannot open is
+/// [`DrillResult::Unreadable`] (§16.6); any other failure is
+/// [`DrillResult::CompareFailed`] in the server's words.
 async fn compare(
     plan: &DrillPlan,
     scratch: &str,
     stage: &impl Fn(Stage),
-) -> Result<super::compare::Tally, String> {
-    let subtle = subtle_crypto()?;
-    let mut comparison = Comparison::new(plan.limits);
-    let mut read = 0u64;
+) -> Result<super::compare::Tally, DrillResult> {
+    let comparison = std::cell::RefCell::new(Comparison::new(plan.limits));
+    let read = std::cell::Cell::new(0u64);
     let mut random = js_sys::Math::random;
-    // The restored copy first: its newest change is where "changed since
-    // the backup" starts (§16.3).
     for (database, restored) in [(scratch, true), (plan.source.as_str(), false)] {
-        let mut start = 0;
-        loop {
-            let page = plan
-                .client
-                .documents_page(database, start, PAGE_SIZE)
-                .await
-                .map_err(|e| format!("reading {database}: {}", in_one_line(&e)))?;
-            if page.is_empty() {
-                break;
-            }
-            start += page.len();
-            let texts: Vec<_> = page.iter().filter_map(document_text).collect();
-            drop(page);
-            let digests = futures::future::join_all(
-                texts
-                    .iter()
-                    .map(|t| sha256(&subtle, t.canonical.as_bytes())),
-            )
-            .await;
-            for (text, digest) in texts.into_iter().zip(digests) {
-                let print = DocumentPrint {
-                    modified_ms: text.last_modified.as_deref().and_then(parse_iso_ms),
-                    id: text.id,
-                    fingerprint: digest?,
-                };
+        let each = |doc: serde_json::Value| {
+            if let Some(print) = print_of(doc) {
+                let mut c = comparison.borrow_mut();
                 if restored {
-                    comparison.add_restored(print, &mut random);
+                    c.add_restored(print, &mut random);
                 } else {
-                    comparison.add_source(print);
+                    c.add_source(print);
                 }
-                read += 1;
             }
-            stage(Stage::Comparing {
-                scratch: scratch.to_string(),
-                read,
+            read.set(read.get() + 1);
+            if read.get().is_multiple_of(PROGRESS_EVERY) {
+                stage(Stage::Comparing {
+                    scratch: scratch.to_string(),
+                    read: read.get(),
+                });
+            }
+            Ok(())
+        };
+        if let Err(e) = read_documents(plan.client.base(), database, each).await {
+            let failed = |reason: String| DrillResult::CompareFailed {
+                reason: format!("reading {database}: {reason}"),
+            };
+            return Err(match e {
+                ReadError::Api(ApiError::Unavailable { message }) if restored => {
+                    unreadable_copy(&message).unwrap_or_else(|| failed(message))
+                }
+                ReadError::Api(api) => failed(in_one_line(&api)),
+                ReadError::Stream(words) | ReadError::Stopped(words) => failed(words),
             });
         }
+        stage(Stage::Comparing {
+            scratch: scratch.to_string(),
+            read: read.get(),
+        });
     }
-    Ok(comparison.finish())
-}
-
-fn subtle_crypto() -> Result<web_sys::SubtleCrypto, String> {
-    let crypto = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .ok_or("this browser offers no WebCrypto here (it needs a secure page: https, or http on localhost).")?;
-    let subtle = js_sys::Reflect::get(&crypto, &"subtle".into()).ok();
-    subtle
-        .filter(|s| !s.is_undefined() && !s.is_null())
-        .and_then(|s| s.dyn_into::<web_sys::SubtleCrypto>().ok())
-        .ok_or_else(|| "this browser offers no WebCrypto here (it needs a secure page: https, or http on localhost).".to_string())
-}
-
-async fn sha256(subtle: &web_sys::SubtleCrypto, bytes: &[u8]) -> Result<Fingerprint, String> {
-    let words = |e: wasm_bindgen::JsValue| {
-        format!(
-            "the browser's WebCrypto could not fingerprint a document: {}",
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .or_else(|| e.as_string())
-                .unwrap_or_else(|| "no reason given".into())
-        )
-    };
-    let promise = subtle
-        .digest_with_str_and_u8_array("SHA-256", bytes)
-        .map_err(words)?;
-    let buffer = wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .map_err(words)?;
-    let array = js_sys::Uint8Array::new(&buffer);
-    let mut out = [0u8; 32];
-    if array.length() != 32 {
-        return Err("the browser's WebCrypto gave a SHA-256 digest of the wrong length.".into());
-    }
-    array.copy_to(&mut out);
-    Ok(out)
+    Ok(comparison.into_inner().finish())
 }

@@ -569,6 +569,14 @@ async fn restore_steps(
     // operation is not completed yet.
     sp.step().await?;
     if req.new_id {
+        // Changing the id opens the database: one that cannot be opened
+        // (an Encryption bundle without its key, §16.6) faults the restore
+        // now, with the exception's message, the database registered.
+        if req.kind == Kind::Db {
+            if let Some(why) = app.open_exception(&req.name) {
+                return Err(Stop::Failed(why));
+            }
+        }
         if let Some(r) = &res {
             r.set_resource_id(&util::new_guid()).map_err(io_stop)?;
         }

@@ -11,6 +11,7 @@ mod oauth;
 mod operations;
 mod response;
 mod routing;
+mod streams;
 mod studio;
 
 use crate::app::{lock, App};

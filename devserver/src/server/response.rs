@@ -18,14 +18,18 @@ use std::time::{Duration, Instant};
 /// the status line and headers went out (the `stallBodyMs` fault: a server or
 /// proxy that sends headers and then stalls the body).
 pub struct ReplyBody {
-    data: Option<Bytes>,
+    /// The pieces still to send (one, or a streamed answer's chunks).
+    data: std::collections::VecDeque<Bytes>,
+    /// A streamed answer: no length is known up front (chunked encoding).
+    streamed: bool,
     stall: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl ReplyBody {
-    fn new(data: Bytes, stall_ms: u64) -> ReplyBody {
+    fn new(data: Vec<Bytes>, streamed: bool, stall_ms: u64) -> ReplyBody {
         ReplyBody {
-            data: Some(data),
+            data: data.into_iter().filter(|d| !d.is_empty()).collect(),
+            streamed,
             stall: (stall_ms > 0)
                 .then(|| Box::pin(tokio::time::sleep(Duration::from_millis(stall_ms)))),
         }
@@ -48,18 +52,20 @@ impl hyper::body::Body for ReplyBody {
         }
         Poll::Ready(
             self.data
-                .take()
-                .filter(|d| !d.is_empty())
+                .pop_front()
                 .map(|d| Ok(hyper::body::Frame::data(d))),
         )
     }
 
     fn is_end_stream(&self) -> bool {
-        self.stall.is_none() && self.data.as_ref().is_none_or(|d| d.is_empty())
+        self.stall.is_none() && self.data.is_empty()
     }
 
     fn size_hint(&self) -> hyper::body::SizeHint {
-        hyper::body::SizeHint::with_exact(self.data.as_ref().map_or(0, |d| d.len() as u64))
+        if self.streamed {
+            return hyper::body::SizeHint::default();
+        }
+        hyper::body::SizeHint::with_exact(self.data.iter().map(|d| d.len() as u64).sum())
     }
 }
 
@@ -88,24 +94,25 @@ pub fn finish(
     started: Instant,
     stall_ms: u64,
 ) -> Response<ReplyBody> {
-    let (ct, bytes): (Option<String>, Bytes) = match reply.body {
+    let streamed = matches!(reply.body, BodyKind::Chunked { .. });
+    let (ct, pieces): (Option<String>, Vec<Bytes>) = match reply.body {
         BodyKind::Json(v) => (
             Some(JSON_CT.into()),
-            Bytes::from(serde_json::to_vec(&v).unwrap_or_default()),
+            vec![Bytes::from(serde_json::to_vec(&v).unwrap_or_default())],
         ),
-        BodyKind::Empty => (Some(JSON_CT.into()), Bytes::new()),
-        BodyKind::Text(s) => (Some(TEXT_CT.into()), Bytes::from(s)),
+        BodyKind::Empty => (Some(JSON_CT.into()), Vec::new()),
+        BodyKind::Text(s) => (Some(TEXT_CT.into()), vec![Bytes::from(s)]),
         BodyKind::Raw {
             content_type,
             bytes,
-        } => (content_type, bytes),
+        } => (content_type, vec![bytes]),
+        BodyKind::Chunked {
+            content_type,
+            chunks,
+        } => (Some(content_type), chunks),
     };
-    let body = if method == "HEAD" {
-        Bytes::new()
-    } else {
-        bytes
-    };
-    let mut resp = Response::new(ReplyBody::new(body, stall_ms));
+    let body = if method == "HEAD" { Vec::new() } else { pieces };
+    let mut resp = Response::new(ReplyBody::new(body, streamed, stall_ms));
     *resp.status_mut() = hyper::StatusCode::from_u16(reply.status)
         .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     let h = resp.headers_mut();

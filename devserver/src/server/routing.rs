@@ -2,7 +2,7 @@
 //! (§2.6, §11), then the system, database and file-system routes.
 
 use super::response::build_version;
-use super::{control, databases, documents, files, oauth, operations, studio};
+use super::{control, databases, documents, files, oauth, operations, streams, studio};
 use crate::app::{App, Kind};
 use crate::auth::SYSTEM_TENANT;
 use crate::http::{parse_bool, Ctx, Reply, R};
@@ -149,6 +149,12 @@ pub async fn route(app: &Arc<App>, ctx: &Ctx, is_control: bool) -> R {
     let res = match &scope {
         Scope::System => app.system.clone(),
         Scope::Db(name) => match app.resource(Kind::Db, name) {
+            // 3.x opens a database on its first request; one that cannot
+            // be opened answers 503 with why (§16.6).
+            Some(_) if app.open_failure(name).is_some() => {
+                let why = app.open_failure(name).unwrap_or_default();
+                return Err(Reply::json(503, json!({ "Error": why })));
+            }
             Some(r) => r,
             None => {
                 return Err(Reply::json(
@@ -219,6 +225,7 @@ pub async fn route(app: &Arc<App>, ctx: &Ctx, is_control: bool) -> R {
             Ok(oauth::single_auth_token(app, ctx, user, &tenant))
         }
         ("POST", "queries", "") if lrest.len() == 1 => documents::queries(&res, ctx),
+        ("GET" | "HEAD", "streams", "docs") if lrest.len() == 2 => streams::docs(&res, ctx),
         (_, "docs", _) => documents::docs(&res, ctx, &rest[1..].join("/")),
         _ => Ok(Reply::empty(404)),
     }

@@ -217,3 +217,26 @@ fn content_is_canonical_and_volatile_metadata_left_out() {
     assert!(is_server_document("raven/hilo/orders"));
     assert!(!is_server_document("ravens/1"));
 }
+
+#[test]
+fn fingerprints_are_sha256_of_the_canonical_text() {
+    let doc = json!({"Name": "x", "@metadata": {"@id": "orders/1", "Last-Modified": "2026-11-29T16:00:00.0000000Z"}});
+    let p = print_of(doc).unwrap();
+    assert_eq!(p.id, "orders/1");
+    // SHA-256 of `{"@metadata":{},"Name":"x"}`, by `printf '%s' … | sha256sum`.
+    let hex: String = p.fingerprint.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hex, EXPECTED_SHA);
+    assert_eq!(
+        p.modified_ms,
+        crate::api::wire::time::parse_iso_ms("2026-11-29T16:00:00.0000000Z")
+    );
+    // A 4.x document: `@last-modified`, and its `@…` metadata left out.
+    let four = json!({"Name": "x", "@metadata": {"@id": "orders/1", "@change-vector": "A:1-x",
+        "@collection": "Orders", "@flags": "HasRevisions", "@last-modified": "2026-11-29T16:00:00.0000000Z"}});
+    let q = print_of(four).unwrap();
+    assert_eq!(q.fingerprint, p.fingerprint);
+    assert_eq!(q.modified_ms, p.modified_ms);
+    assert!(print_of(json!({"Name": "no metadata"})).is_none());
+}
+
+const EXPECTED_SHA: &str = "256996f3c45b8201b9f321cb1f68312bf6c1eeb8a33f443d902b770388d38270";
