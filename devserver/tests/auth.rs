@@ -422,6 +422,68 @@ fn read_write_key_is_not_an_admin() {
     );
 }
 
+/// `/admin/databases/{db}` is a system-database route in 3.x: the route has
+/// no `databaseName`, so both the token check and the admin check are about
+/// `<system>`, whatever `{db}` says (docs/protocol/ravendb-3x.md §11.6).
+#[test]
+fn admin_databases_route_is_about_the_system_database() {
+    let s = Server::start(&[
+        "--demo",
+        "--anonymous-access",
+        "None",
+        "--api-key",
+        SCOPED,
+        "--api-key",
+        "dbadmin/db-secret=<system>:read,Northwind:admin",
+        "--api-key",
+        "sysrw/sys-secret=<system>:rw,Northwind:admin",
+        "--api-key",
+        "sysadmin/sa-secret=<system>:admin",
+    ]);
+    // A key scoped to its databases (no <system> entry) is refused by the
+    // token check, even for the database it administers.
+    let ops = sign_in(&s, "ops", "ops-secret");
+    for (method, body) in [("GET", None), ("PUT", Some("{}"))] {
+        let h = assert_bearer_refusal(
+            &with_token(&s, method, "/admin/databases/Northwind", body, &ops),
+            403,
+        );
+        assert!(
+            h.contains("error=\"insufficient_scope\"") && h.contains("tenant <system>"),
+            "{method}: {h}"
+        );
+    }
+    // With a <system> entry the token check passes, but administering
+    // Northwind does not make it a server administrator: the admin gate's 401.
+    let path = "/admin/databases/Northwind";
+    for (name, secret, method, body) in [
+        ("dbadmin", "db-secret", "GET", None),
+        ("sysrw", "sys-secret", "GET", None),
+        ("sysrw", "sys-secret", "PUT", Some("{}")),
+    ] {
+        let t = sign_in(&s, name, secret);
+        let v = with_token(&s, method, path, body, &t).assert_json(401);
+        assert_eq!(
+            v["Error"],
+            format!("The operation '{path}' is only available to administrators"),
+            "{name} {method}"
+        );
+    }
+    // A server administrator reads it (and the document is the decrypted one).
+    let sa = sign_in(&s, "sysadmin", "sa-secret");
+    let v = with_token(&s, "GET", path, None, &sa).assert_json(200);
+    assert_eq!(v["Id"], "Northwind");
+    // The database's own admin routes stay open to its administrator.
+    with_token(
+        &s,
+        "POST",
+        "/databases/Northwind/admin/backup",
+        Some(r#"{"BackupLocation":"nw"}"#),
+        &ops,
+    )
+    .assert_json(202);
+}
+
 #[test]
 fn get_mode_reads_anonymously_and_writes_need_a_key() {
     let s = Server::start(&["--demo", "--anonymous-access", "Get", "--api-key", ADMIN]);

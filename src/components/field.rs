@@ -1,7 +1,8 @@
 //! Labelled form controls wired the accessible way: a one-line text field
 //! with its hint and error (`aria-invalid` while the error shows,
-//! `aria-describedby` naming the hint and the error), and a checkbox with
-//! its line of help, and a secret's field with one fixed mask.
+//! `aria-describedby` naming the hint and the error), a checkbox with its
+//! line of help, a secret's input with one fixed mask, and a secret's whole
+//! field (label, masked input, reveal button, hint and error).
 
 use crate::forms::MASK;
 use leptos::prelude::*;
@@ -139,5 +140,65 @@ pub fn SecretInput(
             aria-invalid=move || invalid.get().unwrap_or(false).to_string()
             aria-describedby=described_by
         />
+    }
+}
+
+/// A secret the admin types, as one labelled field: its [`SecretInput`]
+/// (masked unless revealed, typed over while focused), a button that
+/// reveals or hides it, one line of help and its error (`aria-invalid`
+/// while the error shows, `aria-describedby` naming the hint and the error).
+#[component]
+pub fn SecretField(
+    /// The input's id (the hint and error ids derive from it).
+    id: &'static str,
+    /// The visible label.
+    label: &'static str,
+    /// One line of help under the field.
+    hint: &'static str,
+    /// What the reveal button reveals ("the secret", "the key").
+    what: &'static str,
+    /// The secret.
+    #[prop(into)]
+    value: Signal<String>,
+    /// Receives every edit.
+    on_input: Callback<String>,
+    /// Shown in plain text (the reveal button flips it).
+    revealed: RwSignal<bool>,
+    /// The error to show, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = format!("{hint_id} {error_id}");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <SecretInput
+                id=id
+                value=value
+                typed=true
+                revealed=revealed
+                on_input=on_input
+                invalid=Signal::derive(move || error.with(Option::is_some))
+                described_by=described
+            />
+            <button
+                type="button"
+                class="secondary"
+                aria-pressed=move || revealed.get().to_string()
+                on:click=move |_| revealed.update(|v| *v = !*v)
+            >
+                {move || {
+                    if revealed.get() { format!("Hide {what}") } else { format!("Reveal {what}") }
+                }}
+            </button>
+            <p id=hint_id class="hint">
+                {hint}
+            </p>
+            <p id=error_id class="field-error">
+                {move || error.get()}
+            </p>
+        </div>
     }
 }

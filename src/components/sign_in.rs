@@ -7,6 +7,7 @@
 use crate::{
     api::ApiError,
     auth::{oauth3::ApiKey, refusal::AuthRefusal},
+    components::field::SecretField,
     state::auth::use_auth,
 };
 use leptos::prelude::*;
@@ -39,6 +40,7 @@ pub fn SignIn() -> impl IntoView {
     let auth = use_auth();
     let name = RwSignal::new(auth.remembered_name.get_untracked());
     let secret = RwSignal::new(String::new());
+    let show_secret = RwSignal::new(false);
     // (message, which field) of the last attempt, or a typing error.
     let problem = RwSignal::new(None::<(String, Culprit)>);
     let status = RwSignal::new(String::new());
@@ -49,6 +51,7 @@ pub fn SignIn() -> impl IntoView {
             match auth.sign_in(key).await {
                 Ok(name) => {
                     let _ = secret.try_set(String::new());
+                    let _ = show_secret.try_set(false);
                     let _ = problem.try_set(None);
                     let _ = status.try_set(format!("Signed in with API key \"{name}\"."));
                 }
@@ -81,12 +84,18 @@ pub fn SignIn() -> impl IntoView {
     let sign_out = move |_| {
         auth.sign_out();
         secret.set(String::new());
+        show_secret.set(false);
         status.set("Signed out: the secret and the token are forgotten.".into());
     };
-    let invalid = move |field: Culprit| {
-        problem
-            .with(|p| p.as_ref().is_some_and(|(_, c)| *c == field))
-            .to_string()
+    // The last problem, under the field it is about (or under both).
+    let error_for = move |field: Culprit| {
+        Signal::derive(move || {
+            problem.with(|p| {
+                p.as_ref()
+                    .filter(|(_, c)| *c == field)
+                    .map(|(text, _)| text.clone())
+            })
+        })
     };
 
     // API keys are RavenDB 3.x's; a 4.x+ server signs in by certificate.
@@ -100,36 +109,41 @@ pub fn SignIn() -> impl IntoView {
                     fallback=move || {
                         view! {
                             <form on:submit=submit novalidate=true>
-                                <label for="api-key-name">"API key name"</label>
-                                <input
-                                    id="api-key-name"
-                                    type="text"
-                                    autocomplete="username"
-                                    spellcheck="false"
-                                    prop:value=move || name.get()
-                                    on:input:target=move |ev| name.set(ev.target().value())
-                                    aria-invalid=move || invalid(Culprit::Name)
-                                    aria-describedby="api-key-name-hint sign-in-problem"
-                                />
-                                <p id="api-key-name-hint" class="hint">
-                                    "The part before the slash of name/secret. Remembered in this browser."
-                                </p>
-                                <label for="api-key-secret">"API key secret"</label>
-                                <input
+                                // Not a `TextField`: re-mounted after a sign-out, its
+                                // input came back empty (tests/signin.rs).
+                                <div class="field">
+                                    <label for="api-key-name">"API key name"</label>
+                                    <input
+                                        id="api-key-name"
+                                        type="text"
+                                        autocomplete="username"
+                                        spellcheck="false"
+                                        prop:value=move || name.get()
+                                        on:input:target=move |ev| name.set(ev.target().value())
+                                        aria-invalid=move || {
+                                            error_for(Culprit::Name).with(Option::is_some).to_string()
+                                        }
+                                        aria-describedby="api-key-name-hint api-key-name-error"
+                                    />
+                                    <p id="api-key-name-hint" class="hint">
+                                        "The part before the slash of name/secret. Remembered in this browser."
+                                    </p>
+                                    <p id="api-key-name-error" class="field-error">
+                                        {move || error_for(Culprit::Name).get()}
+                                    </p>
+                                </div>
+                                <SecretField
                                     id="api-key-secret"
-                                    type="password"
-                                    autocomplete="off"
-                                    spellcheck="false"
-                                    prop:value=move || secret.get()
-                                    on:input:target=move |ev| secret.set(ev.target().value())
-                                    aria-invalid=move || invalid(Culprit::Secret)
-                                    aria-describedby="api-key-secret-hint sign-in-problem"
+                                    label="API key secret"
+                                    hint="The part after the slash. Kept in this page's memory only, never stored; reloading the page forgets it."
+                                    what="the secret"
+                                    value=secret
+                                    on_input=Callback::new(move |v: String| secret.set(v))
+                                    revealed=show_secret
+                                    error=error_for(Culprit::Secret)
                                 />
-                                <p id="api-key-secret-hint" class="hint">
-                                    "The part after the slash. Kept in this page's memory only, never stored; reloading the page forgets it."
-                                </p>
                                 <p id="sign-in-problem" class="field-error">
-                                    {move || problem.get().map(|(text, _)| text)}
+                                    {move || error_for(Culprit::Neither).get()}
                                 </p>
                                 <div class="actions">
                                     <button type="submit" disabled=move || action.pending().get()>

@@ -4,44 +4,15 @@
 // "Canceled" as the server reports it (POST /admin/operations/kill,
 // docs/protocol/ravendb-4x.md#kill), with the words on what stays on disk.
 // Elements are found by role and accessible name.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { AXE_SOURCE, BASE, BACKUP_ROOT, SHOTS, VERSION, chromiumForFile, raven } from './lib7.mjs';
 
-const BASE = process.env.E2E7_BASE_URL;
-const RAVEN = process.env.E2E7_RAVEN_URL;
-const BACKUP_ROOT = process.env.E2E7_BACKUP_ROOT;
-const SHOTS = process.env.E2E7_SCREENSHOTS;
-const VERSION = process.env.E2E7_VERSION ?? '7.1';
-assert.ok(BASE && RAVEN && BACKUP_ROOT, 'run through scripts/e2e_ravendb7.sh');
-
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DOCS = 150_000;
 const BATCH = 5_000;
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
-});
-after(async () => { await browser?.close(); });
-
-/** A request straight to RavenDB (the test's own setup and checks). */
-async function raven(method, path, body) {
-  const res = await fetch(RAVEN + path, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, text, json };
-}
+const browser = chromiumForFile();
 
 /**
  * axe-core (injected through CDP, which the page's CSP does not govern) on
@@ -112,7 +83,7 @@ test(`a restore of ${DOCS} documents is canceled from the Restore screen and end
   assert.equal(done.Status, 'Completed', JSON.stringify(done).slice(0, 300));
   const location = join(folder, done.Result.LocalBackup.BackupDirectory);
 
-  const context = await browser.newContext();
+  const context = await browser().newContext();
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));

@@ -4,14 +4,16 @@
 // work), a page opener on the shared engine driver (tools/e2e/driver: the
 // same flows in Chromium and Firefox, E2E_BROWSER), and axe-core in both
 // themes. Elements are found by role and accessible name only.
-import { test as nodeTest } from 'node:test';
+import { test as nodeTest, before as nodeBefore, after as nodeAfter } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 import { ENGINE, launchBrowser } from '../e2e/driver/index.mjs';
+import { requestJson } from '../e2e/http.mjs';
 
 export { ENGINE };
 export const BASE = process.env.E2E7_BASE_URL;
@@ -35,6 +37,23 @@ export function launch() {
   return launchBrowser({ axeSource: AXE_SOURCE, timeoutMs: 20000 });
 }
 
+const CHROMIUM_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/**
+ * Headless Chromium through playwright-core itself, for the files that use
+ * its page API directly (whatever E2E_BROWSER says): launched before the
+ * file's tests, closed after them. Returns a getter of the browser.
+ */
+export function chromiumForFile() {
+  let browser;
+  nodeBefore(async () => {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+  });
+  nodeAfter(async () => { await browser?.close(); });
+  return () => browser;
+}
+
 /** A request straight to RavenDB (no Origin header: its CSRF check lets it through). */
 export async function raven(method, path, body) {
   return ravenAt(RAVEN, method, path, body);
@@ -42,15 +61,7 @@ export async function raven(method, path, body) {
 
 /** The same, straight to the RavenDB server at `base` (e.g. the second server). */
 export async function ravenAt(base, method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  return { status: res.status, text, json };
+  return requestJson(base, method, path, body);
 }
 
 /** Waits until `check()` returns a truthy value (polled, with a deadline). */

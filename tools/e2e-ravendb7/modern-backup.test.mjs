@@ -4,38 +4,13 @@
 // folder is shown in full: the result's BackupDirectory joined to the
 // folder asked for (docs/protocol/ravendb-4x.md#backup-result), with the
 // node that ran it (OperationNodeTag). Elements are found by role and name.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { BASE, BACKUP_ROOT, VERSION, chromiumForFile, raven } from './lib7.mjs';
 
-const BASE = process.env.E2E7_BASE_URL;
-const RAVEN = process.env.E2E7_RAVEN_URL;
-const BACKUP_ROOT = process.env.E2E7_BACKUP_ROOT;
-const VERSION = process.env.E2E7_VERSION ?? '7.1';
-assert.ok(BASE && RAVEN && BACKUP_ROOT, 'run through scripts/e2e_ravendb7.sh');
-
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
-});
-after(async () => { await browser?.close(); });
-
-async function raven(method, path, body) {
-  const res = await fetch(RAVEN + path, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, text, json };
-}
+const browser = chromiumForFile();
 
 test(`the Backup screen lists a task and shows a one-time backup's full folder on RavenDB ${VERSION}`, async () => {
   const db = 'TasksShop';
@@ -54,7 +29,7 @@ test(`the Backup screen lists a task and shows a one-time backup's full folder o
   const tasks = await raven('GET', `/databases/${db}/tasks`);
   assert.ok(Array.isArray(tasks.json?.OngoingTasks) && !('OngoingTasksList' in tasks.json), tasks.text.slice(0, 300));
 
-  const context = await browser.newContext();
+  const context = await browser().newContext();
   const page = await context.newPage();
   try {
     await page.goto(`${BASE}#/backup?db=${db}`);
@@ -97,7 +72,7 @@ test(`a backup start whose answer is lost is found among the operations and foll
   const put = await raven('PUT', `/databases/${db}/docs?id=users/1`, { Name: 'User 1', '@metadata': { '@collection': 'Users' } });
   assert.equal(put.status, 201, put.text);
 
-  const context = await browser.newContext();
+  const context = await browser().newContext();
   const page = await context.newPage();
   try {
     let delivered = 0;

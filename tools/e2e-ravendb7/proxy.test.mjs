@@ -3,40 +3,22 @@
 // Origin does not match its Host, and the harness's nginx passes the
 // browser's Host (docs/deploy-ravendb7.md). Checked with the headers a
 // browser sends, and from the dashboard's own page in headless chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { requestJson } from '../e2e/http.mjs';
+import { API, BASE, BACKUP_ROOT, RAVEN, VERSION, apiBackup, chromiumForFile, raven } from './lib7.mjs';
 
-const BASE = process.env.E2E7_BASE_URL;
-const API = process.env.E2E7_API_URL;
-const RAVEN = process.env.E2E7_RAVEN_URL;
-const VERSION = process.env.E2E7_VERSION ?? '7.1';
-assert.ok(BASE && API && RAVEN, 'run through scripts/e2e_ravendb7.sh');
-
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
-});
-after(async () => { await browser?.close(); });
+const browser = chromiumForFile();
 
 /** A request with a browser's same-origin headers (and the given Origin). */
 async function asBrowser(method, path, body, origin = API) {
-  const res = await fetch(API + path, {
-    method,
-    headers: {
-      Origin: origin,
-      Referer: BASE,
-      'Sec-Fetch-Site': origin === API ? 'same-origin' : 'cross-site',
-      'Sec-Fetch-Mode': 'cors',
-      'Sec-Fetch-Dest': 'empty',
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
+  return requestJson(API, method, path, body, {
+    Origin: origin,
+    Referer: BASE,
+    'Sec-Fetch-Site': origin === API ? 'same-origin' : 'cross-site',
+    'Sec-Fetch-Mode': 'cors',
+    'Sec-Fetch-Dest': 'empty',
   });
-  return { status: res.status, text: await res.text() };
 }
 
 test('a write with the dashboard\'s own Origin passes the proxy; a foreign Origin is still refused', async () => {
@@ -64,7 +46,7 @@ test('a write with the dashboard\'s own Origin passes the proxy; a foreign Origi
 });
 
 test(`the dashboard connects to RavenDB ${VERSION} and its page can write through the proxy`, async () => {
-  const context = await browser.newContext();
+  const context = await browser().newContext();
   const page = await context.newPage();
   const refused = [];
   page.on('response', (r) => { if (r.status() === 403) refused.push(`${r.request().method()} ${r.url()}`); });
@@ -87,40 +69,15 @@ test(`the dashboard connects to RavenDB ${VERSION} and its page can write throug
   await context.close();
 });
 
-/** A request straight to RavenDB (the test's own setup, not the page's). */
-async function raven(method, path, body) {
-  const res = await fetch(RAVEN + path, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, text, json };
-}
-
 test(`the Restore screen lists a folder's restore points on RavenDB ${VERSION} (?type=Local, FolderPath)`, async () => {
-  const folder = `${process.env.E2E7_BACKUP_ROOT}/points`;
+  const folder = `${BACKUP_ROOT}/points`;
   const created = await raven('PUT', '/admin/databases?name=PointsCheck&replicationFactor=1',
     { DatabaseName: 'PointsCheck', Settings: {}, Disabled: false });
   assert.equal(created.status, 201, created.text);
-  const started = await raven('POST', '/databases/PointsCheck/admin/backup',
-    { BackupType: 'Backup', LocalSettings: { Disabled: false, FolderPath: folder } });
-  assert.equal(started.status, 200, started.text);
-  const id = started.json.OperationId;
-  // Wait until the server says the backup ended (a condition, not a sleep).
-  const end = Date.now() + 60000;
-  for (;;) {
-    const state = await raven('GET', `/databases/PointsCheck/operations/state?id=${id}`);
-    const status = state.json?.Status;
-    if (status === 'Completed') break;
-    assert.ok(status === 'InProgress', `the backup did not complete: ${state.text.slice(0, 300)}`);
-    assert.ok(Date.now() < end, 'the backup completes within 60 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  // Backed up over the API, waited for until the server says it completed.
+  await apiBackup('PointsCheck', folder);
 
-  const context = await browser.newContext();
+  const context = await browser().newContext();
   const page = await context.newPage();
   const failed = [];
   page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.request().method()} ${r.url()}`); });

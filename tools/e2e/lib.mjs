@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ENGINE, launchBrowser } from './driver/index.mjs';
+import { requestJson } from './http.mjs';
 
 export { ENGINE };
 
@@ -92,15 +93,7 @@ export function assertNoSecret(places, where) {
 }
 
 export async function api(method, path, body, base = API) {
-  const res = await fetch(base + path, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  return { status: res.status, json, text };
+  return requestJson(base, method, path, body);
 }
 
 export async function control(path, body, base = API) {

@@ -95,12 +95,10 @@ pub async fn route(app: &Arc<App>, ctx: &Ctx, is_control: bool) -> R {
         && ((r0 == "databases" && lrest.len() == 1) || (r0, r1) == ("debug", "user-info"));
     let user = oauth::authenticate(app, ctx, &tenant, is_read, is_admin_route, ignore_db)?;
     if is_admin_route {
-        // `/admin/databases/{db}` names the database it is about.
-        let gate_tenant = match (&scope, r1) {
-            (Scope::System, "databases" | "fs") if lrest.len() >= 3 => rest[2].clone(),
-            _ => tenant.clone(),
-        };
-        oauth::admin_gate(app, ctx, user.as_ref(), &gate_tenant, is_read)?;
+        // 3.x takes the resource from the route's `databaseName`, which
+        // `/admin/databases/{db}` lacks: that route is about `<system>`,
+        // not `{db}` (docs/protocol/ravendb-3x.md §11.6).
+        oauth::admin_gate(app, ctx, user.as_ref(), &tenant, is_read)?;
     }
     // [3.5] 4.x client guard on admin endpoints.
     if is_admin_route

@@ -15,7 +15,11 @@ use crate::{
         backup4::{has_one_time_endpoint, one_time_body, temporary_task_name},
         fingerprint,
     },
-    state::operations::{lost::is_lost_answer, Follower, LostStart, StartFailure, Starter},
+    state::operations::{
+        lost::is_lost_answer,
+        node::{route_to_node, NodeRoute},
+        Follower, LostStart, StartFailure, Starter,
+    },
 };
 use leptos::prelude::*;
 
@@ -45,7 +49,11 @@ pub struct Start4 {
 /// temporary task.
 #[derive(Clone)]
 pub(super) struct Ended4 {
+    /// The server in use (the database's tasks and their status).
     client: Client,
+    /// The node that ran the operation, where its state is read; `None`
+    /// when it cannot be reached from here.
+    node: Option<Client>,
     database: String,
     started: Started4,
 }
@@ -91,20 +99,21 @@ impl Backup4State {
                 let (started, lost_answer) = start4(&client, generation, &database, how).await?;
                 let op = started.operation_id;
                 after.clear();
-                // Followed on the node the server says runs it (4.2+).
-                let mut running = follower
-                    .remember_and_follow_on_node(
-                        client.clone(),
-                        generation,
-                        Watched::DatabaseBackup {
-                            database: Some(database.clone()),
-                        },
-                        Some(op),
-                        started.node_tag.clone(),
-                        started_ms,
-                        None,
-                    )
-                    .await;
+                // Followed on the node the server says runs it (4.2+); its
+                // final state is read there too.
+                let route = route_to_node(&client, generation, started.node_tag.as_deref()).await;
+                let node = node_client(&client, &route);
+                let mut running = follower.remember_and_follow_routed(
+                    client.clone(),
+                    generation,
+                    Watched::DatabaseBackup {
+                        database: Some(database.clone()),
+                    },
+                    Some(op),
+                    route,
+                    started_ms,
+                    None,
+                );
                 running.form_key = Some(fingerprint(&Some(database.clone())));
                 // The answer was lost but the run was found on the server.
                 running.lost_answer = lost_answer;
@@ -112,6 +121,7 @@ impl Backup4State {
                 follower.on_end(running.watch, move |_| {
                     after.dispatch_local(Ended4 {
                         client,
+                        node,
                         database,
                         started,
                     });
@@ -133,6 +143,15 @@ impl Backup4State {
 impl Default for Backup4State {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The client of the node `route` polls: the server in use, another
+/// node, or none (docs/protocol/ravendb-4x.md#operation-ids).
+fn node_client(client: &Client, route: &NodeRoute) -> Option<Client> {
+    match route.polled_at(client.base())? {
+        url if url == client.base() => Some(client.clone()),
+        url => Some(client.at(url)),
     }
 }
 
@@ -235,7 +254,14 @@ async fn start4(
                 .await
             {
                 Ok(answer) if answer.operation_id > 0 => {
-                    let node = answer.node_tag().map(str::to_string);
+                    // Only `OperationNodeTag`: the answering node's own tag
+                    // (state::operations::node).
+                    let node = answer
+                        .operation_node_tag
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_string);
                     return Ok((started(answer.operation_id, node), None));
                 }
                 Ok(_) => ApiError::MalformedBody {
@@ -298,6 +324,7 @@ async fn start4(
 async fn after_backup(ended: Ended4) -> Vec<String> {
     let Ended4 {
         client,
+        node,
         database,
         started,
     } = ended;
@@ -315,11 +342,16 @@ async fn after_backup(ended: Ended4) -> Vec<String> {
     match one_time_folder {
         // A one-time backup (4.2+): its result names the folder it wrote,
         // relative to the folder asked for (docs/protocol/ravendb-4x.md#backup-result).
+        // Read on the node that ran it: elsewhere the id names another
+        // operation or none.
         Some(folder) => {
-            let state = client.operation_state4(Some(&database), operation_id).await;
+            let state = match &node {
+                Some(node) => Some(node.operation_state4(Some(&database), operation_id).await),
+                None => None,
+            };
             if let Some(dir) = state
                 .as_ref()
-                .ok()
+                .and_then(|s| s.as_ref().ok())
                 .and_then(|s| s.result.as_ref())
                 .and_then(|r| r.backup_directory())
             {

@@ -211,8 +211,10 @@ impl Follower {
         )
     }
 
+    /// Remembers an operation and follows it where `route` says (see
+    /// [`route_to_node`]).
     #[allow(clippy::too_many_arguments)]
-    fn remember_and_follow_routed(
+    pub fn remember_and_follow_routed(
         &self,
         client: Client,
         generation: Generation,

@@ -3,7 +3,9 @@
 //! plainly, when this browser cannot reach that node (a dashboard behind a
 //! same-origin proxy reaches only the proxy). Never on another node: there
 //! the same id names another operation or none
-//! (docs/protocol/ravendb-4x.md#operation-ids).
+//! (docs/protocol/ravendb-4x.md#operation-ids). When the topology cannot be
+//! read, on the server in use: the tag is that server's own (it answered
+//! the start).
 
 use super::identity::{origin_of, same_server};
 use crate::api::wire::topology::ClusterTopologyResponse;
@@ -32,13 +34,24 @@ impl NodeRoute {
             NodeRoute::CannotReach { tag, .. } => Some(format!("node {tag}")),
         }
     }
+
+    /// The server root URL where the operation is read (its state, its
+    /// result), given `base`, the server in use; `None` when it cannot be
+    /// read from here.
+    pub fn polled_at<'a>(&'a self, base: &'a str) -> Option<&'a str> {
+        match self {
+            NodeRoute::Here { .. } => Some(base),
+            NodeRoute::At { url, .. } => Some(url),
+            NodeRoute::CannotReach { .. } => None,
+        }
+    }
 }
 
 /// The route to the operation run by node `tag` (`None`: no node named).
 /// `base`: the server in use; `page_origin`: this page's own origin (the
 /// dashboard is behind a same-origin proxy when `base` has that origin);
 /// `topology`: the answer of `GET /cluster/topology` on `base`, or why it
-/// could not be read.
+/// could not be read (then the node is the one that answered: see below).
 pub fn resolve(
     tag: Option<&str>,
     base: &str,
@@ -49,16 +62,14 @@ pub fn resolve(
         return NodeRoute::Here { tag: None };
     };
     let tag = tag.to_ascii_uppercase();
-    let topology = match topology {
-        Ok(t) => t,
-        Err(why) => {
-            return NodeRoute::CannotReach {
-                reason: format!(
-                    "The server says node {tag} runs this operation, but where node {tag} is could not be read (GET /cluster/topology: {why}). Polling this server instead could show another operation with the same id."
-                ),
-                tag,
-            }
-        }
+    // `tag` is the start answer's `OperationNodeTag`: RavenDB writes its own
+    // node tag there and runs the operation locally, so the node that
+    // answered the start (the server in use) runs it. A topology this user
+    // may not read (or that failed) proves nothing else: the operation is
+    // polled here, and how it ends is what this server then answers (an
+    // unknown id is "lost", never a success).
+    let Ok(topology) = topology else {
+        return NodeRoute::Here { tag: Some(tag) };
     };
     if topology.answered_by(&tag) {
         return NodeRoute::Here { tag: Some(tag) };
@@ -99,9 +110,10 @@ mod browser {
     use super::{resolve, NodeRoute};
     use crate::api::{client::Client, version::Generation};
 
-    /// Where the operation run by node `node_tag` is polled: asks the server
-    /// in use for the cluster's topology (4.x+ only; 3.x has no nodes) and
-    /// applies [`resolve`].
+    /// Where the operation run by node `node_tag` (the `OperationNodeTag`
+    /// the server in use answered to the start) is polled: asks that server
+    /// for the cluster's topology (4.x+ only; 3.x has no nodes) and applies
+    /// [`resolve`].
     pub async fn route_to_node(
         client: &Client,
         generation: Generation,
@@ -238,17 +250,44 @@ mod tests {
     }
 
     #[test]
-    fn an_unreadable_topology_is_not_a_reason_to_poll_here() {
-        let route = resolve(
-            Some("B"),
-            "http://10.0.0.1:8080",
-            None,
-            Err("HTTP 500".into()),
-        );
-        assert!(
-            matches!(&route, NodeRoute::CannotReach { reason, .. } if reason.contains("HTTP 500")),
-            "{route:?}"
-        );
+    fn an_unreadable_topology_leaves_the_operation_on_the_node_that_answered() {
+        // A single-node server that hides its topology (or answers it 500):
+        // the tag is the answering server's own, so the operation is polled
+        // here, where the server's answers say how it ends.
+        for why in ["HTTP 403", "HTTP 500", "the server could not be reached"] {
+            for base in ["http://10.0.0.1:8080", "https://ops.example/raven"] {
+                let route = resolve(
+                    Some("b"),
+                    base,
+                    Some("https://ops.example"),
+                    Err(why.into()),
+                );
+                assert_eq!(
+                    route,
+                    NodeRoute::Here {
+                        tag: Some("B".into())
+                    },
+                    "{why} {base}"
+                );
+                assert_eq!(route.polled_at(base), Some(base));
+            }
+        }
+    }
+
+    #[test]
+    fn where_each_route_is_polled() {
+        let base = "http://10.0.0.1:8080";
+        assert_eq!(NodeRoute::Here { tag: None }.polled_at(base), Some(base));
+        let b = NodeRoute::At {
+            tag: "B".into(),
+            url: "http://10.0.0.2:8080".into(),
+        };
+        assert_eq!(b.polled_at(base), Some("http://10.0.0.2:8080"));
+        let nowhere = NodeRoute::CannotReach {
+            tag: "D".into(),
+            reason: "gone".into(),
+        };
+        assert_eq!(nowhere.polled_at(base), None);
     }
 
     #[test]
