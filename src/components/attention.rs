@@ -194,8 +194,14 @@ pub fn AttentionControl() -> impl IntoView {
             storage::remove(storage::keys::NOTIFY_ON_END);
             return;
         }
+        // Not on until the browser says yes.
+        el.set_checked(false);
+        answer.set(Some(
+            "The browser is asking whether this site may show notifications: answer its question.",
+        ));
         leptos::task::spawn_local(async move {
             let given = request_permission().await;
+            answer.set(None);
             allowed.set(given);
             if given == Permission::Granted {
                 wanted.set(true);

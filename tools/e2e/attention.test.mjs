@@ -188,9 +188,12 @@ test('hidden but not allowed by the browser: no notification, and the page says 
   const { page } = await openPage('#/backup');
   const box = page.getByRole('checkbox', { name: 'Notify me when an operation ends' });
   await box.check().catch(() => {});
-  // The browser answers for itself (no grant in this context).
+  // No grant in this context: Chromium answers "denied" for itself;
+  // headless Firefox leaves its question open (no one is there to answer),
+  // and the page says it is waiting for the answer.
   const said = await until('the browser\'s answer', async () => {
-    for (const t of ['The browser refused: notifications stay off', 'closed without an answer', 'blocked for this site']) {
+    for (const t of ['The browser refused: notifications stay off', 'closed without an answer',
+      'blocked for this site', 'The browser is asking whether this site may show notifications']) {
       if (await page.getByText(t).isVisible()) return t;
     }
     return null;
