@@ -476,6 +476,35 @@ mod registry {
         });
     }
 
+    /// The drill's seam, for the shell to call once with the drill's state
+    /// signals (`state::drill::DrillState`'s `source`, `stage` and
+    /// `report`): each stage of a running drill, and each new report, are
+    /// passed on (see [`drill_stage`], [`drill_report`]).
+    pub fn follow_drill(
+        source: impl Into<Signal<String>>,
+        stage: impl Into<Signal<Option<crate::drill::run::Stage>>>,
+        report: impl Into<Signal<Option<crate::drill::report::DrillReport>>>,
+    ) {
+        let (source, stage, report) = (source.into(), stage.into(), report.into());
+        Effect::new(move |_| {
+            if let Some(s) = stage.get() {
+                drill_stage(source.get_untracked().trim(), &s);
+            }
+        });
+        // The report there before (an earlier drill's) is not an end.
+        Effect::new(
+            move |before: Option<Option<crate::drill::report::DrillReport>>| {
+                let now = report.get();
+                if let (Some(before), Some(r)) = (before, now.as_ref()) {
+                    if before.as_ref() != Some(r) {
+                        drill_report(r);
+                    }
+                }
+                now
+            },
+        );
+    }
+
     /// The drill's seam, from its own stage: the drill of `source` is at
     /// `stage`.
     pub fn drill_stage(source: &str, stage: &crate::drill::run::Stage) {
@@ -781,7 +810,10 @@ mod tests {
                 DrillStep::Deleting,
                 Some(Ending::of_drill(&report)),
             );
-            assert_eq!(title(&[item.clone()], BASE), format!("{phrase} — {BASE}"));
+            assert_eq!(
+                title(std::slice::from_ref(&item), BASE),
+                format!("{phrase} — {BASE}")
+            );
             let n = notice(&item).unwrap();
             assert_eq!(n.body, body);
             assert!(!n.body.contains(SECRET) && !n.body.contains("secret-path"));
