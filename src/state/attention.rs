@@ -427,16 +427,21 @@ mod registry {
     }
 
     /// Records a watch that was just started (called by
-    /// `state::operations::Follower::follow`).
+    /// `state::operations::Follower::follow`, under the watch's owner):
+    /// forgotten when that owner is disposed, as the watch then ends.
     pub fn watched(what: &Watched, watch: OperationWatch) {
+        let mut id = 0;
         registry().update(|r| {
             r.next_id += 1;
-            let id = r.next_id;
+            id = r.next_id;
             r.watches.push(WatchEntry {
                 id,
                 what: what.clone(),
                 watch,
             });
+        });
+        on_cleanup(move || {
+            registry().update(|r| r.watches.retain(|e| e.id != id));
         });
     }
 
