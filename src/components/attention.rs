@@ -194,8 +194,8 @@ pub fn AttentionControl() -> impl IntoView {
             storage::remove(storage::keys::NOTIFY_ON_END);
             return;
         }
-        // Not on until the browser says yes.
-        el.set_checked(false);
+        // Left checked (the admin's choice) while the browser asks; on
+        // only once it says yes, unchecked if it does not.
         answer.set(Some(
             "The browser is asking whether this site may show notifications: answer its question.",
         ));
