@@ -3,7 +3,9 @@
 //! and the screen for the current hash.
 
 use crate::{
-    components::{connection::ConnectionIndicator, focus, theme::ThemePicker},
+    components::{
+        attention::AttentionControl, connection::ConnectionIndicator, focus, theme::ThemePicker,
+    },
     pages::{self, BackupPage, NotFoundPage, OperationsPage, RestorePage},
     route::{NavItem, Route},
     state,
@@ -86,5 +88,6 @@ pub fn App() -> impl IntoView {
                 Route::NotFound(path) => view! { <NotFoundPage path /> }.into_any(),
             }}
         </main>
+        <AttentionControl />
     }
 }

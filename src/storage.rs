@@ -14,6 +14,8 @@ pub mod keys {
     pub const DRILL_VERIFIED: &str = "raven-backup-studio.drill-verified";
     /// The name (never the secret) of the last API key that signed in.
     pub const API_KEY_NAME: &str = "raven-backup-studio.api-key-name";
+    /// "on" when the admin asked to be notified when an operation ends.
+    pub const NOTIFY_ON_END: &str = "raven-backup-studio.notify-on-end";
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

@@ -1,5 +1,6 @@
 //! Reusable pieces of the UI.
 
+pub mod attention;
 pub mod connection;
 pub mod document_editor;
 pub mod drill;

@@ -3,6 +3,7 @@
 //! The shell provides it once; components and pages read it from context.
 //! Nothing here imports a component, a page or the shell.
 
+pub mod attention;
 #[cfg(target_arch = "wasm32")]
 pub mod auth;
 #[cfg(target_arch = "wasm32")]

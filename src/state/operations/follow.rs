@@ -99,9 +99,13 @@ impl Follower {
 
     /// Follows `target` under this follower's owner.
     pub fn follow(&self, client: Client, target: WatchTarget) -> OperationWatch {
-        self.owner
-            .get_value()
-            .with(|| watch_operation(client, target, PollConfig::default()))
+        self.owner.get_value().with(|| {
+            let what = target.what.clone();
+            let watch = watch_operation(client, target, PollConfig::default());
+            // The tab title and notifications read it (state::attention).
+            crate::state::attention::watched(&what, watch);
+            watch
+        })
     }
 
     /// Follows `target` where `route` says: on `client`'s server, on another

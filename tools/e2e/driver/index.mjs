@@ -6,7 +6,9 @@
 //
 // The API (a subset of Playwright's, which the Firefox driver reproduces):
 //   browser.newPage({ viewport, dark, httpCredentials }) -> page; browser.close()
-//         (httpCredentials { username, password }: answers HTTP basic auth)
+//         (httpCredentials { username, password }: answers HTTP basic auth;
+//         permissions ['notifications'] granted to `origin`; initScript: a
+//         script run in every document before the page's own)
 //   page: goto(url), reload(), url(), isClosed(), close(), evaluate(fn|source, arg),
 //         screenshot(path), keyboard.press('Shift+Tab') / keyboard.type(text),
 //         onConsole(cb), onPageError(cb), onDialog(cb) (dialogs are dismissed),

@@ -23,12 +23,14 @@ export async function launch({ onPid, timeoutMs }) {
   if (pid) onPid?.(pid, true);
   return {
     engine,
-    async newPage({ viewport, dark, httpCredentials }) {
+    async newPage({ viewport, dark, httpCredentials, permissions = [], origin, initScript }) {
       const context = await browser.newContext({
         colorScheme: dark ? 'dark' : 'light', viewport, acceptDownloads: true, httpCredentials,
       });
       context.setDefaultTimeout(timeoutMs);
       await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+      if (permissions.length) await context.grantPermissions(permissions, origin ? { origin } : {});
+      if (initScript) await context.addInitScript(initScript);
       return new Page(context, await context.newPage());
     },
     async close() {

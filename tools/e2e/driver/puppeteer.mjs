@@ -27,12 +27,15 @@ export async function launch({ axeSource, onPid, timeoutMs }) {
   if (pid) onPid?.(pid, true);
   return {
     engine,
-    async newPage({ viewport, httpCredentials }) {
+    async newPage({ viewport, httpCredentials, permissions = [], origin, initScript }) {
       const downloads = mkdtempSync(join(tmpdir(), 'e2e-firefox-downloads-'));
       const context = await browser.createBrowserContext({
         downloadBehavior: { policy: 'allow', downloadPath: downloads },
       });
+      // WebDriver BiDi permissions.setPermission, for `origin`.
+      if (permissions.length) await context.overridePermissions(origin, permissions);
       const page = await context.newPage();
+      if (initScript) await page.evaluateOnNewDocument(initScript);
       await page.setViewport(viewport);
       // HTTP basic auth answered for this page (a proxy's password).
       if (httpCredentials) await page.authenticate(httpCredentials);
