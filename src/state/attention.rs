@@ -82,9 +82,9 @@ impl Ending {
     pub fn of_drill(report: &DrillReport) -> Self {
         let verdict = match &report.result {
             DrillResult::Compared { .. } if report.restorable() => DrillVerdict::Restorable,
-            DrillResult::Compared { .. } | DrillResult::RestoreFailed { .. } => {
-                DrillVerdict::NotRestorable
-            }
+            DrillResult::Compared { .. }
+            | DrillResult::RestoreFailed { .. }
+            | DrillResult::Unreadable { .. } => DrillVerdict::NotRestorable,
             DrillResult::NotStarted { .. } | DrillResult::CompareFailed { .. } => {
                 DrillVerdict::NotVerified
             }

@@ -19,5 +19,8 @@ pub mod operations;
 pub fn provide() {
     let connection = connection::provide_connection();
     auth::provide_auth(connection, databases::provide_databases(connection));
-    leptos::prelude::provide_context(drill::DrillState::new());
+    let drill = drill::DrillState::new();
+    // The drill's stages and verdict in the tab title and notification.
+    attention::follow_drill(drill.source, drill.stage, drill.report);
+    leptos::prelude::provide_context(drill);
 }
