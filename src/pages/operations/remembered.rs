@@ -244,10 +244,7 @@ fn RememberedRow(
         Some(id) => id.to_string(),
         None => "none (3.0 backup)".into(),
     };
-    let outcome = entry
-        .outcome
-        .clone()
-        .unwrap_or_else(|| "not known yet".into());
+    let outcome = store::outcome_shown(&entry).unwrap_or_else(|| "not known yet".into());
     // "Verify by restoring" for a 3.x database backup that succeeded and
     // whose folder is known, on the server in use.
     let drill = match (&follow, &entry.name, &entry.folder) {

@@ -144,7 +144,8 @@ pub fn parse_list(text: Option<&str>) -> Vec<RememberedOperation> {
     for entry in &mut list {
         entry.server = normalise_server(&entry.server);
     }
-    // An outcome stored whole (by an earlier version) is read bounded too.
+    // An outcome stored whole (by an earlier version, with the server's
+    // words) is read as its kind only, and written back so on the next save.
     for entry in &mut list {
         if let Some(outcome) = entry.outcome.take() {
             let op = entry.clone();
@@ -195,18 +196,29 @@ pub fn set_outcome_at(
     }
 }
 
-/// Records how an entry ended, in a few words (see [`set_outcome_at`]).
+/// Records how an entry ended, in a word or two (see [`set_outcome_at`]).
+/// Only the kind of ending is stored ("failed", not "failed: {the server's
+/// words}"): a server's failure text can carry paths, URLs with tokens or
+/// other values an admin would not expect in localStorage. The words stay
+/// in the tab's memory (`store::outcome_shown`).
 pub fn set_outcome(list: &mut [RememberedOperation], op: &RememberedOperation, outcome: &str) {
-    /// Most characters of an outcome kept in storage.
-    const MAX_OUTCOME_CHARS: usize = 300;
     if let Some(entry) = list.iter_mut().find(|o| o.same(op)) {
-        let bounded = if outcome.chars().nth(MAX_OUTCOME_CHARS).is_some() {
-            let kept: String = outcome.chars().take(MAX_OUTCOME_CHARS - 1).collect();
-            format!("{kept}…")
-        } else {
-            outcome.to_string()
-        };
-        entry.outcome = Some(bounded);
+        entry.outcome = Some(stored_outcome(outcome));
+    }
+}
+
+/// The part of an outcome's words that may be stored: the words before the
+/// first ':' (where `present::operations::outcome_words` puts the server's
+/// reason), at most 60 characters.
+pub fn stored_outcome(outcome: &str) -> String {
+    /// Most characters of an outcome kept in storage.
+    const MAX_OUTCOME_CHARS: usize = 60;
+    let kind = outcome.split(':').next().unwrap_or_default().trim();
+    if kind.chars().nth(MAX_OUTCOME_CHARS).is_some() {
+        let kept: String = kind.chars().take(MAX_OUTCOME_CHARS - 1).collect();
+        format!("{kept}…")
+    } else {
+        kind.to_string()
     }
 }
 
@@ -301,23 +313,36 @@ mod tests {
     }
 
     #[test]
-    fn a_failure_text_of_any_length_is_stored_bounded() {
+    fn a_failure_is_stored_without_the_servers_words() {
         let mut list = vec![op("N", 1.0)];
         let huge = format!("failed: {}", "é".repeat(1_000_000));
         set_outcome(&mut list, &op("N", 1.0), &huge);
-        let stored = list[0].outcome.clone().unwrap();
-        assert!(stored.starts_with("failed: ééé"), "{}", &stored[..40]);
-        assert!(stored.ends_with('…'), "the cut is marked");
-        assert!(stored.chars().count() <= 300, "{}", stored.chars().count());
-        assert!(to_text(&list).len() < 1000);
-        // A short one is kept as it is.
-        set_outcome(&mut list, &op("N", 1.0), "failed: disk full");
-        assert_eq!(list[0].outcome.as_deref(), Some("failed: disk full"));
-        // An entry stored unbounded (by an earlier version) is read bounded.
+        assert_eq!(list[0].outcome.as_deref(), Some("failed"));
+        set_outcome(
+            &mut list,
+            &op("N", 1.0),
+            "failed: upload to https://acct.blob.core.windows.net/b?sig=SECRETSIG refused",
+        );
+        assert_eq!(list[0].outcome.as_deref(), Some("failed"));
+        assert!(!to_text(&list).contains("SECRETSIG"));
+        // Words without a reason are kept as they are, bounded.
+        set_outcome(
+            &mut list,
+            &op("N", 1.0),
+            "cannot be seen from the server asked",
+        );
+        assert_eq!(
+            list[0].outcome.as_deref(),
+            Some("cannot be seen from the server asked")
+        );
+        set_outcome(&mut list, &op("N", 1.0), &"x".repeat(100_000));
+        assert!(list[0].outcome.as_ref().unwrap().chars().count() <= 60);
+        // An entry stored with the server's words (by an earlier version)
+        // is read without them.
         let mut old = op("N", 2.0);
-        old.outcome = Some("x".repeat(100_000));
+        old.outcome = Some("failed: token=SECRETSIG".into());
         let back = parse_list(Some(&serde_json::to_string(&[old]).unwrap()));
-        assert!(back[0].outcome.as_ref().unwrap().chars().count() <= 300);
+        assert_eq!(back[0].outcome.as_deref(), Some("failed"));
     }
 
     #[test]
@@ -371,7 +396,7 @@ mod tests {
             &backup_on("http://b:8080", 1, Some("A")),
             "failed: x",
         );
-        assert_eq!(back[1].outcome.as_deref(), Some("failed: x"));
+        assert_eq!(back[1].outcome.as_deref(), Some("failed"));
         assert_eq!(back[0].outcome, None);
         // Another node, or another id, is another operation.
         remember(&mut back, backup_on("http://a:8080", 1, Some("B")));
