@@ -9,3 +9,4 @@ pub mod name;
 pub mod report;
 #[cfg(target_arch = "wasm32")]
 pub mod run;
+pub mod v4;
