@@ -3,6 +3,7 @@
 pub mod connection;
 pub mod document_editor;
 pub mod drill;
+pub mod drill_key;
 pub mod error_view;
 pub mod field;
 pub mod flow;
