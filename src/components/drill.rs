@@ -205,7 +205,9 @@ pub fn VerifyByRestoring(
             source: source.clone(),
             folder: folder.get_untracked().trim().to_string(),
             last_file: last_file.map(|s| s.get_untracked()).unwrap_or_default(),
-            key: crate::drill::run::BackupKey(key.map(|(k, _)| k.get_untracked()).unwrap_or_default()),
+            key: crate::drill::run::BackupKey(
+                key.map(|(k, _)| k.get_untracked()).unwrap_or_default(),
+            ),
             at_ms,
             limits: CompareLimits::default(),
         };

@@ -59,7 +59,11 @@ pub struct BackupKey(pub String);
 
 impl std::fmt::Debug for BackupKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_empty() { "BackupKey(none)" } else { "BackupKey(set)" })
+        f.write_str(if self.0.is_empty() {
+            "BackupKey(none)"
+        } else {
+            "BackupKey(set)"
+        })
     }
 }
 
@@ -113,7 +117,11 @@ fn record_verified(entry: LastVerified) {
 /// Hard-deletes a scratch database (on 4.x and later: waited for until
 /// the server no longer has it) and forgets it once gone. `generation`:
 /// the connected server's (unknown = 3.x's route).
-pub async fn delete_scratch(client: &Client, generation: Option<Generation>, name: &str) -> Cleanup {
+pub async fn delete_scratch(
+    client: &Client,
+    generation: Option<Generation>,
+    name: &str,
+) -> Cleanup {
     let deleted = if generation.as_ref().is_some_and(is_v4) {
         v4_io::hard_delete(client, name).await
     } else {

@@ -255,7 +255,11 @@ mod tests {
             r#"{"Name":"B","@metadata":{"@collection":"People","Custom":"meta","@id":"users/2"}}"#,
         ] {
             let v: Value = serde_json::from_str(changed).unwrap();
-            assert_ne!(document_text(&v).unwrap().canonical, a.canonical, "{changed}");
+            assert_ne!(
+                document_text(&v).unwrap().canonical,
+                a.canonical,
+                "{changed}"
+            );
         }
         assert!(document_text(&json!({"Name": "no metadata"})).is_none());
     }
