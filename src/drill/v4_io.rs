@@ -9,7 +9,6 @@ use super::v4::{
 };
 use crate::api::{client::Client, http, ApiError};
 use crate::present::error::in_one_line;
-use crate::url::percent_encode;
 use gloo_net::http::Method;
 use serde_json::Value;
 
@@ -37,18 +36,13 @@ pub async fn documents_page(
     documents_of_page(raw.json::<Value>()?).map_err(malformed)
 }
 
-/// True while `GET /admin/databases?name=` finds the database.
+/// True while `GET /databases` lists the database (case-insensitively,
+/// as RavenDB names compare). Read from the list rather than from
+/// `GET /admin/databases?name=`, whose 404 for a missing database every
+/// browser prints on its console as a failed load.
 async fn exists(client: &Client, name: &str) -> Result<bool, ApiError> {
-    let url = format!(
-        "{}/admin/databases?name={}",
-        client.base(),
-        percent_encode(name)
-    );
-    match http::send(Method::GET, &url, None, TIMEOUT_MS).await {
-        Ok(_) => Ok(true),
-        Err(ApiError::NotFound { .. }) => Ok(false),
-        Err(e) => Err(e),
-    }
+    let list = client.list_databases().await?;
+    Ok(crate::forms::restore::taken_name(list.iter().map(|d| d.name.as_str()), name).is_some())
 }
 
 /// Hard-deletes `name` (`DELETE /admin/databases`) and waits until the
