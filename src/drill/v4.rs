@@ -117,6 +117,19 @@ pub fn documents_of_page(page: Value) -> Result<Vec<Value>, String> {
     }
 }
 
+/// `GET /databases/{db}/stats`: the path.
+pub fn stats_path(database: &str) -> String {
+    format!("/databases/{}/stats", crate::url::percent_encode(database))
+}
+
+/// `CountOfDocuments` of a database's statistics.
+pub fn document_count_of(stats: &Value) -> Result<u64, String> {
+    stats
+        .get("CountOfDocuments")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| "the server's statistics of the database have no CountOfDocuments.".into())
+}
+
 /// One 4.x document made ready to fingerprint: its `@id`, its content and
 /// its metadata except what a restore gives anew (the change vector), and
 /// its `@last-modified`, which a restore keeps. `None` without an `@id`.
@@ -272,6 +285,12 @@ mod tests {
         assert_eq!(document_text(&docs[0]).unwrap().id, "plain");
         assert!(documents_of_page(json!([])).is_err());
         assert!(documents_of_page(json!({"Results": null})).is_err());
+        assert_eq!(stats_path("S-verify"), "/databases/S-verify/stats");
+        assert_eq!(
+            document_count_of(&json!({"CountOfDocuments": 30, "CountOfIndexes": 0})),
+            Ok(30)
+        );
+        assert!(document_count_of(&json!({})).is_err());
         assert_eq!(
             documents_page_path("S verify/1", 1024, 1024),
             "/databases/S%20verify%2F1/docs?start=1024&pageSize=1024"

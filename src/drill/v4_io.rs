@@ -4,8 +4,8 @@
 //! (docs/protocol/ravendb-4x.md#drill-delete).
 
 use super::v4::{
-    delete_body, documents_of_page, documents_page_path, read_delete_answer, GONE_LOOK_EVERY_MS,
-    GONE_WAIT_MS,
+    delete_body, document_count_of, documents_of_page, documents_page_path, read_delete_answer,
+    stats_path, GONE_LOOK_EVERY_MS, GONE_WAIT_MS,
 };
 use crate::api::{client::Client, http, ApiError};
 use crate::present::error::in_one_line;
@@ -34,6 +34,14 @@ pub async fn documents_page(
     );
     let raw = http::send(Method::GET, &url, None, TIMEOUT_MS).await?;
     documents_of_page(raw.json::<Value>()?).map_err(malformed)
+}
+
+/// `GET /databases/{db}/stats` `CountOfDocuments`: how many documents
+/// the pages hold (docs/protocol/ravendb-4x.md#drill-documents).
+pub async fn document_count(client: &Client, database: &str) -> Result<u64, ApiError> {
+    let url = format!("{}{}", client.base(), stats_path(database));
+    let raw = http::send(Method::GET, &url, None, TIMEOUT_MS).await?;
+    document_count_of(&raw.json::<Value>()?).map_err(malformed)
 }
 
 /// True while `GET /databases` lists the database (case-insensitively,

@@ -61,6 +61,16 @@ async function connected(page) {
   await page.getByRole('status').filter({ hasText: 'Connected: RavenDB 4.1' }).waitFor({ timeout: 15000 });
 }
 
+/** Waits until `locator` is visible; on a timeout the error says what the page showed. */
+async function shown(page, locator, opts) {
+  try {
+    await locator.waitFor(opts);
+  } catch (e) {
+    const text = await page.evaluate(() => document.querySelector('main')?.innerText ?? document.body.innerText).catch(() => '?');
+    throw new Error(`${e.message}\non screen:\n${text}`);
+  }
+}
+
 /** Runs the drill of `folder` from the Restore screen; returns the result region. */
 async function drill(page, folder) {
   await page.goto(BASE + '#/restore');
@@ -108,7 +118,7 @@ test('a dashboard-made 4.1 backup verified by restoring: every document equal, t
   folder = (await folderNote.textContent()).replace('The backup folder on the server is ', '').trim();
 
   const result = await drill(page, folder);
-  await result.getByText(new RegExp(`^Restorable: ${COUNT} of ${COUNT} documents equal, 0 missing, 0 different, 0 changed since the backup; restore took \\d+\\.\\d s$`)).waitFor();
+  await shown(page, result.getByText(new RegExp(`^Restorable: ${COUNT} of ${COUNT} documents equal, 0 missing, 0 different, 0 changed since the backup; restore took \\d+\\.\\d s$`)));
   await result.getByText(/^The scratch database Depot-verify-\d{8}-\d{6}(-\d)? was hard-deleted\.$/).waitFor();
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/ravendb41-drill-equal.png`, fullPage: true });
   await noScratchLeft();
@@ -123,7 +133,7 @@ test('documents changed and created after the backup are reported as changed sin
   await put('items/new', { Name: 'New', '@metadata': { '@collection': 'Items' } });
   const { context, page, problems } = await openPage();
   const result = await drill(page, folder);
-  await result.getByText(new RegExp(`^Restorable: ${COUNT - 2} of ${COUNT - 2} documents equal, 0 missing, 0 different, 3 changed since the backup; restore took \\d+\\.\\d s$`)).waitFor();
+  await shown(page, result.getByText(new RegExp(`^Restorable: ${COUNT - 2} of ${COUNT - 2} documents equal, 0 missing, 0 different, 3 changed since the backup; restore took \\d+\\.\\d s$`)));
   const differing = result.getByRole('list', { name: 'Documents that differ' });
   for (const id of ['items/3', 'items/4', 'items/new']) {
     await differing.getByRole('listitem').filter({ hasText: `${id}: changed on the source since the backup` }).waitFor();
