@@ -42,11 +42,19 @@ pub fn VerifyByRestoring(
     /// The backup folder on the server, as typed on the Restore form.
     #[prop(into)]
     folder: Signal<String>,
+    /// 4.x and later: the restore point chosen (empty = the latest).
+    #[prop(optional, into)]
+    last_file: Option<Signal<String>>,
+    /// 4.x and later: the key of an encrypted backup (memory only) and
+    /// whether it is revealed; its field is shown in the panel.
+    #[prop(optional)]
+    key: Option<(RwSignal<String>, RwSignal<bool>)>,
 ) -> impl IntoView {
     let drill = use_drill();
     let conn = expect_context::<Connection>();
     let databases = use_databases();
     let server = move || conn.client().map(|c| c.base().to_string());
+    let generation_now = Memo::new(move |_| connected_generation());
     let problem = Memo::new(move |_| {
         let folder = folder.get();
         let source = drill.source.get();
@@ -85,8 +93,13 @@ pub fn VerifyByRestoring(
         let at = drill.confirming.get().unwrap_or_default();
         let source = drill.source.get().trim().to_string();
         let scratch = scratch_name(&source, at).unwrap_or_default();
+        let cost = if generation_now.get().is_some_and(|g| g.major_minor().0 >= 4) {
+            crate::drill::v4::cost_sentence()
+        } else {
+            "RavenDB 3.x does not say a backup's size before a restore: the server needs about as much free disk as the backup folder holds while the check runs."
+        };
         format!(
-            "Restore the backup at {} into a new scratch database {scratch}, compare every document with {source}, then hard-delete {scratch}, whatever the result. RavenDB 3.x does not say a backup's size before a restore: the server needs about as much free disk as the backup folder holds while the check runs.",
+            "Restore the backup at {} into a new scratch database {scratch}, compare every document with {source}, then hard-delete {scratch}, whatever the result. {cost}",
             folder.get().trim()
         )
     };
@@ -120,6 +133,10 @@ pub fn VerifyByRestoring(
             generation,
             source: source.clone(),
             folder: folder.get_untracked().trim().to_string(),
+            last_file: last_file.map(|s| s.get_untracked()).unwrap_or_default(),
+            key: crate::drill::run::BackupKey(
+                key.map(|(k, _)| k.get_untracked()).unwrap_or_default(),
+            ),
             at_ms,
             limits: CompareLimits::default(),
         };
@@ -174,6 +191,10 @@ pub fn VerifyByRestoring(
                 on_input=Callback::new(move |v: String| drill.source.set(v))
                 error=shown_problem
             />
+            {key
+                .map(|(key, shown)| {
+                    view! { <crate::components::drill_key::DrillKeyInput key shown /> }
+                })}
             <div class="actions">
                 <button type="button" on:click=ask disabled=move || drill.running()>
                     "Verify by restoring…"
@@ -298,8 +319,9 @@ pub fn LeftScratchDatabases() -> impl IntoView {
         let Some(client) = conn.client_untracked() else {
             return;
         };
+        let generation = connected_generation();
         leptos::task::spawn_local(async move {
-            let cleanup = delete_scratch(&client, &name).await;
+            let cleanup = delete_scratch(&client, generation, &name).await;
             let words = match cleanup {
                 Cleanup::Deleted => format!("{name} was hard-deleted."),
                 Cleanup::NothingToDelete => {

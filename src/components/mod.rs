@@ -4,6 +4,7 @@ pub mod attention;
 pub mod connection;
 pub mod document_editor;
 pub mod drill;
+pub mod drill_key;
 pub mod error_view;
 pub mod field;
 pub mod flow;

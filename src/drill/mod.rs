@@ -10,3 +10,6 @@ pub mod report;
 #[cfg(target_arch = "wasm32")]
 pub mod run;
 pub mod stream;
+pub mod v4;
+#[cfg(target_arch = "wasm32")]
+pub mod v4_io;

@@ -3,14 +3,18 @@
 //! both databases through the server's document stream (`stream::reader`:
 //! one document in memory at a time, fingerprinted by SHA-256 and
 //! dropped), and hard-deletes the scratch database whatever happened
-//! (docs/protocol/ravendb-3x.md §16).
+//! (docs/protocol/ravendb-3x.md §16). On 4.x and later the restore
+//! request, the document text and the delete are 4.x's
+//! (docs/protocol/ravendb-4x.md#drill): `super::v4`, `super::v4_io`.
 
 use super::{
-    compare::{print_of, CompareLimits, Comparison},
+    compare::{fingerprint, print_of, CompareLimits, Comparison, DocumentPrint},
     kept::{self, LastVerified, PendingScratch},
     name::free_scratch_name,
     report::{unreadable_copy, Cleanup, DrillReport, DrillResult},
     stream::reader::{read_documents, ReadError},
+    v4::{self, RestoreChoice},
+    v4_io,
 };
 use crate::{
     api::{
@@ -39,9 +43,33 @@ pub struct DrillPlan {
     pub source: String,
     /// The backup folder on the server.
     pub folder: String,
+    /// 4.x and later: restore up to this file of the folder (a restore
+    /// point); empty = all of it.
+    pub last_file: String,
+    /// 4.x and later: the key of an encrypted backup; memory only, never
+    /// printed (`BackupKey`'s `Debug` says only whether it is set).
+    pub key: BackupKey,
     /// The time the scratch name is made from (shown in the confirmation).
     pub at_ms: f64,
     pub limits: CompareLimits,
+}
+
+/// The key of an encrypted backup, as typed: kept in memory only.
+#[derive(Clone, Default, PartialEq)]
+pub struct BackupKey(pub String);
+
+impl std::fmt::Debug for BackupKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "BackupKey(none)"
+        } else {
+            "BackupKey(set)"
+        })
+    }
+}
+
+fn is_v4(generation: &Generation) -> bool {
+    matches!(generation, Generation::V4Plus { .. })
 }
 
 /// Where a running drill is, for the progress line.
@@ -87,14 +115,26 @@ fn record_verified(entry: LastVerified) {
     storage::set(storage::keys::DRILL_VERIFIED, &kept::to_text(&list));
 }
 
-/// Hard-deletes a scratch database and forgets it once gone.
-pub async fn delete_scratch(client: &Client, name: &str) -> Cleanup {
-    let cleanup = match client.hard_delete_database(name).await {
+/// Hard-deletes a scratch database (on 4.x and later: waited for until
+/// the server no longer has it) and forgets it once gone. `generation`:
+/// the connected server's (unknown = 3.x's route).
+pub async fn delete_scratch(
+    client: &Client,
+    generation: Option<Generation>,
+    name: &str,
+) -> Cleanup {
+    let deleted = if generation.as_ref().is_some_and(is_v4) {
+        v4_io::hard_delete(client, name).await
+    } else {
+        client
+            .hard_delete_database(name)
+            .await
+            .map_err(|e| in_one_line(&e))
+    };
+    let cleanup = match deleted {
         Ok(true) => Cleanup::Deleted,
         Ok(false) => Cleanup::NothingToDelete,
-        Err(e) => Cleanup::Failed {
-            reason: in_one_line(&e),
-        },
+        Err(reason) => Cleanup::Failed { reason },
     };
     if !matches!(cleanup, Cleanup::Failed { .. }) {
         update_pending(|l| kept::remove_pending(l, client.base(), name));
@@ -138,21 +178,33 @@ pub async fn run_drill(follower: Follower, plan: DrillPlan, stage: impl Fn(Stage
             Err(why) => return not_started(report, why),
         };
     report.scratch_database = scratch.clone();
-    let form = RestoreForm {
-        resource: RestoreResource::Database,
-        backup_location: plan.folder.clone(),
-        name: scratch.clone(),
-        ..RestoreForm::default()
-    };
-    let request = match build_restore_request(&form, &plan.generation, Some(&names)) {
-        Ok(r) => r,
-        Err(problems) => {
-            let words = problems
-                .into_iter()
-                .map(|p| p.message)
-                .collect::<Vec<_>>()
-                .join(" ");
-            return not_started(report, words);
+    let request = if is_v4(&plan.generation) {
+        let choice = RestoreChoice {
+            folder: plan.folder.clone(),
+            last_file: plan.last_file.clone(),
+            key: plan.key.0.clone(),
+        };
+        match v4::restore_request(&plan.generation, &choice, &scratch) {
+            Ok(r) => r,
+            Err(words) => return not_started(report, words),
+        }
+    } else {
+        let form = RestoreForm {
+            resource: RestoreResource::Database,
+            backup_location: plan.folder.clone(),
+            name: scratch.clone(),
+            ..RestoreForm::default()
+        };
+        match build_restore_request(&form, &plan.generation, Some(&names)) {
+            Ok(r) => r,
+            Err(problems) => {
+                let words = problems
+                    .into_iter()
+                    .map(|p| p.message)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                return not_started(report, words);
+            }
         }
     };
     // Remembered before anything is sent: a reload from here on offers
@@ -213,7 +265,7 @@ pub async fn run_drill(follower: Follower, plan: DrillPlan, stage: impl Fn(Stage
     stage(Stage::Deleting {
         scratch: scratch.clone(),
     });
-    report.cleanup = delete_scratch(&plan.client, &scratch).await;
+    report.cleanup = delete_scratch(&plan.client, Some(plan.generation), &scratch).await;
     if matches!(
         report.result,
         DrillResult::Compared { .. }
@@ -247,6 +299,19 @@ async fn wait_for_end(watch: &crate::api::watch::OperationWatch) -> Outcome {
     }
 }
 
+/// One 4.x document's print, from its 4.x text.
+fn v4_print(doc: &serde_json::Value) -> Option<DocumentPrint> {
+    let text = v4::document_text(doc)?;
+    Some(DocumentPrint {
+        modified_ms: text
+            .last_modified
+            .as_deref()
+            .and_then(crate::api::wire::time::parse_iso_ms),
+        fingerprint: fingerprint(&text),
+        id: text.id,
+    })
+}
+
 /// Streams both databases into the comparison: the restored copy first
 /// (its newest change is where "changed since the backup" starts, §16.3),
 /// then the source. A restored copy the server cannot open is
@@ -260,9 +325,13 @@ async fn compare(
     let comparison = std::cell::RefCell::new(Comparison::new(plan.limits));
     let read = std::cell::Cell::new(0u64);
     let mut random = js_sys::Math::random;
+    let v4 = is_v4(&plan.generation);
     for (database, restored) in [(scratch, true), (plan.source.as_str(), false)] {
         let each = |doc: serde_json::Value| {
-            if let Some(print) = print_of(doc) {
+            // 4.x: a restore gives new change vectors, so the 4.x text
+            // leaves them out (docs/protocol/ravendb-4x.md#drill-documents).
+            let print = if v4 { v4_print(&doc) } else { print_of(doc) };
+            if let Some(print) = print {
                 let mut c = comparison.borrow_mut();
                 if restored {
                     c.add_restored(print, &mut random);

@@ -2,11 +2,14 @@
 //! restore configuration, the restore points of a folder where the server
 //! lists them, the same validation, confirmation and review as 3.x, and the
 //! restore followed to its true end. The encryption key is a secret: masked
-//! on screen and in the review, kept in memory only.
+//! on screen and in the review, kept in memory only. Below the form,
+//! "Verify by restoring" (issue 17) for the typed folder and the chosen
+//! restore point, with its own backup key (docs/protocol/ravendb-4x.md#drill).
 
 use crate::{
     api::{client::Client, poll::Watched, version::Generation, wire4x::RestorePoints, ApiError},
     components::{
+        drill::VerifyByRestoring,
         error_view::ErrorView,
         field::{Checkbox, SecretInput, TextField},
         flow::{lost_start_of, ConfirmPanel, ProblemList, RunningPanel, StartErrorPanel},
@@ -37,6 +40,9 @@ pub struct Restore4State {
     /// The restore points of the folder, as the server listed them.
     pub points: Action<(Client, Generation, String), Result<RestorePoints, ApiError>>,
     pub show_key: RwSignal<bool>,
+    /// The drill's backup key (memory only) and whether it is revealed.
+    pub drill_key: RwSignal<String>,
+    pub show_drill_key: RwSignal<bool>,
 }
 
 impl Restore4State {
@@ -55,6 +61,8 @@ impl Restore4State {
             start,
             points,
             show_key: RwSignal::new(false),
+            drill_key: RwSignal::new(String::new()),
+            show_drill_key: RwSignal::new(false),
         }
     }
 }
@@ -367,5 +375,10 @@ pub fn Restore4Page() -> impl IntoView {
                     }
                 })
         }}
+        <VerifyByRestoring
+            folder=Signal::derive(move || state.form.with(|f| f.backup_location.clone()))
+            last_file=Signal::derive(move || state.form.with(|f| f.last_file_name.clone()))
+            key=(state.drill_key, state.show_drill_key)
+        />
     }
 }
