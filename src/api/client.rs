@@ -257,22 +257,6 @@ impl Client {
         }
     }
 
-    /// `GET /databases/{db}/docs?start=&pageSize=` (§16.1): one page of
-    /// a database's documents, each with its `@metadata`, newest etag first.
-    pub async fn documents_page(
-        &self,
-        database: &str,
-        start: usize,
-        page_size: usize,
-    ) -> Result<Vec<Value>, ApiError> {
-        self.get(&format!(
-            "/databases/{}/docs?start={start}&pageSize={page_size}",
-            percent_encode(database)
-        ))
-        .await?
-        .json()
-    }
-
     /// `DELETE /admin/databases/{db}?hard-delete=true` (§16.2): removes the
     /// database and its data folder. `Ok(false)`: there was no such
     /// database.

@@ -97,39 +97,6 @@ fn is_base64(text: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/')
 }
 
-/// `GET /databases/{db}/docs?start=&pageSize=` on 4.x: the path.
-pub fn documents_page_path(database: &str, start: usize, page_size: usize) -> String {
-    format!(
-        "/databases/{}/docs?start={start}&pageSize={page_size}",
-        crate::url::percent_encode(database)
-    )
-}
-
-/// The documents of a 4.x page, `{"Results":[…]}`; says so when the
-/// answer has another shape.
-pub fn documents_of_page(page: Value) -> Result<Vec<Value>, String> {
-    match page {
-        Value::Object(mut map) => match map.remove("Results") {
-            Some(Value::Array(docs)) => Ok(docs),
-            _ => Err("the server's page of documents has no Results list.".into()),
-        },
-        _ => Err("the server's page of documents is not a JSON object.".into()),
-    }
-}
-
-/// `GET /databases/{db}/stats`: the path.
-pub fn stats_path(database: &str) -> String {
-    format!("/databases/{}/stats", crate::url::percent_encode(database))
-}
-
-/// `CountOfDocuments` of a database's statistics.
-pub fn document_count_of(stats: &Value) -> Result<u64, String> {
-    stats
-        .get("CountOfDocuments")
-        .and_then(Value::as_u64)
-        .ok_or_else(|| "the server's statistics of the database have no CountOfDocuments.".into())
-}
-
 /// One 4.x document made ready to fingerprint: its `@id`, its content and
 /// its metadata except what a restore gives anew (the change vector), and
 /// its `@last-modified`, which a restore keeps. `None` without an `@id`.
@@ -278,23 +245,16 @@ mod tests {
     }
 
     #[test]
-    fn a_page_is_its_results_list() {
-        let page: Value = serde_json::from_str(r#"{"Results":[{"Name":"nocollection","@metadata":{"@change-vector":"A:3-hUccqw95sEmnYOAHkqtPhw","@id":"plain","@last-modified":"2026-11-30T02:47:47.1609539Z"}}]}"#).unwrap();
-        let docs = documents_of_page(page).unwrap();
+    fn a_streamed_4x_answer_gives_its_documents_text() {
+        // A 4.x `streams/docs` answer's shape, read by the shared splitter.
+        let body = r#"{"Results":[{"Name":"nocollection","@metadata":{"@change-vector":"A:3-hUccqw95sEmnYOAHkqtPhw","@id":"plain","@last-modified":"2026-11-30T02:47:47.1609539Z"}}]}"#;
+        let mut splitter = crate::drill::stream::ResultsSplitter::new();
+        let docs = splitter.feed(body.as_bytes()).unwrap();
+        assert_eq!(splitter.finish(), Ok(1));
         assert_eq!(docs.len(), 1);
-        assert_eq!(document_text(&docs[0]).unwrap().id, "plain");
-        assert!(documents_of_page(json!([])).is_err());
-        assert!(documents_of_page(json!({"Results": null})).is_err());
-        assert_eq!(stats_path("S-verify"), "/databases/S-verify/stats");
-        assert_eq!(
-            document_count_of(&json!({"CountOfDocuments": 30, "CountOfIndexes": 0})),
-            Ok(30)
-        );
-        assert!(document_count_of(&json!({})).is_err());
-        assert_eq!(
-            documents_page_path("S verify/1", 1024, 1024),
-            "/databases/S%20verify%2F1/docs?start=1024&pageSize=1024"
-        );
+        let text = document_text(&docs[0]).unwrap();
+        assert_eq!(text.id, "plain");
+        assert!(!text.canonical.contains("change-vector"));
     }
 
     #[test]

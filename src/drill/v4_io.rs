@@ -1,48 +1,14 @@
-//! The drill's browser calls on RavenDB 4.x and later: one page of a
-//! database's documents, and the hard delete of the scratch database,
-//! waited for until the server no longer knows it
+//! The drill's browser call on RavenDB 4.x and later: the hard delete of
+//! the scratch database, waited for until the server no longer knows it
 //! (docs/protocol/ravendb-4x.md#drill-delete).
 
-use super::v4::{
-    delete_body, document_count_of, documents_of_page, documents_page_path, read_delete_answer,
-    stats_path, GONE_LOOK_EVERY_MS, GONE_WAIT_MS,
-};
+use super::v4::{delete_body, read_delete_answer, GONE_LOOK_EVERY_MS, GONE_WAIT_MS};
 use crate::api::{client::Client, http, ApiError};
 use crate::present::error::in_one_line;
 use gloo_net::http::Method;
-use serde_json::Value;
 
 /// Each request's own time limit.
 const TIMEOUT_MS: u32 = 30_000;
-
-fn malformed(detail: String) -> ApiError {
-    ApiError::MalformedBody { detail }
-}
-
-/// One page of a 4.x database's documents (each with its `@metadata`).
-/// The one function the streaming reader replaces.
-pub async fn documents_page(
-    client: &Client,
-    database: &str,
-    start: usize,
-    page_size: usize,
-) -> Result<Vec<Value>, ApiError> {
-    let url = format!(
-        "{}{}",
-        client.base(),
-        documents_page_path(database, start, page_size)
-    );
-    let raw = http::send(Method::GET, &url, None, TIMEOUT_MS).await?;
-    documents_of_page(raw.json::<Value>()?).map_err(malformed)
-}
-
-/// `GET /databases/{db}/stats` `CountOfDocuments`: how many documents
-/// the pages hold (docs/protocol/ravendb-4x.md#drill-documents).
-pub async fn document_count(client: &Client, database: &str) -> Result<u64, ApiError> {
-    let url = format!("{}{}", client.base(), stats_path(database));
-    let raw = http::send(Method::GET, &url, None, TIMEOUT_MS).await?;
-    document_count_of(&raw.json::<Value>()?).map_err(malformed)
-}
 
 /// True while `GET /databases` lists the database (case-insensitively,
 /// as RavenDB names compare). Read from the list rather than from
