@@ -52,7 +52,7 @@ async function noScratchLeft() {
   assert.deepEqual(left, [], 'no scratch database is left in GET /databases');
 }
 
-test(`a dashboard-made backup verified by restoring: every document equal, the scratch database gone (RavenDB ${VERSION})`, async () => {
+test(`a dashboard-made backup verified by restoring from its result panel: every document equal, the scratch database gone (RavenDB ${VERSION})`, async () => {
   await createDatabase(DB, COUNT);
   const { page, problems } = await open(browser, '#/backup');
   await page.getByRole('combobox', { name: 'Database', exact: true }).fill(DB);
@@ -64,8 +64,20 @@ test(`a dashboard-made backup verified by restoring: every document equal, the s
   await shown(page, folderNote);
   backupDir = (await folderNote.textContent()).replace('The backup folder on the server is ', '').trim();
 
+  // The result panel's entry: the Restore screen opens at the drill's
+  // confirmation, with the backup's folder and its database filled in;
+  // nothing is sent before "Yes, verify".
+  const restoresBefore = logged(/^POST \/admin\/restore\/database/).length;
   const deletesBefore = logged(/^DELETE \/admin\/databases/).length;
-  const result = await drill(page);
+  await page.getByRole('button', { name: `Verify by restoring… the backup of ${DB} at ${backupDir}` }).click();
+  await shown(page, page.getByRole('heading', { name: 'Restore', level: 1 }));
+  const confirm = page.getByRole('alertdialog', { name: 'Confirm the verification' });
+  await shown(page, confirm.getByText(`Restore the backup at ${backupDir} into a new scratch database ${DB}-verify-`, { exact: false }));
+  assert.equal(await page.getByRole('textbox', { name: 'Backup folder on the server' }).inputValue(), backupDir);
+  assert.equal(logged(/^POST \/admin\/restore\/database/).length, restoresBefore, 'nothing is sent before the admin agrees');
+  await confirm.getByRole('button', { name: 'Yes, verify' }).click();
+  const result = page.getByRole('region', { name: 'Verification result' });
+  await shown(page, result, { timeout: 90000 });
   await shown(page, result.getByText(new RegExp(`^Restorable: ${COUNT} of ${COUNT} documents equal, 0 missing, 0 different, 0 changed since the backup; restore took \\d+\\.\\d s$`)));
   await shown(page, result.getByText(/^The scratch database DrillShop-verify-\d{8}-\d{6}(-\d)? was hard-deleted\.$/));
   await axeCheck(page, 'Verification result, restorable');

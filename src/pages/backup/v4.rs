@@ -26,6 +26,7 @@ use crate::{
     state::{
         connection::{connected_generation, Connection},
         databases::use_databases,
+        drill::DrillRequest,
     },
 };
 use leptos::prelude::*;
@@ -56,6 +57,17 @@ pub fn Backup4Page(
         }
     });
     let generation = Memo::new(move |_| connected_generation());
+    // "Verify by restoring" once the backup has succeeded and the server
+    // said which folder it wrote.
+    let verify = move || {
+        after.with(|a| {
+            let a = a.as_ref()?;
+            Some(DrillRequest {
+                folder: a.folder.clone()?,
+                source_db: a.database.clone(),
+            })
+        })
+    };
     let busy = move || state.start.busy();
     let problems = Memo::new(move |_| {
         state
@@ -276,12 +288,14 @@ pub fn Backup4Page(
                         <RunningPanel
                             running
                             form_key=Signal::derive(move || matched.with(fingerprint))
+                            verify=Signal::derive(verify)
                         />
                         <div role="status">
                             {move || {
                                 after
                                     .get()
                                     .unwrap_or_default()
+                                    .notes
                                     .into_iter()
                                     .map(|n| view! { <p>{n}</p> })
                                     .collect_view()

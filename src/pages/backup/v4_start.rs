@@ -80,7 +80,7 @@ pub struct Backup4State {
     /// The start request and the backup it started (or the refusal).
     pub start: Starter<Start4>,
     /// Where the backup went and what became of the temporary task.
-    pub(super) after: Action<Ended4, Vec<String>>,
+    pub(super) after: Action<Ended4, AfterBackup>,
 }
 
 impl Backup4State {
@@ -320,8 +320,20 @@ async fn start4(
     }
 }
 
+/// What the screen says once a backup has ended.
+#[derive(Clone, Debug, Default)]
+pub(super) struct AfterBackup {
+    /// Where the backup went, and what became of a temporary task.
+    pub notes: Vec<String>,
+    /// The backup's own folder on the server, when the server said it
+    /// (what "Verify by restoring" restores from).
+    pub folder: Option<String>,
+    /// The database backed up.
+    pub database: String,
+}
+
 /// Where the backup went, and the removal of a temporary task.
-async fn after_backup(ended: Ended4) -> Vec<String> {
+async fn after_backup(ended: Ended4) -> AfterBackup {
     let Ended4 {
         client,
         node,
@@ -336,6 +348,7 @@ async fn after_backup(ended: Ended4) -> Vec<String> {
         one_time_folder,
     } = started;
     let mut notes = Vec::new();
+    let mut backup_dir = None;
     if let Some(node) = node_tag {
         notes.push(format!("RavenDB ran the backup on node {node}."));
     }
@@ -355,10 +368,9 @@ async fn after_backup(ended: Ended4) -> Vec<String> {
                 .and_then(|s| s.result.as_ref())
                 .and_then(|r| r.backup_directory())
             {
-                notes.push(format!(
-                    "The backup folder on the server is {}",
-                    backup_folder(&folder, dir)
-                ));
+                let dir = backup_folder(&folder, dir);
+                notes.push(format!("The backup folder on the server is {dir}"));
+                backup_dir = Some(dir);
             }
         }
         // A task's run: the task's status holds the folder, absolute
@@ -367,6 +379,7 @@ async fn after_backup(ended: Ended4) -> Vec<String> {
             if let Ok(status) = client.backup_status4(&database, task_id).await {
                 if let Some(dir) = status.status.as_ref().and_then(|s| s.backup_directory()) {
                     notes.push(format!("The backup folder on the server is {dir}"));
+                    backup_dir = Some(dir.to_string());
                 }
             }
         }
@@ -380,5 +393,9 @@ async fn after_backup(ended: Ended4) -> Vec<String> {
             ),
         });
     }
-    notes
+    AfterBackup {
+        notes,
+        folder: backup_dir,
+        database,
+    }
 }

@@ -9,7 +9,7 @@
 use crate::{
     api::{client::Client, poll::Watched, version::Generation, wire4x::RestorePoints, ApiError},
     components::{
-        drill::VerifyByRestoring,
+        drill::{take_drill_request, VerifyByRestoring},
         error_view::ErrorView,
         field::{Checkbox, SecretInput, TextField},
         flow::{lost_start_of, ConfirmPanel, ProblemList, RunningPanel, StartErrorPanel},
@@ -23,6 +23,7 @@ use crate::{
     state::{
         connection::{connected_generation, Connection},
         databases::use_databases,
+        drill::use_drill,
         operations::{Follower, StartPost, Starter},
     },
 };
@@ -78,6 +79,15 @@ pub fn Restore4Page() -> impl IntoView {
     let conn = expect_context::<Connection>();
     let state = expect_context::<Restore4State>();
     let databases = use_databases();
+    // "Verify by restoring" asked for from a finished backup: its folder
+    // (the backup's own, latest restore point) goes into the form, the
+    // drill's confirmation opens below.
+    take_drill_request(use_drill(), |folder| {
+        state.form.update(|f| {
+            f.backup_location = folder;
+            f.last_file_name.clear();
+        })
+    });
     let generation = Memo::new(move |_| connected_generation());
     let plan = Memo::new(move |_| {
         databases.names.with(|names| {
