@@ -6,18 +6,11 @@
 
 mod support;
 
-use raven_backup_studio::api::client::Client;
 use serde_json::{json, Value};
-use support::*;
+use support::{drill::*, *};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-const SCRATCH_KEY: &str = "raven-backup-studio.drill-scratch";
-
-fn storage() -> web_sys::Storage {
-    web_sys::window().unwrap().local_storage().unwrap().unwrap()
-}
 
 fn drill_server() -> String {
     let url: Option<&str> = option_env!("DEVSERVER_DRILL_URL");
@@ -56,17 +49,6 @@ async fn data_documents(server: &str, db: &str) -> Vec<Value> {
             .starts_with("raven/")
     });
     docs
-}
-
-/// The databases on the server, read over its HTTP API.
-async fn database_names(server: &str) -> Vec<String> {
-    Client::new(server.to_string(), 10_000)
-        .list_databases()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|d| d.name)
-        .collect()
 }
 
 /// Types the folder and the source, confirms, and waits for the result.

@@ -9,9 +9,8 @@
 
 mod support;
 
-use raven_backup_studio::api::client::Client;
 use serde_json::json;
-use support::*;
+use support::{drill::*, *};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -19,10 +18,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 const SCRATCH_KEY: &str = "raven-backup-studio.drill-scratch";
 const VERIFIED_KEY: &str = "raven-backup-studio.drill-verified";
 const OPERATIONS_KEY: &str = "raven-backup-studio.operations";
-
-fn storage() -> web_sys::Storage {
-    web_sys::window().unwrap().local_storage().unwrap().unwrap()
-}
 
 fn drill_server() -> String {
     let url: Option<&str> = option_env!("DEVSERVER_DRILL_URL");
@@ -38,17 +33,6 @@ async fn fresh_server() -> String {
         storage().remove_item(key).unwrap();
     }
     server
-}
-
-/// The databases on the server, read over its HTTP API.
-async fn database_names(server: &str) -> Vec<String> {
-    Client::new(server.to_string(), 10_000)
-        .list_databases()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|d| d.name)
-        .collect()
 }
 
 fn scratch_names(names: &[String]) -> Vec<String> {

@@ -9,16 +9,10 @@ mod support;
 
 use raven_backup_studio::api::client::Client;
 use serde_json::{json, Value};
-use support::*;
+use support::{drill::*, *};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-const SCRATCH_KEY: &str = "raven-backup-studio.drill-scratch";
-
-fn storage() -> web_sys::Storage {
-    web_sys::window().unwrap().local_storage().unwrap().unwrap()
-}
 
 fn streams_server() -> String {
     let url: Option<&str> = option_env!("DEVSERVER_STREAMS_URL");
@@ -31,16 +25,6 @@ async fn fresh_server() -> String {
     control::reset(&server).await;
     storage().remove_item(SCRATCH_KEY).unwrap();
     server
-}
-
-async fn database_names(server: &str) -> Vec<String> {
-    Client::new(server.to_string(), 10_000)
-        .list_databases()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|d| d.name)
-        .collect()
 }
 
 async fn put(server: &str, path: &str, body: &Value) {

@@ -77,15 +77,19 @@ pub fn fingerprint(text: &DocumentText) -> Fingerprint {
 /// Reads, fingerprints and forgets one listed document: only its id,
 /// fingerprint and time remain. `None` when it has no `@metadata.@id`.
 pub fn print_of(doc: Value) -> Option<DocumentPrint> {
-    let text = owned_text(doc)?;
-    Some(DocumentPrint {
+    Some(print_of_text(owned_text(doc)?))
+}
+
+/// The print of a document's text (3.x's, or 4.x's from `drill::v4`).
+pub fn print_of_text(text: DocumentText) -> DocumentPrint {
+    DocumentPrint {
         modified_ms: text
             .last_modified
             .as_deref()
             .and_then(crate::api::wire::time::parse_iso_ms),
         fingerprint: fingerprint(&text),
         id: text.id,
-    })
+    }
 }
 
 /// One fingerprinted document.

@@ -8,7 +8,7 @@
 //! (docs/protocol/ravendb-4x.md#drill): `super::v4`, `super::v4_io`.
 
 use super::{
-    compare::{fingerprint, print_of, CompareLimits, Comparison, DocumentPrint},
+    compare::{print_of, print_of_text, CompareLimits, Comparison},
     kept::{self, LastVerified, PendingScratch},
     name::free_scratch_name,
     report::{unreadable_copy, Cleanup, DrillReport, DrillResult},
@@ -299,19 +299,6 @@ async fn wait_for_end(watch: &crate::api::watch::OperationWatch) -> Outcome {
     }
 }
 
-/// One 4.x document's print, from its 4.x text.
-fn v4_print(doc: &serde_json::Value) -> Option<DocumentPrint> {
-    let text = v4::document_text(doc)?;
-    Some(DocumentPrint {
-        modified_ms: text
-            .last_modified
-            .as_deref()
-            .and_then(crate::api::wire::time::parse_iso_ms),
-        fingerprint: fingerprint(&text),
-        id: text.id,
-    })
-}
-
 /// Streams both databases into the comparison: the restored copy first
 /// (its newest change is where "changed since the backup" starts, §16.3),
 /// then the source. A restored copy the server cannot open is
@@ -330,7 +317,11 @@ async fn compare(
         let each = |doc: serde_json::Value| {
             // 4.x: a restore gives new change vectors, so the 4.x text
             // leaves them out (docs/protocol/ravendb-4x.md#drill-documents).
-            let print = if v4 { v4_print(&doc) } else { print_of(doc) };
+            let print = if v4 {
+                v4::document_text(&doc).map(print_of_text)
+            } else {
+                print_of(doc)
+            };
             if let Some(print) = print {
                 let mut c = comparison.borrow_mut();
                 if restored {

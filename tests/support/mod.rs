@@ -433,3 +433,24 @@ pub async fn open_on_35(server: &str, hash: &str) -> Mounted {
     .await;
     app
 }
+
+/// What the drill's browser tests share (issue 17).
+pub mod drill {
+    /// The localStorage key of the scratch databases not deleted yet.
+    pub const SCRATCH_KEY: &str = "raven-backup-studio.drill-scratch";
+
+    pub fn storage() -> web_sys::Storage {
+        web_sys::window().unwrap().local_storage().unwrap().unwrap()
+    }
+
+    /// The databases on the server, read over its HTTP API.
+    pub async fn database_names(server: &str) -> Vec<String> {
+        raven_backup_studio::api::client::Client::new(server.to_string(), 10_000)
+            .list_databases()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|d| d.name)
+            .collect()
+    }
+}
