@@ -52,7 +52,7 @@ async function noScratchLeft() {
   assert.deepEqual(left, [], 'no scratch database is left in GET /databases');
 }
 
-test(`a dashboard-made backup verified by restoring from its result panel: every document equal, the scratch database gone (RavenDB ${VERSION})`, async () => {
+test(`a dashboard-made backup verified by restoring from its result panel: every document equal, the scratch database gone; its row in Operations offers the same (RavenDB ${VERSION})`, async () => {
   await createDatabase(DB, COUNT);
   const { page, problems } = await open(browser, '#/backup');
   await page.getByRole('combobox', { name: 'Database', exact: true }).fill(DB);
@@ -85,6 +85,17 @@ test(`a dashboard-made backup verified by restoring from its result panel: every
   await noScratchLeft();
   // One hard delete, and the restore into the scratch name, went through nginx.
   assert.equal(logged(/^DELETE \/admin\/databases/).length - deletesBefore, 1);
+  // The backup's row under Operations offers the same drill; it opens at
+  // the confirmation, and going back sends nothing.
+  const restoresAfter = logged(/^POST \/admin\/restore\/database/).length;
+  await page.getByRole('link', { name: 'Operations' }).click();
+  await shown(page, page.getByRole('heading', { name: 'Operations', level: 1 }));
+  await page.getByRole('button', { name: `Verify by restoring… the backup of ${DB} at ${backupDir}` }).click();
+  const again = page.getByRole('alertdialog', { name: 'Confirm the verification' });
+  await shown(page, again.getByText(`Restore the backup at ${backupDir} into a new scratch database ${DB}-verify-`, { exact: false }));
+  await again.getByRole('button', { name: 'Cancel' }).click();
+  await shown(page, page.getByRole('button', { name: 'Verify by restoring…', exact: true }));
+  assert.equal(logged(/^POST \/admin\/restore\/database/).length, restoresAfter, 'nothing is sent without Yes');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -56,6 +56,8 @@ pub(super) struct Ended4 {
     node: Option<Client>,
     database: String,
     started: Started4,
+    /// When the start was sent (the remembered entry's time is after it).
+    sent_ms: f64,
 }
 
 /// What a started 4.x backup is: its task (0 for a one-time backup), its
@@ -124,6 +126,7 @@ impl Backup4State {
                         node,
                         database,
                         started,
+                        sent_ms: started_ms,
                     });
                 });
                 Ok(running)
@@ -339,6 +342,7 @@ async fn after_backup(ended: Ended4) -> AfterBackup {
         node,
         database,
         started,
+        sent_ms,
     } = ended;
     let Started4 {
         task_id,
@@ -392,6 +396,13 @@ async fn after_backup(ended: Ended4) -> AfterBackup {
                 e.user_message()
             ),
         });
+    }
+    // Operations offers "Verify by restoring" of it too.
+    if let Some(dir) = &backup_dir {
+        let what = Watched::DatabaseBackup {
+            database: Some(database.clone()),
+        };
+        crate::state::operations::store::set_folder(client.base(), &what, sent_ms, dir);
     }
     AfterBackup {
         notes,

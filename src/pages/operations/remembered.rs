@@ -245,8 +245,8 @@ fn RememberedRow(
         None => "none (3.0 backup)".into(),
     };
     let outcome = store::outcome_shown(&entry).unwrap_or_else(|| "not known yet".into());
-    // "Verify by restoring" for a 3.x database backup that succeeded and
-    // whose folder is known, on the server in use.
+    // "Verify by restoring" for a database backup that succeeded and whose
+    // folder is known, on the server in use (any generation).
     let drill = match (&follow, &entry.name, &entry.folder) {
         (Some(_), Some(db), Some(folder))
             if entry.kind == "DatabaseBackup" && entry.outcome.as_deref() == Some("succeeded") =>
@@ -258,7 +258,6 @@ fn RememberedRow(
         }
         _ => None,
     };
-    let on_3x = move || matches!(generation.get(), Some(Generation::V30 | Generation::V35));
     let entry = StoredValue::new(entry);
     view! {
         <tr>
@@ -299,7 +298,8 @@ fn RememberedRow(
                 {drill
                     .map(|request| {
                         view! {
-                            <Show when=on_3x>" " <VerifyEntry request=request.clone() /></Show>
+                            " "
+                            <VerifyEntry request=request.clone() />
                         }
                     })}
             </td>

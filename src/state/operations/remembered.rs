@@ -180,8 +180,7 @@ pub fn set_folder(
 }
 
 /// Records how an entry ended, seen at `ended_ms` (the first time seen is
-/// kept), in a few words: a server's failure text can be any length, and
-/// only its start is kept (the log download has it all).
+/// kept), in a few words: the kind of ending only (see [`set_outcome`]).
 pub fn set_outcome_at(
     list: &mut [RememberedOperation],
     op: &RememberedOperation,
