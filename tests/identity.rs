@@ -159,8 +159,15 @@ async fn equal_ids_on_two_servers_are_each_followed_on_their_own_server_to_their
         "{}",
         text(&panel)
     );
+    // Storage keeps the kind of ending, never the server's words (they can
+    // carry paths or tokens); the row says them from this tab's memory.
     wait_for_page(&app, "B's outcome recorded", 3000, || {
-        remembered_outcome(&b).is_some_and(|o| o.contains("Injected on server B"))
+        remembered_outcome(&b).as_deref() == Some("failed")
+    })
+    .await;
+    wait_for_page(&app, "B's row says the server's words", 3000, || {
+        text(&by_role(&local, "table", "newest first"))
+            .contains("failed: Failed to complete backup because: Injected on server B")
     })
     .await;
     assert_eq!(remembered_outcome(&a).as_deref(), Some("succeeded"));
