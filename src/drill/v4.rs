@@ -6,6 +6,7 @@
 
 use super::compare::DocumentText;
 use crate::api::version::Generation;
+use crate::forms::backup_key::{check_key, key_placement, put_backup_key};
 use crate::forms::PlannedRequest;
 use serde_json::{json, Map, Value};
 
@@ -37,17 +38,12 @@ impl std::fmt::Debug for RestoreChoice {
     }
 }
 
-/// True for 4.0 and 4.1, whose restore configuration has no
-/// `BackupEncryptionSettings` (docs/protocol/ravendb-4x.md#drill-key).
-fn before_4_2(generation: &Generation) -> bool {
-    matches!(generation.major_minor(), (4, 0) | (4, 1))
-}
-
 /// `POST /admin/restore/database` into the scratch database `scratch`:
 /// the backup's ongoing tasks disabled (a scratch copy must not run the
 /// source's backups), and the key, when given, where the server's version
-/// reads it: `BackupEncryptionSettings` (4.2 and later), `EncryptionKey`
-/// (4.0, 4.1) (docs/protocol/ravendb-4x.md#drill-key).
+/// reads it (`forms::backup_key`: `BackupEncryptionSettings` from 4.2,
+/// `EncryptionKey` on 4.0 and 4.1; the drill restores backups, not
+/// snapshots) (docs/protocol/ravendb-4x.md#restore-key).
 pub fn restore_request(
     generation: &Generation,
     choice: &RestoreChoice,
@@ -58,11 +54,8 @@ pub fn restore_request(
         return Err("Enter the backup folder above first.".into());
     }
     let key = choice.key.trim();
-    if !key.is_empty() && !is_base64(key) {
-        return Err(
-            "The backup's encryption key must be base64 text (the key RavenDB showed when the backup task was created)."
-                .into(),
-        );
+    if !key.is_empty() {
+        check_key(key)?;
     }
     let mut body = Map::new();
     body.insert("DatabaseName".into(), json!(scratch));
@@ -73,28 +66,12 @@ pub fn restore_request(
     }
     body.insert("DisableOngoingTasks".into(), json!(true));
     if !key.is_empty() {
-        if before_4_2(generation) {
-            body.insert("EncryptionKey".into(), json!(key));
-        } else {
-            body.insert(
-                "BackupEncryptionSettings".into(),
-                json!({"EncryptionMode": "UseProvidedKey", "Key": key}),
-            );
-        }
+        put_backup_key(&mut body, key_placement(generation, false), key);
     }
     Ok(PlannedRequest::post(
         "/admin/restore/database".into(),
         Value::Object(body),
     ))
-}
-
-fn is_base64(text: &str) -> bool {
-    text.len().is_multiple_of(4)
-        && text.trim_end_matches('=').len() + 2 >= text.len()
-        && text
-            .trim_end_matches('=')
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/')
 }
 
 /// One 4.x document made ready to fingerprint: its `@id`, its content and
@@ -208,6 +185,7 @@ mod tests {
         assert!(printed.contains("(set)"));
         let err = restore_request(&v71(), &choice("not base64!"), "S").unwrap_err();
         assert!(err.contains("base64"), "{err}");
+        assert!(restore_request(&v71(), &choice("c2VjcmV0LWtleS0xMjM0NTY="), "S").is_err());
         assert!(!err.contains("not base64!"));
     }
 

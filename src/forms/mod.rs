@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod backup4;
+pub mod backup_key;
 pub mod document_origin;
 pub mod restore;
 pub mod restore4;
@@ -119,6 +120,9 @@ pub fn mask_secrets(body: &Value) -> Value {
                     let v =
                         if k == "EncryptionKey" && matches!(v, Value::String(s) if !s.is_empty()) {
                             Value::String(MASK.into())
+                        } else if k == "BackupEncryptionSettings" {
+                            // A 4.2+ restore's backup key (docs/protocol/ravendb-4x.md#restore-key).
+                            mask_backup_key(v)
                         } else if k == "SecuredSettings" {
                             match v {
                                 Value::Object(secrets) => Value::Object(
@@ -144,6 +148,23 @@ pub fn mask_secrets(body: &Value) -> Value {
                 .collect(),
         ),
         Value::Array(items) => Value::Array(items.iter().map(mask_secrets).collect()),
+        other => other.clone(),
+    }
+}
+
+/// `BackupEncryptionSettings` with its `Key` masked (when it has one).
+fn mask_backup_key(settings: &Value) -> Value {
+    match settings {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| match v {
+                    Value::String(s) if k == "Key" && !s.is_empty() => {
+                        (k.clone(), Value::String(MASK.into()))
+                    }
+                    _ => (k.clone(), v.clone()),
+                })
+                .collect(),
+        ),
         other => other.clone(),
     }
 }

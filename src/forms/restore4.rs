@@ -1,12 +1,17 @@
-//! The RavenDB 4.x restore form (`POST /admin/restore/database`) as plain
+//! The RavenDB 4.x+ restore form (`POST /admin/restore/database`) as plain
 //! data, and the pure function that turns it into the exact request. The
 //! name rules and the "never onto an existing database" check are the same
-//! as for 3.x; the encryption key is a secret (masked in the review, never
-//! stored).
+//! as for 3.x; the backup's encryption key is a secret (masked in the
+//! review, never stored), asked for when the chosen restore point is
+//! encrypted and sent where the server's version reads it
+//! (docs/protocol/ravendb-4x.md#restore-key).
 
+use super::backup_key::{check_key, key_placement, put_backup_key};
 use super::restore::validate_database_name;
 use super::{json_of, PlannedRequest, Problem};
-use crate::api::wire4x::RestoreBackupConfiguration;
+use crate::api::version::Generation;
+use crate::api::wire4x::{RestoreBackupConfiguration, RestorePoint};
+use serde_json::Value;
 
 /// The form, as typed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -36,11 +41,48 @@ fn optional(text: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
+/// The restore point a restore of `folder` up to `last_file` stops at,
+/// among the points the server listed for that folder: the one named
+/// `last_file`, or with none named, the newest point of `folder` (of the
+/// whole list when none has that location).
+pub fn chosen_point<'a>(
+    points: &'a [RestorePoint],
+    folder: &str,
+    last_file: &str,
+) -> Option<&'a RestorePoint> {
+    let last = last_file.trim();
+    if !last.is_empty() {
+        return points.iter().find(|p| p.file_name == last);
+    }
+    let folder = folder.trim().trim_end_matches(['/', '\\']);
+    let newest = |it: &mut dyn Iterator<Item = &'a RestorePoint>| {
+        it.max_by(|a, b| a.date_time.cmp(&b.date_time))
+    };
+    newest(
+        &mut points
+            .iter()
+            .filter(|p| p.location.trim_end_matches(['/', '\\']) == folder),
+    )
+    .or_else(|| newest(&mut points.iter()))
+}
+
+/// The file of a restore point as people read it (7.1 lists absolute paths).
+fn file_label(point: &RestorePoint) -> &str {
+    point
+        .file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(&point.file_name)
+}
+
 /// Builds `POST /admin/restore/database`, or says what must change first.
-/// `existing` is the server's database list, when read.
+/// `existing` is the server's database list, when read; `point` the
+/// chosen restore point, when the server listed the folder's points.
 pub fn build_restore4_request(
     form: &Restore4Form,
     existing: Option<&[String]>,
+    generation: &Generation,
+    point: Option<&RestorePoint>,
 ) -> Result<PlannedRequest, Vec<Problem<Restore4Field>>> {
     let mut problems = Vec::new();
     let location = form.backup_location.trim();
@@ -62,11 +104,19 @@ pub fn build_restore4_request(
         ));
     }
     let key = form.encryption_key.trim();
-    if !key.is_empty() && !is_base64(key) {
-        problems.push(Problem::new(
-            Restore4Field::EncryptionKey,
-            "The encryption key must be the base64 text RavenDB gave when the database was created.",
-        ));
+    let encrypted = point.filter(|p| p.is_encrypted);
+    if key.is_empty() {
+        if let Some(p) = encrypted {
+            problems.push(Problem::new(
+                Restore4Field::EncryptionKey,
+                format!(
+                    "The backup {} is encrypted (the server's restore points say so): enter its encryption key. It is the key shown when its backup task was set up, or, for a backup encrypted with its database's key, that database's encryption key.",
+                    file_label(p)
+                ),
+            ));
+        }
+    } else if let Err(words) = check_key(key) {
+        problems.push(Problem::new(Restore4Field::EncryptionKey, words));
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -76,13 +126,15 @@ pub fn build_restore4_request(
         backup_location: location.to_string(),
         last_file_name_to_restore: optional(&form.last_file_name),
         data_directory: optional(&form.data_directory),
-        encryption_key: optional(key),
+        encryption_key: None,
         disable_ongoing_tasks: form.disable_ongoing_tasks,
     };
-    Ok(PlannedRequest::post(
-        "/admin/restore/database".into(),
-        json_of(&config),
-    ))
+    let mut body = json_of(&config);
+    if let (false, Value::Object(map)) = (key.is_empty(), &mut body) {
+        let snapshot = point.is_some_and(|p| p.is_snapshot_restore);
+        put_backup_key(map, key_placement(generation, snapshot), key);
+    }
+    Ok(PlannedRequest::post("/admin/restore/database".into(), body))
 }
 
 /// The sentence the admin confirms: `Restore backup at /b/x-backup into a
@@ -100,19 +152,17 @@ pub fn confirmation_sentence(form: &Restore4Form) -> String {
     )
 }
 
-fn is_base64(text: &str) -> bool {
-    text.len().is_multiple_of(4)
-        && text
-            .trim_end_matches('=')
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::forms::{mask_secrets, MASK};
     use serde_json::json;
+
+    const KEY: &str = "OI7Vll7DroXdUORtc6Uo64wdAk1W0Db9ExXXgcg5IUs=";
+
+    fn v(major: u32, minor: u32) -> Generation {
+        Generation::V4Plus { major, minor }
+    }
 
     fn form() -> Restore4Form {
         Restore4Form {
@@ -122,9 +172,20 @@ mod tests {
         }
     }
 
+    /// A restore point as 7.1 lists it (absolute file name).
+    fn point(file: &str, at: &str, encrypted: bool) -> RestorePoint {
+        RestorePoint {
+            date_time: Some(at.into()),
+            location: "/backups/2026-11-27-17-45.ravendb-Test-A-backup".into(),
+            file_name: format!("/backups/2026-11-27-17-45.ravendb-Test-A-backup/{file}"),
+            is_encrypted: encrypted,
+            ..RestorePoint::default()
+        }
+    }
+
     #[test]
     fn the_minimal_request_is_the_recorded_one() {
-        let req = build_restore4_request(&form(), Some(&["Test".into()])).unwrap();
+        let req = build_restore4_request(&form(), Some(&["Test".into()]), &v(4, 1), None).unwrap();
         assert_eq!(req.method, "POST");
         assert_eq!(req.path, "/admin/restore/database");
         assert_eq!(
@@ -138,21 +199,141 @@ mod tests {
         let f = Restore4Form {
             last_file_name: "2026-11-27-17-45.ravendb-full-backup".into(),
             data_directory: "/data/Restored".into(),
-            encryption_key: "c2VjcmV0LWtleS0xMjM0NTY=".into(),
+            encryption_key: KEY.into(),
             disable_ongoing_tasks: true,
             ..form()
         };
-        let req = build_restore4_request(&f, None).unwrap();
+        let req = build_restore4_request(&f, None, &v(4, 1), None).unwrap();
         assert_eq!(
             req.body["LastFileNameToRestore"],
             json!("2026-11-27-17-45.ravendb-full-backup")
         );
         assert_eq!(req.body["DataDirectory"], json!("/data/Restored"));
-        assert_eq!(req.body["EncryptionKey"], json!("c2VjcmV0LWtleS0xMjM0NTY="));
+        assert_eq!(req.body["EncryptionKey"], json!(KEY));
         assert_eq!(req.body["DisableOngoingTasks"], json!(true));
         let masked = mask_secrets(&req.body);
         assert_eq!(masked["EncryptionKey"], json!(MASK));
-        assert!(!masked.to_string().contains("c2VjcmV0"));
+        assert!(!masked.to_string().contains(KEY));
+    }
+
+    #[test]
+    fn the_key_goes_where_each_version_reads_it() {
+        let f = Restore4Form {
+            encryption_key: format!(" {KEY} "),
+            ..form()
+        };
+        // 4.0 and 4.1: EncryptionKey, their only key member.
+        for g in [v(4, 0), v(4, 1)] {
+            let body = build_restore4_request(&f, None, &g, None).unwrap().body;
+            assert_eq!(body["EncryptionKey"], json!(KEY), "{g:?}");
+            assert!(body.get("BackupEncryptionSettings").is_none());
+        }
+        // 4.2 and later: the backup's key in BackupEncryptionSettings, and
+        // never as EncryptionKey (the new database's own key there).
+        let encrypted = point(
+            "2026-11-27-17-45.ravendb-encrypted-full-backup",
+            "2026-11-27T17:45:00",
+            true,
+        );
+        for g in [v(4, 2), v(5, 4), v(6, 2), v(7, 1)] {
+            for p in [None, Some(&encrypted)] {
+                let req = build_restore4_request(&f, None, &g, p).unwrap();
+                assert_eq!(
+                    req.body["BackupEncryptionSettings"],
+                    json!({"EncryptionMode": "UseProvidedKey", "Key": KEY}),
+                    "{g:?}"
+                );
+                assert!(req.body.get("EncryptionKey").is_none(), "{g:?}");
+                let masked = mask_secrets(&req.body);
+                assert_eq!(masked["BackupEncryptionSettings"]["Key"], json!(MASK));
+                assert_eq!(
+                    masked["BackupEncryptionSettings"]["EncryptionMode"],
+                    json!("UseProvidedKey")
+                );
+                assert!(!masked.to_string().contains(KEY));
+            }
+        }
+        // An encrypted snapshot: its database's key, as EncryptionKey.
+        let snapshot = RestorePoint {
+            is_snapshot_restore: true,
+            ..point(
+                "2026-11-27-17-45.ravendb-encrypted-snapshot",
+                "2026-11-27T17:45:00",
+                true,
+            )
+        };
+        let body = build_restore4_request(&f, None, &v(7, 1), Some(&snapshot))
+            .unwrap()
+            .body;
+        assert_eq!(body["EncryptionKey"], json!(KEY));
+        assert_eq!(
+            body["BackupEncryptionSettings"],
+            json!({"EncryptionMode": "UseDatabaseKey"})
+        );
+    }
+
+    #[test]
+    fn an_encrypted_restore_point_asks_for_its_key_before_anything_is_sent() {
+        let encrypted = point(
+            "2026-11-27-17-45.ravendb-encrypted-full-backup",
+            "2026-11-27T17:45:00",
+            true,
+        );
+        for g in [v(4, 1), v(7, 1)] {
+            let problems = build_restore4_request(&form(), None, &g, Some(&encrypted)).unwrap_err();
+            assert_eq!(problems.len(), 1);
+            assert_eq!(problems[0].field, Restore4Field::EncryptionKey);
+            assert_eq!(
+                problems[0].message,
+                "The backup 2026-11-27-17-45.ravendb-encrypted-full-backup is encrypted (the server's restore points say so): enter its encryption key. It is the key shown when its backup task was set up, or, for a backup encrypted with its database's key, that database's encryption key."
+            );
+        }
+        // A plain point, or points not listed: no key needed.
+        let plain = point(
+            "2026-11-27-17-45.ravendb-full-backup",
+            "2026-11-27T17:45:00",
+            false,
+        );
+        assert!(build_restore4_request(&form(), None, &v(7, 1), Some(&plain)).is_ok());
+        assert!(build_restore4_request(&form(), None, &v(7, 1), None).is_ok());
+        // A key that is not a RavenDB key is refused, without repeating it.
+        let f = Restore4Form {
+            encryption_key: "c2VjcmV0LWtleS0xMjM0NTY=".into(),
+            ..form()
+        };
+        let problems = build_restore4_request(&f, None, &v(7, 1), Some(&encrypted)).unwrap_err();
+        assert_eq!(problems[0].field, Restore4Field::EncryptionKey);
+        assert!(problems[0].message.contains("44 characters of base64"));
+        assert!(!problems[0].message.contains("c2VjcmV0"));
+    }
+
+    #[test]
+    fn the_chosen_point_is_the_named_file_or_the_folders_newest() {
+        let folder = "/backups/2026-11-27-17-45.ravendb-Test-A-backup/";
+        let full = point(
+            "2026-11-27-17-45.ravendb-full-backup",
+            "2026-11-27T17:45:00",
+            false,
+        );
+        let incr = point(
+            "2026-11-27-18-45.ravendb-incremental-backup",
+            "2026-11-27T18:45:00",
+            true,
+        );
+        let other = RestorePoint {
+            location: "/backups/other-backup".into(),
+            ..point(
+                "2026-11-28-10-00.ravendb-full-backup",
+                "2026-11-28T10:00:00",
+                false,
+            )
+        };
+        let points = [full.clone(), incr.clone(), other.clone()];
+        assert_eq!(chosen_point(&points, folder, ""), Some(&incr));
+        assert_eq!(chosen_point(&points, folder, &full.file_name), Some(&full));
+        assert_eq!(chosen_point(&points, folder, "nope"), None);
+        assert_eq!(chosen_point(&points, "/elsewhere", ""), Some(&other));
+        assert_eq!(chosen_point(&[], folder, ""), None);
     }
 
     #[test]
@@ -161,7 +342,7 @@ mod tests {
             encryption_key: "not base64!".into(),
             ..Restore4Form::default()
         };
-        let problems = build_restore4_request(&f, None).unwrap_err();
+        let problems = build_restore4_request(&f, None, &v(7, 1), None).unwrap_err();
         let fields: Vec<_> = problems.iter().map(|p| p.field).collect();
         assert_eq!(
             fields,
@@ -189,13 +370,14 @@ mod tests {
 
     #[test]
     fn an_existing_name_is_refused_whatever_its_case() {
-        let problems = build_restore4_request(&form(), Some(&["RESTORED".into()])).unwrap_err();
+        let problems = build_restore4_request(&form(), Some(&["RESTORED".into()]), &v(7, 1), None)
+            .unwrap_err();
         assert_eq!(problems[0].field, Restore4Field::DatabaseName);
         assert!(problems[0].message.contains("\"RESTORED\" already exists"));
         let bad = Restore4Form {
             database_name: "<script>".into(),
             ..form()
         };
-        assert!(build_restore4_request(&bad, None).is_err());
+        assert!(build_restore4_request(&bad, None, &v(7, 1), None).is_err());
     }
 }

@@ -1,8 +1,11 @@
 //! The Restore screen for RavenDB 4.x and later: every field of 4.1's
 //! restore configuration, the restore points of a folder where the server
 //! lists them, the same validation, confirmation and review as 3.x, and the
-//! restore followed to its true end. The encryption key is a secret: masked
-//! on screen and in the review, kept in memory only. Below the form,
+//! restore followed to its true end. The backup's encryption key is a
+//! secret: masked on screen and in the review, kept in memory only; asked
+//! for when the chosen restore point is encrypted, and sent where the
+//! server's version reads it (docs/protocol/ravendb-4x.md#restore-key).
+//! Below the form,
 //! "Verify by restoring" (issue 17) for the typed folder and the chosen
 //! restore point, with its own backup key (docs/protocol/ravendb-4x.md#drill).
 
@@ -11,13 +14,16 @@ use crate::{
     components::{
         drill::{take_drill_request, VerifyByRestoring},
         error_view::ErrorView,
-        field::{Checkbox, SecretInput, TextField},
+        field::{Checkbox, SecretField, TextField},
         flow::{lost_start_of, ConfirmPanel, ProblemList, RunningPanel, StartErrorPanel},
         focus_first_invalid,
         request_review::RequestReview,
     },
     forms::{
-        restore4::{build_restore4_request, confirmation_sentence, Restore4Field, Restore4Form},
+        restore4::{
+            build_restore4_request, chosen_point, confirmation_sentence, Restore4Field,
+            Restore4Form,
+        },
         PlannedRequest,
     },
     state::{
@@ -40,6 +46,9 @@ pub struct Restore4State {
     pub start: Starter<StartPost>,
     /// The restore points of the folder, as the server listed them.
     pub points: Action<(Client, Generation, String), Result<RestorePoints, ApiError>>,
+    /// The folder (trimmed) the restore points were listed for: they say
+    /// whether the backup is encrypted only while the form names it.
+    pub points_folder: RwSignal<String>,
     pub show_key: RwSignal<bool>,
     /// The drill's backup key (memory only) and whether it is revealed.
     pub drill_key: RwSignal<String>,
@@ -61,6 +70,7 @@ impl Restore4State {
             confirming: RwSignal::new(false),
             start,
             points,
+            points_folder: RwSignal::new(String::new()),
             show_key: RwSignal::new(false),
             drill_key: RwSignal::new(String::new()),
             show_drill_key: RwSignal::new(false),
@@ -89,11 +99,24 @@ pub fn Restore4Page() -> impl IntoView {
         })
     });
     let generation = Memo::new(move |_| connected_generation());
+    let points = state.points.value();
     let plan = Memo::new(move |_| {
+        let Some(generation) = generation.get() else {
+            return Err(Vec::new());
+        };
         databases.names.with(|names| {
-            state
-                .form
-                .with(|f| build_restore4_request(f, names.as_deref()))
+            state.form.with(|f| {
+                let folder = f.backup_location.trim();
+                points.with(|listed| {
+                    let point = match listed {
+                        Some(Ok(p)) if state.points_folder.with(|pf| pf == folder) => {
+                            chosen_point(&p.list, folder, &f.last_file_name)
+                        }
+                        _ => None,
+                    };
+                    build_restore4_request(f, names.as_deref(), &generation, point)
+                })
+            })
         })
     });
     let problem_for = move |field: Restore4Field| {
@@ -111,7 +134,6 @@ pub fn Restore4Page() -> impl IntoView {
         }
     };
     let busy = move || state.start.busy();
-    let points = state.points.value();
 
     let list_points = move |_| {
         let (Some(client), Some(generation)) =
@@ -126,6 +148,7 @@ pub fn Restore4Page() -> impl IntoView {
             state.tried.set(true);
             return;
         }
+        state.points_folder.set(folder.clone());
         state.points.dispatch_local((client, generation, folder));
     };
     let ask = move |ev: leptos::ev::SubmitEvent| {
@@ -181,6 +204,15 @@ pub fn Restore4Page() -> impl IntoView {
         }
     };
     let key = Memo::new(move |_| state.form.with(|f| f.encryption_key.clone()));
+    // What the key is depends on the version (docs/protocol/ravendb-4x.md#restore-key).
+    let key_hint = match generation.get_untracked().map(|g| g.major_minor()) {
+        Some(v) if v < (4, 2) => {
+            "Only for an encrypted backup: the base64 key of the encrypted database it was taken from (the new database is encrypted with it; the server must use HTTPS). Kept in this page's memory only, never stored."
+        }
+        _ => {
+            "Only for an encrypted backup: the base64 key it was encrypted with (List restore points says which are encrypted). Kept in this page's memory only, never stored."
+        }
+    };
     let disable_tasks = Memo::new(move |_| state.form.with(|f| f.disable_ongoing_tasks));
 
     view! {
@@ -243,7 +275,12 @@ pub fn Restore4Page() -> impl IntoView {
                                                 "{} — {}{}",
                                                 p.date_time.clone().unwrap_or_default(),
                                                 file,
-                                                if p.is_incremental { " (incremental)" } else { " (full)" },
+                                                match (p.is_incremental, p.is_encrypted) {
+                                                    (true, false) => " (incremental)",
+                                                    (true, true) => " (incremental, encrypted)",
+                                                    (false, false) => " (full)",
+                                                    (false, true) => " (full, encrypted)",
+                                                },
                                             );
                                             view! { <option value=file>{label}</option> }
                                         })
@@ -254,6 +291,16 @@ pub fn Restore4Page() -> impl IntoView {
                         }
                     })
             }}
+            <SecretField
+                id="restore4-key"
+                label="Encryption key of the backup"
+                hint=key_hint
+                what="the key"
+                value=key
+                on_input=Callback::new(move |v: String| state.form.update(|f| f.encryption_key = v))
+                revealed=state.show_key
+                error=Signal::derive(problem_for(Restore4Field::EncryptionKey))
+            />
             {field(
                 "restore4-name",
                 "New database name",
@@ -280,38 +327,6 @@ pub fn Restore4Page() -> impl IntoView {
                     |f| &f.last_file_name,
                     |f, v| f.last_file_name = v,
                 )}
-                <div class="field">
-                    <label for="restore4-key">"Encryption key"</label>
-                    <SecretInput
-                        id="restore4-key"
-                        value=key
-                        typed=true
-                        revealed=state.show_key
-                        on_input=Callback::new(move |v: String| {
-                            state.form.update(|f| f.encryption_key = v)
-                        })
-                        invalid=Signal::derive(move || {
-                            problem_for(Restore4Field::EncryptionKey)().is_some()
-                        })
-                        described_by="restore4-key-hint restore4-key-error"
-                    />
-                    <button
-                        type="button"
-                        class="secondary"
-                        aria-pressed=move || state.show_key.get().to_string()
-                        on:click=move |_| state.show_key.update(|v| *v = !*v)
-                    >
-                        {move || {
-                            if state.show_key.get() { "Hide the key" } else { "Reveal the key" }
-                        }}
-                    </button>
-                    <p id="restore4-key-hint" class="hint">
-                        "Only for a backup of an encrypted database (base64). Kept in this page's memory only, never stored."
-                    </p>
-                    <p id="restore4-key-error" class="field-error">
-                        {problem_for(Restore4Field::EncryptionKey)}
-                    </p>
-                </div>
                 <Checkbox
                     id="restore4-disable-tasks"
                     label="Disable ongoing tasks"
