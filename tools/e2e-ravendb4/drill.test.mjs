@@ -3,72 +3,20 @@
 // a backup made on the dashboard's Backup screen is restored into a
 // scratch database, compared with its source and hard-deleted (the
 // server's database list is checked afterwards); documents changed after
-// the backup are reported as changed. Run by scripts/e2e_ravendb4.sh.
-import { test, before, after } from 'node:test';
+// the backup are reported as changed. Run by scripts/e2e_ravendb4.sh;
+// the shared setup is lib4.mjs.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { BASE, BACKUP_ROOT, SHOTS, browserForFile, api, databaseNames, openPage, connected, shown } from './lib4.mjs';
 
-const BASE = process.env.E2E4_BASE_URL;
-const API = process.env.E2E4_API_URL;
-const BACKUP_ROOT = process.env.E2E4_BACKUP_ROOT;
-const SHOTS = process.env.E2E4_SCREENSHOTS;
-assert.ok(BASE && API && BACKUP_ROOT, 'run through scripts/e2e_ravendb4.sh');
-
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const DB = 'Depot';
 const COUNT = 30;
 
-let browser;
-before(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
-});
-after(async () => { await browser?.close(); });
-
-async function api(method, path, body) {
-  const res = await fetch(API + path, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  return { status: res.status, json, text };
-}
+browserForFile();
 
 async function put(id, body) {
   const r = await api('PUT', `/databases/${DB}/docs?id=${encodeURIComponent(id)}`, body);
   assert.equal(r.status, 201, r.text);
-}
-
-async function databaseNames() {
-  const r = await api('GET', '/databases');
-  assert.equal(r.status, 200, r.text);
-  return r.json.Databases.map((d) => d.Name);
-}
-
-async function openPage() {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error' && !/config\.json|404/.test(m.text())) problems.push(m.text()); });
-  return { context, page, problems };
-}
-
-async function connected(page) {
-  await page.getByRole('status').filter({ hasText: 'Connected: RavenDB 4.1' }).waitFor({ timeout: 15000 });
-}
-
-/** Waits until `locator` is visible; on a timeout the error says what the page showed. */
-async function shown(page, locator, opts) {
-  try {
-    await locator.waitFor(opts);
-  } catch (e) {
-    const text = await page.evaluate(() => document.querySelector('main')?.innerText ?? document.body.innerText).catch(() => '?');
-    throw new Error(`${e.message}\non screen:\n${text}`);
-  }
 }
 
 /** Runs the drill of `folder` from the Restore screen; returns the result region. */

@@ -3,53 +3,14 @@
 // Run by scripts/e2e_ravendb4.sh, which starts the server and nginx.
 // Elements are found by role and accessible name, as a person would.
 // axe-core runs on every 4.x screen state the flows reach, light and dark;
-// the last test asserts that it found nothing.
-import { test, before, after } from 'node:test';
+// the last test asserts that it found nothing. The shared setup is lib4.mjs.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import {
+  BASE, API, BACKUP_ROOT, SHOTS, browserForFile, api, createDatabase, openPage, connected, axeCheck, axeFindings, axeStates,
+} from './lib4.mjs';
 
-const BASE = process.env.E2E4_BASE_URL;
-const API = process.env.E2E4_API_URL;
-const BACKUP_ROOT = process.env.E2E4_BACKUP_ROOT;
-const SHOTS = process.env.E2E4_SCREENSHOTS;
-assert.ok(BASE && API && BACKUP_ROOT, 'run through scripts/e2e_ravendb4.sh');
-
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
-});
-after(async () => { await browser?.close(); });
-
-async function api(method, path, body) {
-  const res = await fetch(API + path, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  return { status: res.status, json, text };
-}
-
-async function createDatabase(name, docs) {
-  const r = await api('PUT', `/admin/databases?name=${name}&replicationFactor=1`,
-    { DatabaseName: name, Settings: {}, Disabled: false });
-  assert.equal(r.status, 201, r.text);
-  for (let i = 1; i <= docs; i++) {
-    const d = await api('PUT', `/databases/${name}/docs?id=items/${i}`,
-      { Name: `Item ${i}`, Price: i * 1.5, Tags: ['a', `t${i % 7}`], '@metadata': { '@collection': 'Items' } });
-    assert.equal(d.status, 201, d.text);
-  }
-}
+browserForFile();
 
 /** The documents of a database without their per-database metadata. */
 async function documents(name) {
@@ -61,68 +22,6 @@ async function documents(name) {
       return { id: meta['@id'], collection: meta['@collection'], body };
     })
     .sort((a, b) => a.id.localeCompare(b.id));
-}
-
-/**
- * A new page whose console errors, page errors and HTTP answers are
- * recorded: `problems` (errors) and `failed` (every answer >= 400, with its
- * method and URL, so a console "Failed to load resource" names its request).
- */
-async function openPage() {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const problems = [];
-  const failed = [];
-  page.on('pageerror', (e) => problems.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error' && !/config\.json|404/.test(m.text())) problems.push(m.text()); });
-  page.on('response', (r) => {
-    if (r.status() >= 400) failed.push(`${r.status()} ${r.request().method()} ${r.url().replace(API, '')}`);
-  });
-  page.on('requestfailed', (r) => failed.push(`failed ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
-  return { context, page, problems, failed };
-}
-
-/** Every axe violation found by `axeCheck`, and the states it checked. */
-const axeFindings = [];
-const axeStates = [];
-
-/**
- * Runs axe-core (injected through CDP, which the page's CSP does not govern,
- * as tools/e2e/lib.mjs does) on the page as it is, in the light and in the
- * dark theme, and records every violation, whatever its impact. The flow
- * goes on; the last test of this file asserts that none was found.
- */
-async function axeCheck(page, state) {
-  const picker = page.getByRole('combobox', { name: 'Theme' });
-  const before = await picker.inputValue();
-  for (const theme of ['light', 'dark']) {
-    await picker.selectOption(theme);
-    await page.waitForFunction((t) => document.documentElement.getAttribute('data-theme') === t, theme);
-    await page.evaluate(`${AXE_SOURCE};0`);
-    const violations = await page.evaluate(async () => {
-      // eslint-disable-next-line no-undef
-      const r = await axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({
-        id: v.id, impact: v.impact, help: v.help,
-        nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-      }));
-    });
-    axeStates.push(`${state}, ${theme}`);
-    for (const v of violations) axeFindings.push({ state: `${state}, ${theme}`, ...v });
-  }
-  // Ids must be unique (axe 4.14 no longer runs duplicate-id-aria): the
-  // 4.0/4.1 Backup screen rendered two reviews with id="review-title".
-  const duplicates = await page.evaluate(() => {
-    const seen = new Map();
-    for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
-    return [...seen].filter(([, n]) => n > 1).map(([id, n]) => `id="${id}" ×${n}`);
-  });
-  if (duplicates.length) axeFindings.push({ state, id: 'duplicate-id', nodes: duplicates });
-  await picker.selectOption(before);
-}
-
-async function connected(page) {
-  await page.getByRole('status').filter({ hasText: 'Connected: RavenDB 4.1' }).waitFor({ timeout: 15000 });
 }
 
 test('back up from the dashboard, restore into a new name, and every document is equal', async () => {

@@ -255,3 +255,33 @@ export async function axeCheck(page, state) {
   if (duplicates.length) axeFindings.push({ state, id: 'duplicate-id', nodes: duplicates });
   await picker.selectOption(before);
 }
+
+/**
+ * axe-core's violations (any impact) on a playwright-core page of
+ * chromiumForFile(), in the light and in the dark theme, plus duplicate
+ * ids; the theme picker is left as it was.
+ */
+export async function axeViolations(page) {
+  const picker = page.getByRole('combobox', { name: 'Theme' });
+  const previous = await picker.inputValue();
+  const found = [];
+  for (const theme of ['light', 'dark']) {
+    await picker.selectOption(theme);
+    await page.waitForFunction((t) => document.documentElement.getAttribute('data-theme') === t, theme);
+    await page.evaluate(`${AXE_SOURCE};0`);
+    const violations = await page.evaluate(async () => {
+      // eslint-disable-next-line no-undef
+      const r = await axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    });
+    for (const v of violations) found.push({ theme, ...v });
+  }
+  const duplicates = await page.evaluate(() => {
+    const seen = new Map();
+    for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+    return [...seen].filter(([, n]) => n > 1).map(([id, n]) => `id="${id}" ×${n}`);
+  });
+  if (duplicates.length) found.push({ id: 'duplicate-id', nodes: duplicates });
+  await picker.selectOption(previous);
+  return found;
+}

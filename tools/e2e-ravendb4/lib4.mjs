@@ -1,0 +1,131 @@
+// Shared helpers of the genuine RavenDB 4.1 suite (run by
+// scripts/e2e_ravendb4.sh, which starts RavenDB and nginx): RavenDB's own
+// HTTP API from node (the tests' setup and their checks, never the page's
+// work), headless Debian chromium through playwright-core for the file,
+// pages whose errors and failed answers are recorded, and axe-core in both
+// themes. Elements are found by role and accessible name only.
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { requestJson } from '../e2e/http.mjs';
+
+export const BASE = process.env.E2E4_BASE_URL;
+export const API = process.env.E2E4_API_URL;
+export const BACKUP_ROOT = process.env.E2E4_BACKUP_ROOT;
+export const SHOTS = process.env.E2E4_SCREENSHOTS;
+assert.ok(BASE && API && BACKUP_ROOT, 'run through scripts/e2e_ravendb4.sh');
+
+const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let browser;
+
+/** Launches chromium before the file's tests and closes it after them (call once, at the top level). */
+export function browserForFile() {
+  before(async () => {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
+  });
+  after(async () => { await browser?.close(); });
+}
+
+/** A request straight to RavenDB through nginx: `{ status, json, text }`. */
+export async function api(method, path, body) {
+  return requestJson(API, method, path, body);
+}
+
+/** Creates database `name` with `docs` documents of the Items collection. */
+export async function createDatabase(name, docs) {
+  const r = await api('PUT', `/admin/databases?name=${name}&replicationFactor=1`,
+    { DatabaseName: name, Settings: {}, Disabled: false });
+  assert.equal(r.status, 201, r.text);
+  for (let i = 1; i <= docs; i++) {
+    const d = await api('PUT', `/databases/${name}/docs?id=items/${i}`,
+      { Name: `Item ${i}`, Price: i * 1.5, Tags: ['a', `t${i % 7}`], '@metadata': { '@collection': 'Items' } });
+    assert.equal(d.status, 201, d.text);
+  }
+}
+
+/** Names of the databases on the server. */
+export async function databaseNames() {
+  const r = await api('GET', '/databases');
+  assert.equal(r.status, 200, r.text);
+  return r.json.Databases.map((d) => d.Name);
+}
+
+/**
+ * A new page (in its own context) whose console errors, page errors and
+ * HTTP answers are recorded: `problems` (errors) and `failed` (every
+ * answer >= 400, with its method and URL, so a console "Failed to load
+ * resource" names its request).
+ */
+export async function openPage() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  const failed = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error' && !/config\.json|404/.test(m.text())) problems.push(m.text()); });
+  page.on('response', (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.request().method()} ${r.url().replace(API, '')}`);
+  });
+  page.on('requestfailed', (r) => failed.push(`failed ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+  return { context, page, problems, failed };
+}
+
+/** Waits for the header's "Connected: RavenDB 4.1". */
+export async function connected(page) {
+  await page.getByRole('status').filter({ hasText: 'Connected: RavenDB 4.1' }).waitFor({ timeout: 15000 });
+}
+
+/** Waits until `locator` is visible; on a timeout the error says what the page showed. */
+export async function shown(page, locator, opts) {
+  try {
+    await locator.waitFor(opts);
+  } catch (e) {
+    const text = await page.evaluate(() => document.querySelector('main')?.innerText ?? document.body.innerText).catch(() => '?');
+    throw new Error(`${e.message}\non screen:\n${text}`);
+  }
+}
+
+/** Every axe violation found by `axeCheck`, and the states it checked (this file's). */
+export const axeFindings = [];
+export const axeStates = [];
+
+/**
+ * Runs axe-core (injected through CDP, which the page's CSP does not govern,
+ * as tools/e2e/lib.mjs does) on the page as it is, in the light and in the
+ * dark theme, and records every violation, whatever its impact, plus
+ * duplicate ids (axe 4.14 no longer runs duplicate-id-aria). The flow goes
+ * on; the file's last test asserts that none was found.
+ */
+export async function axeCheck(page, state) {
+  const picker = page.getByRole('combobox', { name: 'Theme' });
+  const previous = await picker.inputValue();
+  for (const theme of ['light', 'dark']) {
+    await picker.selectOption(theme);
+    await page.waitForFunction((t) => document.documentElement.getAttribute('data-theme') === t, theme);
+    await page.evaluate(`${AXE_SOURCE};0`);
+    const violations = await page.evaluate(async () => {
+      // eslint-disable-next-line no-undef
+      const r = await axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+      }));
+    });
+    axeStates.push(`${state}, ${theme}`);
+    for (const v of violations) axeFindings.push({ state: `${state}, ${theme}`, ...v });
+  }
+  const duplicates = await page.evaluate(() => {
+    const seen = new Map();
+    for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+    return [...seen].filter(([, n]) => n > 1).map(([id, n]) => `id="${id}" ×${n}`);
+  });
+  if (duplicates.length) axeFindings.push({ state, id: 'duplicate-id', nodes: duplicates });
+  await picker.selectOption(previous);
+}
