@@ -13,8 +13,8 @@ use crate::api::version::Generation;
 use crate::api::wire4x::{RestoreBackupConfiguration, RestorePoint};
 use serde_json::Value;
 
-/// The form, as typed.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// The form, as typed. Its `Debug` never prints the key.
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Restore4Form {
     /// Server-side backup folder (`…ravendb-<db>-<node>-backup`).
     pub backup_location: String,
@@ -26,6 +26,26 @@ pub struct Restore4Form {
     /// The key of an encrypted backup (base64); empty = not encrypted.
     pub encryption_key: String,
     pub disable_ongoing_tasks: bool,
+}
+
+impl std::fmt::Debug for Restore4Form {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Restore4Form")
+            .field("backup_location", &self.backup_location)
+            .field("database_name", &self.database_name)
+            .field("last_file_name", &self.last_file_name)
+            .field("data_directory", &self.data_directory)
+            .field(
+                "encryption_key",
+                &if self.encryption_key.is_empty() {
+                    ""
+                } else {
+                    "(set)"
+                },
+            )
+            .field("disable_ongoing_tasks", &self.disable_ongoing_tasks)
+            .finish()
+    }
 }
 
 /// Fields that can be wrong.
@@ -214,6 +234,9 @@ mod tests {
         let masked = mask_secrets(&req.body);
         assert_eq!(masked["EncryptionKey"], json!(MASK));
         assert!(!masked.to_string().contains(KEY));
+        let printed = format!("{f:?}");
+        assert!(!printed.contains(KEY), "{printed}");
+        assert!(printed.contains("(set)"));
     }
 
     #[test]
