@@ -65,13 +65,15 @@ pub(crate) fn read_value<T: ReadWire>(v: &Value) -> Result<T, serde_json::Error>
     match v {
         Value::Object(map) => T::read(&Fields::Map(map)),
         Value::Array(items) if T::FIELDS > 0 => {
+            // Read first, then the leftovers are an error (as serde_json does).
+            let value = T::read(&Fields::Seq(items))?;
             if items.len() > T::FIELDS {
                 return Err(serde_json::Error::invalid_length(
                     items.len(),
                     &"fewer elements in array",
                 ));
             }
-            T::read(&Fields::Seq(items))
+            Ok(value)
         }
         other => Err(invalid_type(other, T::EXPECTING)),
     }
@@ -144,10 +146,15 @@ pub(crate) fn text_list(v: Option<&Value>) -> Vec<String> {
 /// Field reader: a `{string: string}` map (`null` values as "").
 pub(crate) fn text_map(v: Option<&Value>) -> BTreeMap<String, String> {
     match v {
-        Some(Value::Object(map)) => map
-            .iter()
-            .map(|(k, v)| (k.clone(), value_text(v).unwrap_or_default()))
-            .collect(),
+        Some(Value::Object(map)) => {
+            // Inserted one by one: smaller in the wasm than `collect`'s
+            // sort and bulk build, and the keys come sorted anyway.
+            let mut out = BTreeMap::new();
+            for (k, v) in map {
+                out.insert(k.clone(), value_text(v).unwrap_or_default());
+            }
+            out
+        }
         _ => BTreeMap::new(),
     }
 }

@@ -8,16 +8,24 @@
 use super::common::{BuildVersion, DatabaseListEntry};
 use super::lenient::*;
 use super::topology::{ClusterTopology, ClusterTopologyResponse};
-use super::v3::{BackupMessage, BackupStatus, DatabaseDocument, RestoreInProgress, Severity};
+use super::v3::{
+    BackupMessage, BackupStatus, DatabaseDocument, OperationIdResponse as OperationIdResponse3,
+    OperationState as OperationState3, OperationStateDetail, OperationsListItem, RestoreInProgress,
+    Severity,
+};
 use super::v4::*;
+use serde::de::{Error as _, Unexpected};
 use serde_json::{Error, Map, Value};
 
 /// Declares `ReadWire` for a struct: its name, its field count, and how its
 /// fields are read (`f` is the [`Fields`]).
 macro_rules! read_wire {
     ($name:ident, $fields:expr, |$f:ident| $body:expr) => {
+        read_wire!($name as $name, $fields, |$f| $body);
+    };
+    ($name:ident as $wire:ident, $fields:expr, |$f:ident| $body:expr) => {
         impl ReadWire for $name {
-            const EXPECTING: &'static str = concat!("struct ", stringify!($name));
+            const EXPECTING: &'static str = concat!("struct ", stringify!($wire));
             const FIELDS: usize = $fields;
             fn read($f: &Fields) -> Result<Self, Error> {
                 $body
@@ -315,8 +323,10 @@ read_wire!(BackupStatus, 5, |f| Ok(BackupStatus {
     is_running: flag(f.get(2, "IsRunning")),
     success: opt_flag(f.get(3, "Success")),
     // Not lenient per item (as before): `null` is empty, an item that is
-    // not a message fails the document.
+    // not a message fails the document. (Read from an array, serde said
+    // "too long" before a bad `Messages`.)
     messages: match f.get(4, "Messages") {
+        _ if matches!(f, Fields::Seq(items) if items.len() > 5) => Vec::new(),
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => items
             .iter()
@@ -329,3 +339,80 @@ read_wire!(BackupStatus, 5, |f| Ok(BackupStatus {
 read_wire!(RestoreInProgress, 1, |f| Ok(RestoreInProgress {
     resource: text(f.get(0, "Resource")),
 }));
+
+/// A field serde's derive read strictly as an `i64`: a whole number in range.
+fn strict_i64(v: &Value) -> Result<i64, Error> {
+    match v {
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Ok(i),
+            (None, Some(u)) => Err(Error::invalid_value(Unexpected::Unsigned(u), &"i64")),
+            _ => Err(invalid_type(v, "i64")),
+        },
+        other => Err(invalid_type(other, "i64")),
+    }
+}
+
+/// In an array, a field without a default must be there (serde's derive:
+/// "invalid length").
+fn required_in_seq(f: &Fields, index: usize, expecting: &str) -> Result<(), Error> {
+    match f {
+        Fields::Seq(items) if items.len() <= index => Err(Error::invalid_length(index, &expecting)),
+        _ => Ok(()),
+    }
+}
+
+read_wire!(OperationState3 as OperationState, 5, |f| {
+    let state = OperationState3 {
+        completed: flag(f.get(0, "Completed")),
+        faulted: flag(f.get(1, "Faulted")),
+        canceled: opt_flag(f.get(2, "Canceled")),
+        exception: {
+            required_in_seq(f, 3, "struct OperationState with 5 elements")?;
+            opt_json(f.get(3, "Exception"))
+        },
+        state: f
+            .get(4, "State")
+            .filter(|v| !v.is_null())
+            .map(OperationStateDetail::from_value),
+    };
+    Ok(state)
+});
+
+read_wire!(OperationsListItem, 12, |f| {
+    let id = match f.get(0, "Id") {
+        Some(v) => strict_i64(v)?,
+        None => 0,
+    };
+    let (task_type, payload, description, start_time, task_status) = (
+        opt_text(f.get(1, "TaskType")),
+        opt_text(f.get(2, "Payload")),
+        opt_text(f.get(3, "Description")),
+        opt_text(f.get(4, "StartTime")),
+        opt_text(f.get(5, "TaskStatus")),
+    );
+    required_in_seq(f, 6, "struct OperationsListItem with 12 elements")?;
+    Ok(OperationsListItem {
+        id,
+        task_type,
+        payload,
+        description,
+        start_time,
+        task_status,
+        status: opt_json(f.get(6, "Status")),
+        completed: opt_flag(f.get(7, "Completed")),
+        faulted: opt_flag(f.get(8, "Faulted")),
+        canceled: opt_flag(f.get(9, "Canceled")),
+        exception: opt_json(f.get(10, "Exception")),
+        killable: opt_flag(f.get(11, "Killable")),
+    })
+});
+
+read_wire!(OperationIdResponse3 as OperationIdResponse, 1, |f| {
+    required_in_seq(f, 0, "struct OperationIdResponse with 1 element")?;
+    match f.get(0, "OperationId") {
+        Some(v) => Ok(OperationIdResponse3 {
+            operation_id: strict_i64(v)?,
+        }),
+        None => Err(Error::missing_field("OperationId")),
+    }
+});
