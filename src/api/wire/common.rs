@@ -1,8 +1,7 @@
 //! Wire types both protocol generations use: the server's version, the
 //! database list and a normalized operation state.
 
-use super::lenient::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 /// A normalized operation state, whatever the version's shape.
@@ -22,35 +21,26 @@ pub enum OperationRunState {
 
 /// One database of `GET /databases` (§9.1): a plain name, or the object of
 /// `?getAdditionalData=true`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DatabaseListEntry {
     /// Database name.
-    #[serde(default, deserialize_with = "lenient_string")]
     pub name: String,
     /// Disabled flag (additional data only).
-    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub disabled: Option<bool>,
     /// Indexing disabled (additional data only).
-    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub indexing_disabled: Option<bool>,
     /// Clients rejected (additional data only).
-    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub reject_clients_enabled: Option<bool>,
     /// 3.5: cluster-wide database.
-    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub cluster_wide: Option<bool>,
     /// Active bundles (`Raven/ActiveBundles` split on `;`).
-    #[serde(default, deserialize_with = "lenient_string_list")]
     pub bundles: Vec<String>,
     /// The caller administers this database.
-    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub is_admin_current_tenant: Option<bool>,
     /// 3.5: loaded in memory.
-    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub is_loaded: Option<bool>,
     /// 3.5: statistics, `null` when not loaded.
-    #[serde(default)]
     pub stats: Option<Value>,
 }
 
@@ -91,27 +81,17 @@ pub fn parse_database_list(v: Value) -> Vec<DatabaseListEntry> {
 /// `GET /build/version` (§9.3): `{"ProductVersion":"3.0.0 / 6dce79a",
 /// "BuildVersion":"3260"}`; 4.x writes `BuildVersion` as a number and adds
 /// `FullVersion` / `CommitHash`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct BuildVersion {
     /// Product version text.
-    #[serde(default, deserialize_with = "lenient_string")]
     pub product_version: String,
     /// Build number, as text (numbers are accepted).
-    #[serde(default, deserialize_with = "lenient_string")]
     pub build_version: String,
     /// 4.x: full version (`4.1.0`).
-    #[serde(
-        deserialize_with = "lenient_opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_version: Option<String>,
     /// 4.x: commit hash.
-    #[serde(
-        deserialize_with = "lenient_opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_hash: Option<String>,
 }

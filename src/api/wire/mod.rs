@@ -14,6 +14,7 @@
 
 pub mod common;
 pub(crate) mod lenient;
+mod read;
 pub mod time;
 pub mod topology;
 pub mod v3;

@@ -13,40 +13,32 @@
 //!
 //! Read leniently: a missing map is empty, a missing tag `None`.
 
-use super::lenient::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The cluster's nodes, by tag, as URLs.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ClusterTopology {
     /// Every node (7.1; older servers list them under the three below).
-    #[serde(default, deserialize_with = "lenient_string_map")]
     pub all_nodes: BTreeMap<String, String>,
     /// Voting members.
-    #[serde(default, deserialize_with = "lenient_string_map")]
     pub members: BTreeMap<String, String>,
     /// Nodes being promoted to members.
-    #[serde(default, deserialize_with = "lenient_string_map")]
     pub promotables: BTreeMap<String, String>,
     /// Non-voting nodes.
-    #[serde(default, deserialize_with = "lenient_string_map")]
     pub watchers: BTreeMap<String, String>,
 }
 
 /// Answer of `GET /cluster/topology`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ClusterTopologyResponse {
     /// The tag of the node that answered.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub node_tag: Option<String>,
     /// The leader's tag.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub leader: Option<String>,
     /// Where the nodes are.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub topology: Option<ClusterTopology>,
 }
 

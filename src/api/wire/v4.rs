@@ -49,94 +49,73 @@ lenient_enum! {
 }
 
 /// `ResponsibleNode` of a task: `{"NodeTag":"A","NodeUrl":"http://…","ResponsibleNode":null}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct NodeId {
     /// Cluster node tag (`A`).
-    #[serde(default, deserialize_with = "lenient_string")]
     pub node_tag: String,
     /// Node URL.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub node_url: Option<String>,
 }
 
 /// `NextBackup` of a backup task: `{"TimeSpan":"08:14:03.5932045",
 /// "DateTime":"2026-11-28T02:00:00.0000713Z","IsFull":true}`; `null` for a
 /// disabled task.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct NextBackup {
     /// Time until the run, .NET `TimeSpan` text (`[d.]hh:mm:ss[.fffffff]`).
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub time_span: Option<String>,
     /// UTC time of the run.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub date_time: Option<String>,
     /// Full or incremental.
-    #[serde(default, deserialize_with = "lenient_bool")]
     pub is_full: bool,
 }
 
 /// `OnGoingBackup` of a backup task (a `RunningBackup`): `null` when idle.
 /// Not recorded running (a small backup ends before a poll), so the fields
 /// come from the 4.1 client's names and every one is optional.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RunningBackup {
     /// Start time.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub start_time: Option<String>,
     /// Full or incremental.
-    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub is_full: Option<bool>,
     /// The operation id of the run (database level).
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub running_backup_task_id: Option<i64>,
 }
 
 /// One item of `OngoingTasksList`. Only backup tasks carry the backup fields;
 /// other task types (replication, ETL, subscriptions) read with them empty.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OngoingTask {
     /// Task id (`TaskId` of the creation answer).
-    #[serde(default, deserialize_with = "lenient_i64")]
     pub task_id: i64,
     /// `Backup`, `Replication`, `RavenEtl`, `SqlEtl`, `Subscription`, …
-    #[serde(default, deserialize_with = "lenient_string")]
     pub task_type: String,
     /// The node that runs it.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub responsible_node: Option<NodeId>,
     /// `Enabled`, `Disabled`, `PartiallyEnabled`.
-    #[serde(default, deserialize_with = "lenient_string")]
     pub task_state: String,
     /// `Active`, `NotActive`, `Reconnect`, `NotOnThisNode`, `None`.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub task_connection_status: Option<String>,
     /// The task's name.
-    #[serde(default, deserialize_with = "lenient_string")]
     pub task_name: String,
     /// Error text, `null` when fine.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub error: Option<String>,
     /// Backup tasks: `Backup` or `Snapshot`.
-    #[serde(default)]
     pub backup_type: Option<BackupType>,
     /// Backup tasks: `Local`, `S3`, `Glacier`, `Azure`, `FTP`.
-    #[serde(default, deserialize_with = "lenient_string_list")]
     pub backup_destinations: Vec<String>,
     /// Backup tasks: UTC time of the last full backup.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub last_full_backup: Option<String>,
     /// Backup tasks: UTC time of the last incremental backup.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub last_incremental_backup: Option<String>,
     /// Backup tasks: the run in progress.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub on_going_backup: Option<RunningBackup>,
     /// Backup tasks: the next scheduled run; `None` when disabled.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub next_backup: Option<NextBackup>,
 }
 
@@ -156,15 +135,13 @@ impl OngoingTask {
 /// `GET /databases/{db}/tasks`: `{"OngoingTasksList":[…],"SubscriptionsCount":0}`
 /// on 4.x, `{"OngoingTasks":[…],…}` on modern servers
 /// (docs/protocol/ravendb-4x.md#ongoing-tasks).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OngoingTasks {
     /// Every task: `OngoingTasksList` (4.x) or `OngoingTasks` (5.x and
     /// later; written back as the 4.x name).
-    #[serde(default, alias = "OngoingTasks", deserialize_with = "lenient_list")]
     pub ongoing_tasks_list: Vec<OngoingTask>,
     /// Number of subscriptions (not in the list).
-    #[serde(default, deserialize_with = "lenient_i64")]
     pub subscriptions_count: i64,
 }
 
@@ -180,15 +157,13 @@ impl OngoingTasks {
 // ---------------------------------------------------------------------------
 
 /// `LocalSettings` of a backup task.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct LocalSettings {
     /// Destination disabled.
-    #[serde(default, deserialize_with = "lenient_bool")]
     pub disabled: bool,
     /// Server-side folder; each run writes a `{date}.ravendb-{db}-{node}-backup`
     /// subfolder in it.
-    #[serde(default, deserialize_with = "lenient_string")]
     pub folder_path: String,
 }
 
@@ -196,34 +171,24 @@ pub struct LocalSettings {
 /// when `TaskId` is set), and an item of `DatabaseRecord.PeriodicBackups`.
 /// Other destinations (S3, Azure, …) are kept in `extra`, so a configuration
 /// read from the record can be sent back unchanged.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PeriodicBackupConfiguration {
     /// Existing task id when updating; left out to create a task.
-    #[serde(
-        deserialize_with = "lenient_opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
     /// Task name.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub name: Option<String>,
     /// `Backup` or `Snapshot`.
-    #[serde(default)]
     pub backup_type: BackupType,
     /// Cron expression of full backups (NCrontab: "February 30 and 31"
     /// are rejected, so an impossible date cannot disable the schedule).
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub full_backup_frequency: Option<String>,
     /// Cron expression of incremental backups; written as `null` when `None`.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub incremental_backup_frequency: Option<String>,
     /// A disabled task cannot be run now (500 "Backup task id: N is disabled").
-    #[serde(default, deserialize_with = "lenient_bool")]
     pub disabled: bool,
     /// Local destination.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub local_settings: Option<LocalSettings>,
     /// Every other field, kept verbatim.
     #[serde(flatten)]
@@ -255,88 +220,66 @@ impl PeriodicBackupConfiguration {
 
 /// Answer of the task creation (`{"RaftCommandIndex":3,"TaskId":3}`) and of
 /// the task deletion (`{"TaskId":3,"RaftCommandIndex":3}`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct TaskCreated {
     /// Raft index of the change.
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub raft_command_index: Option<i64>,
     /// The task id (not predictable: it is the raft index of the creation).
-    #[serde(default, deserialize_with = "lenient_i64")]
     pub task_id: i64,
 }
 
 /// `LocalBackup` of a periodic backup status.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct LocalBackupStatus {
     /// UTC time of the last full backup to this destination.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub last_full_backup: Option<String>,
     /// UTC time of the last incremental backup.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub last_incremental_backup: Option<String>,
     /// Duration of the last full backup.
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub full_backup_duration_in_ms: Option<i64>,
     /// Duration of the last incremental backup.
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub incremental_backup_duration_in_ms: Option<i64>,
     /// Error text of this destination.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub exception: Option<String>,
     /// The folder written, the `BackupLocation` of a restore.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub backup_directory: Option<String>,
     /// A temp folder was used.
-    #[serde(default, deserialize_with = "lenient_bool")]
     pub temp_folder_used: bool,
 }
 
 /// The `Status` of `GET /periodic-backup/status?name={db}&taskId=N`
 /// (server level in 4.1).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PeriodicBackupStatus {
     /// Task id.
-    #[serde(default, deserialize_with = "lenient_i64")]
     pub task_id: i64,
     /// `Backup` or `Snapshot`.
-    #[serde(default)]
     pub backup_type: Option<BackupType>,
     /// The last run was full.
-    #[serde(default, deserialize_with = "lenient_bool")]
     pub is_full: bool,
     /// Node that ran it.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub node_tag: Option<String>,
     /// UTC time of the last full backup.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub last_full_backup: Option<String>,
     /// UTC time of the last incremental backup.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub last_incremental_backup: Option<String>,
     /// Local destination status.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub local_backup: Option<LocalBackupStatus>,
     /// Last etag backed up.
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub last_etag: Option<i64>,
     /// Folder name of the last run (inside `FolderPath`).
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub folder_name: Option<String>,
     /// Duration of the last run.
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub duration_in_ms: Option<i64>,
     /// Status version.
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub version: Option<i64>,
     /// Error of the last run, `null` when fine. Not recorded non-null; kept
     /// opaque, read with [`PeriodicBackupStatus::error_text`].
-    #[serde(default)]
     pub error: Option<Value>,
     /// Database-level operation id of the last run.
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub last_operation_id: Option<i64>,
 }
 
@@ -353,11 +296,10 @@ impl PeriodicBackupStatus {
 
 /// `GET /periodic-backup/status?name=&taskId=`: `{"Status":{…}}`, or
 /// `{"Status":null}` for a task that never ran or does not exist.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PeriodicBackupStatusResponse {
     /// The status, `None` before the first run.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub status: Option<PeriodicBackupStatus>,
 }
 
@@ -416,35 +358,26 @@ pub struct RestoreBackupConfiguration {
 }
 
 /// One restore point: a backup file a restore can stop at.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RestorePoint {
     /// Time of the backup (from the file name; minutes, no zone).
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub date_time: Option<String>,
     /// The backup folder, the `BackupLocation` of a restore.
-    #[serde(default, deserialize_with = "lenient_string")]
     pub location: String,
     /// The file, the `LastFileNameToRestore` of a restore.
-    #[serde(default, deserialize_with = "lenient_string")]
     pub file_name: String,
     /// A snapshot.
-    #[serde(default, deserialize_with = "lenient_bool")]
     pub is_snapshot_restore: bool,
     /// Encrypted backup.
-    #[serde(default, deserialize_with = "lenient_bool")]
     pub is_encrypted: bool,
     /// An incremental backup.
-    #[serde(default, deserialize_with = "lenient_bool")]
     pub is_incremental: bool,
     /// Files a restore up to here reads.
-    #[serde(default, deserialize_with = "lenient_i64")]
     pub files_to_restore: i64,
     /// Database the backup was taken of.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub database_name: Option<String>,
     /// Node that took it.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub node_tag: Option<String>,
 }
 
@@ -472,10 +405,9 @@ pub fn restore_points_request(
 }
 
 /// Answer of `POST /admin/restore/points`: `{"List":[…]}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RestorePoints {
     /// The points.
-    #[serde(default, deserialize_with = "lenient_list")]
     pub list: Vec<RestorePoint>,
 }

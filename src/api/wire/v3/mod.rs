@@ -27,22 +27,18 @@ use std::collections::BTreeMap;
 /// The configuration document of a database (§9.2): `GET /admin/databases/{db}`
 /// returns it with **decrypted** secured settings. Unknown fields are kept in
 /// `extra` so that sending it back (in a backup request) loses nothing.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DatabaseDocument {
     /// Short name of the database; `null` in stored form and allowed in a
     /// backup request.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub id: Option<String>,
     /// Plain settings (`Raven/DataDir`, `Raven/ActiveBundles`, …).
-    #[serde(default, deserialize_with = "lenient_string_map")]
     pub settings: BTreeMap<String, String>,
     /// Secured settings; plain text when read through the admin endpoint.
     /// They end up in the backup in plain text (§3.3 security note).
-    #[serde(default, deserialize_with = "lenient_string_map")]
     pub secured_settings: BTreeMap<String, String>,
     /// Whether the database is disabled.
-    #[serde(default, deserialize_with = "lenient_bool")]
     pub disabled: bool,
     /// Every other field, kept verbatim.
     #[serde(flatten)]

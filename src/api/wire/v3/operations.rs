@@ -34,27 +34,35 @@ impl Serialize for OperationStateDetail {
     }
 }
 
-impl<'de> Deserialize<'de> for OperationStateDetail {
-    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+impl OperationStateDetail {
+    /// Reads the detail: an object's `Progress` and `Error`, every other
+    /// field kept; `null` is empty; any other value is kept as `Value`.
+    pub(crate) fn from_value(v: &Value) -> Self {
         let mut detail = OperationStateDetail::default();
-        match Value::deserialize(de)? {
+        match v {
             Value::Object(map) => {
                 for (k, v) in map {
                     match k.as_str() {
-                        "Progress" => detail.progress = value_text(&v),
-                        "Error" => detail.error = error_text(&v),
+                        "Progress" => detail.progress = value_text(v),
+                        "Error" => detail.error = error_text(v),
                         _ => {
-                            detail.extra.insert(k, v);
+                            detail.extra.insert(k.clone(), v.clone());
                         }
                     }
                 }
             }
             Value::Null => {}
             other => {
-                detail.extra.insert("Value".into(), other);
+                detail.extra.insert("Value".into(), other.clone());
             }
         }
-        Ok(detail)
+        detail
+    }
+}
+
+impl<'de> Deserialize<'de> for OperationStateDetail {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        Ok(OperationStateDetail::from_value(&Value::deserialize(de)?))
     }
 }
 
@@ -74,28 +82,21 @@ fn error_text(v: &Value) -> Option<String> {
 /// `GET /operation/status?id=` (and `/operation/kill`) answer (§7.2):
 /// 3.0 `{Completed,Faulted,State}`, 3.5 `{Exception,Completed,Faulted,
 /// Canceled,State}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OperationState {
     /// The operation has ended (success, failure or cancellation).
-    #[serde(default, deserialize_with = "lenient_bool")]
     pub completed: bool,
     /// The operation failed.
-    #[serde(default, deserialize_with = "lenient_bool")]
     pub faulted: bool,
     /// 3.5 only: the operation was canceled.
-    #[serde(
-        deserialize_with = "lenient_opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled: Option<bool>,
     /// 3.5 only: the serialized .NET exception; its exact shape is unknown
     /// (§15.1), so it stays opaque.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exception: Option<Value>,
     /// Class-specific state; `None` when `null`.
-    #[serde(default)]
     pub state: Option<OperationStateDetail>,
 }
 
@@ -162,72 +163,40 @@ impl OperationState {
 /// `{Id,Payload,TaskType,StartTime,TaskStatus,Exception}` or 3.5 shape
 /// `{Id,TaskType,Description,StartTime,Status,Completed,Faulted,Canceled,
 /// Exception,Killable}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OperationsListItem {
     /// Operation id (per database task list, §7.1).
-    #[serde(default)]
     pub id: i64,
     /// Task type name (`BackupDatabase`, `RestoreDatabase`, …).
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub task_type: Option<String>,
     /// 3.0: the description.
-    #[serde(
-        deserialize_with = "lenient_opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
     /// 3.5: the description.
-    #[serde(
-        deserialize_with = "lenient_opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Start time (ISO string).
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub start_time: Option<String>,
     /// 3.0: .NET `TaskStatus` name.
-    #[serde(
-        deserialize_with = "lenient_opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_status: Option<String>,
     /// 3.5: the operation's state object (`{"Progress":…}` for backups).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Value>,
     /// 3.5: ended.
-    #[serde(
-        deserialize_with = "lenient_opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed: Option<bool>,
     /// 3.5: failed.
-    #[serde(
-        deserialize_with = "lenient_opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub faulted: Option<bool>,
     /// 3.5: canceled.
-    #[serde(
-        deserialize_with = "lenient_opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled: Option<bool>,
     /// The exception, opaque (§15.1).
-    #[serde(default)]
     pub exception: Option<Value>,
     /// 3.5: can be canceled with `/operation/kill`.
-    #[serde(
-        deserialize_with = "lenient_opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub killable: Option<bool>,
 }
 
@@ -277,7 +246,7 @@ impl OperationsListItem {
 }
 
 /// `{"OperationId": n}` of a 3.5 backup or any restore (§3.5, §5.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OperationIdResponse {
     /// The operation id, in the system database's task list.

@@ -35,62 +35,58 @@ impl Serialize for Severity {
     }
 }
 
-impl<'de> Deserialize<'de> for Severity {
-    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        Ok(match Value::deserialize(de)? {
+impl Severity {
+    /// Reads a severity: its name (any case), its .NET number, `null` as
+    /// informational; anything else is kept in `Other`.
+    pub(crate) fn from_value(v: &Value) -> Self {
+        match v {
             Value::String(s) if s.eq_ignore_ascii_case("informational") => Severity::Informational,
             Value::String(s) if s.eq_ignore_ascii_case("error") => Severity::Error,
-            Value::String(s) => Severity::Other(s),
+            Value::String(s) => Severity::Other(s.clone()),
             // A server without the enum-name converter writes the number.
             Value::Number(n) if n.as_u64() == Some(0) => Severity::Informational,
             Value::Number(n) if n.as_u64() == Some(1) => Severity::Error,
             Value::Null => Severity::Informational,
-            other => Severity::Other(value_text(&other).unwrap_or_default()),
-        })
+            other => Severity::Other(value_text(other).unwrap_or_default()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        Ok(Severity::from_value(&Value::deserialize(de)?))
     }
 }
 
 /// One line of the backup log (§4.1).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct BackupMessage {
     /// The text.
-    #[serde(default, deserialize_with = "lenient_string")]
     pub message: String,
     /// Full exception text on errors (late 3.0 and 3.5; absent before).
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub details: Option<String>,
     /// UTC time, 7-digit ISO string.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub timestamp: Option<String>,
     /// `Informational` or `Error`.
-    #[serde(default)]
     pub severity: Severity,
 }
 
 /// The `Raven/Backup/Status` document (§4.1), also the FS backup status
 /// configuration item (§10).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct BackupStatus {
     /// UTC start of the run.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub started: Option<String>,
     /// Set when the run ends (success or failure).
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub completed: Option<String>,
     /// `false` once the run has finished.
-    #[serde(default, deserialize_with = "lenient_bool")]
     pub is_running: bool,
     /// 3.5 only: true if neither faulted nor canceled. `None` in 3.0.
-    #[serde(
-        deserialize_with = "lenient_opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The ordered log.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub messages: Vec<BackupMessage>,
 }
 
@@ -227,10 +223,9 @@ impl TryFrom<Value> for RestoreStatus {
 }
 
 /// `Raven/Restore/InProgress` (§6.2): present while a restore runs.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RestoreInProgress {
     /// Name of the database or file system being restored.
-    #[serde(default, deserialize_with = "lenient_string")]
     pub resource: String,
 }

@@ -3,7 +3,7 @@
 //! list, and the words for a 408 "run task now" (docs/protocol/ravendb-4x.md#operation-state).
 
 use super::super::lenient::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 /// Answer of `POST …/admin/backup/database` (`{"ResponsibleNode":"A","OperationId":1}`,
@@ -11,25 +11,16 @@ use serde_json::Value;
 /// (`{"OperationId":1,"OperationNodeTag":"A"}`, 4.2+) and of `POST
 /// /admin/restore/database` (`{"OperationId":1}`, a server-level id; modern
 /// servers add `OperationNodeTag`): docs/protocol/ravendb-4x.md#operation-ids.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OperationIdResponse {
     /// Node that runs it (backup only).
-    #[serde(
-        deserialize_with = "lenient_opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_node: Option<String>,
     /// The operation id.
-    #[serde(default, deserialize_with = "lenient_i64")]
     pub operation_id: i64,
     /// The node the operation runs on (modern one-time backups and restores).
-    #[serde(
-        deserialize_with = "lenient_opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation_node_tag: Option<String>,
 }
 
@@ -46,40 +37,34 @@ impl OperationIdResponse {
 }
 
 /// `Description` of an entry of `GET /databases/{db}/operations`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OperationDescription {
     /// `Full backup task: 'nightly'` (a task run), `Manual backup for
     /// database: Shop` (a one-time backup).
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub description: Option<String>,
     /// `DatabaseBackup` for backups.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub task_type: Option<String>,
     /// When it started (UTC).
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub start_time: Option<String>,
 }
 
 /// One entry of `GET /databases/{db}/operations`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DatabaseOperation {
     /// The database-level operation id.
-    #[serde(default, deserialize_with = "lenient_i64")]
     pub id: i64,
     /// What it is and when it started.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub description: Option<OperationDescription>,
 }
 
 /// `GET /databases/{db}/operations`: `{"Results":[…]}`, the database's
 /// operations (docs/protocol/ravendb-4x.md#operations-list).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DatabaseOperations {
     /// The operations.
-    #[serde(default, deserialize_with = "lenient_list")]
     pub results: Vec<DatabaseOperation>,
 }
 
@@ -134,33 +119,27 @@ lenient_enum! {
 
 /// A smuggler counter (`Documents`, `Indexes`, …) of a backup or restore
 /// result or progress.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ItemCount {
     /// This part was processed.
-    #[serde(default, deserialize_with = "lenient_bool")]
     pub processed: bool,
     /// This part was skipped.
-    #[serde(default, deserialize_with = "lenient_bool")]
     pub skipped: bool,
     /// Items read.
-    #[serde(default, deserialize_with = "lenient_i64")]
     pub read_count: i64,
     /// Items that failed.
-    #[serde(default, deserialize_with = "lenient_i64")]
     pub errored_count: i64,
 }
 
 /// `Files` of a modern restore's progress and result:
 /// `{"CurrentFileName":null,"CurrentFile":0,"FileCount":1}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct FileCounts {
     /// Files restored so far.
-    #[serde(default, deserialize_with = "lenient_i64")]
     pub current_file: i64,
     /// Files the restore reads.
-    #[serde(default, deserialize_with = "lenient_i64")]
     pub file_count: i64,
 }
 
@@ -168,40 +147,33 @@ pub struct FileCounts {
 /// `RestoreProgress`; docs/protocol/ravendb-4x.md#progress). `Message` is the
 /// latest log line; `Messages` is `null` while running. Told apart by its
 /// members, never by `$type` (its names moved between versions).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OperationProgress {
     /// .NET type, kept for the record only (not matched on).
-    #[serde(default, rename = "$type", deserialize_with = "lenient_opt_string")]
+    #[serde(rename = "$type")]
     pub type_name: Option<String>,
     /// Latest log line.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub message: Option<String>,
     /// Documents counter.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub documents: Option<ItemCount>,
     /// Restores (modern): files restored of the files to read.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub files: Option<FileCounts>,
     /// A backup's progress carries its `LocalBackup` (what says it is one).
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub local_backup: Option<LocalBackupResult>,
     /// A restore's progress carries `SnapshotRestore` (what says it is one).
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub snapshot_restore: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// `LocalBackup` of a modern backup result
 /// (docs/protocol/ravendb-4x.md#backup-result): `BackupDirectory` is a
 /// folder name **relative to** the request's `FolderPath`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct LocalBackupResult {
     /// The folder written, relative to `FolderPath`.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub backup_directory: Option<String>,
     /// The file written in it.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub file_name: Option<String>,
 }
 
@@ -228,41 +200,32 @@ pub fn backup_folder(folder_path: &str, backup_directory: &str) -> String {
 /// `Result` of a finished operation: a `BackupResult` or `RestoreResult`
 /// (`Messages`, `Elapsed`, counters), or for `Faulted` an
 /// `OperationExceptionResult` (`Type`, `Message`, `Error`, `StatusCode`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OperationResult {
     /// .NET type of the result.
-    #[serde(default, rename = "$type", deserialize_with = "lenient_opt_string")]
+    #[serde(rename = "$type")]
     pub type_name: Option<String>,
     /// The log (`[17:45:41 INFO] Started task: 'e2e-backup'`, …).
-    #[serde(default, deserialize_with = "lenient_string_list")]
     pub messages: Vec<String>,
     /// Duration, .NET `TimeSpan` text.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub elapsed: Option<String>,
     /// Documents counter.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub documents: Option<ItemCount>,
     /// Restore: data folder of the new database.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub data_directory: Option<String>,
     /// Faulted: exception type (`System.InvalidOperationException`).
-    #[serde(default, rename = "Type", deserialize_with = "lenient_opt_string")]
+    #[serde(rename = "Type")]
     pub exception_type: Option<String>,
     /// Faulted: the readable message.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub message: Option<String>,
     /// Faulted: the full exception text with stack trace.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub error: Option<String>,
     /// Faulted: HTTP-like status code (500).
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
     pub status_code: Option<i64>,
     /// Modern backups: where the backup landed.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub local_backup: Option<LocalBackupResult>,
     /// Restores carry `SnapshotRestore` (what says it is one).
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub snapshot_restore: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -316,18 +279,15 @@ impl OperationResult {
 
 /// `GET /databases/{db}/operations/state?id=` and `GET /operations/state?id=`
 /// (an unknown id answers 404 with an empty body).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OperationState {
     /// `InProgress`, `Completed`, `Faulted`, `Canceled`.
-    #[serde(default)]
     pub status: OperationStatus,
     /// Progress while running, `None` otherwise (boxed, like the result,
     /// so a poll answer stays small).
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub progress: Option<Box<OperationProgress>>,
     /// Outcome once finished.
-    #[serde(default, deserialize_with = "lenient_opt_object")]
     pub result: Option<Box<OperationResult>>,
 }
 
