@@ -339,9 +339,13 @@ pub struct RestoreBackupConfiguration {
     )]
     #[serde(default)]
     pub data_directory: Option<String>,
-    /// Key of an encrypted backup (base64). Never written when `None`: an
-    /// unencrypted server rejects any key ("Cannot restore an encrypted
-    /// database to a node which doesn't support SSL!").
+    /// `EncryptionKey` (base64): on 4.0/4.1 the backup's key; from 4.2 the
+    /// key of the new database, and a backup's key goes in
+    /// `BackupEncryptionSettings` instead. The dashboard leaves it `None`
+    /// and `forms::backup_key` puts the key where the server's version
+    /// reads it (docs/protocol/ravendb-4x.md#restore-key). Never written
+    /// when `None`: an unencrypted server rejects any key ("Cannot restore
+    /// an encrypted database to a node which doesn't support SSL!").
     #[serde(
         deserialize_with = "lenient_opt_string",
         skip_serializing_if = "Option::is_none"
