@@ -5,7 +5,7 @@
 //! (docs/protocol/ravendb-3x.md §16.5). [`ResultsSplitter`] is the pure,
 //! host-tested part: bytes in chunks of any size, split anywhere, in;
 //! each complete document of `Results` out. The browser reader over the
-//! fetch body's `ReadableStream` is in `stream_reader` (wasm only).
+//! fetch body's `ReadableStream` is in `reader` (wasm only).
 
 use serde_json::Value;
 
