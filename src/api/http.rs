@@ -133,10 +133,6 @@ pub struct Answer {
 }
 
 impl Answer {
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
     pub fn status(&self) -> u16 {
         self.response.status()
     }
