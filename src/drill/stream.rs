@@ -47,11 +47,13 @@ struct StringScan {
 }
 
 impl StringScan {
+    #[inline(always)]
     fn inside(&self) -> bool {
         self.inside
     }
 
     /// The opening quote was read.
+    #[inline(always)]
     fn open(&mut self) {
         self.inside = true;
         self.escaped = false;
@@ -59,6 +61,7 @@ impl StringScan {
 
     /// Reads one byte inside the string; true when it was the closing
     /// quote (a quote after a backslash is not).
+    #[inline(always)]
     fn closes(&mut self, b: u8) -> bool {
         if self.escaped {
             self.escaped = false;
