@@ -72,6 +72,17 @@ pub enum ApiError {
     NameTaken { existing: String },
 }
 
+/// What became of one request, for the connection state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reached {
+    /// The server answered (any status).
+    Answered,
+    /// No answer within the time limit.
+    TooSlow,
+    /// Nothing answered.
+    Unreachable,
+}
+
 /// The JSON error bodies 3.x and 4.x servers send: `{Url, Error}` (500),
 /// `{Url, Message, Error}` (400), `{Error}` (401, 3.x), 4.x
 /// `{Url, Type, Message, Error}`; all fields optional.
@@ -260,6 +271,28 @@ impl ApiError {
     /// the server's work is not concerned.
     pub fn is_auth_refusal(&self) -> bool {
         matches!(self, ApiError::AuthRefused { .. })
+    }
+
+    /// A refusal the sign-in state hears of (`api::http::observe_refusals`):
+    /// 401, 403 or 412, after any token renewal.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            ApiError::AuthRefused { .. } | ApiError::NotAdmin { .. }
+        )
+    }
+
+    /// What a request that failed this way says about the server, for the
+    /// connection state (`api::http::observe_reachability`): nothing
+    /// answered, not in time, or it answered (any status, a refusal, an
+    /// unreadable body); `None` when we stopped the request ourselves.
+    pub fn reached(&self) -> Option<Reached> {
+        match self {
+            ApiError::Aborted => None,
+            ApiError::Unreachable { .. } => Some(Reached::Unreachable),
+            ApiError::Timeout { .. } => Some(Reached::TooSlow),
+            _ => Some(Reached::Answered),
+        }
     }
 
     /// A failure that may go away by itself: worth retrying while polling.
@@ -477,5 +510,53 @@ mod tests {
         assert!(ApiError::CorsRefused { url: "u".into() }
             .next_step()
             .contains("AccessControlAllowOrigin"));
+    }
+
+    #[test]
+    fn what_a_failure_tells_the_sign_in_and_connection_states() {
+        let refused = ApiError::AuthRefused {
+            status: 401,
+            refusal: crate::auth::refusal::classify(
+                401,
+                Some("Bearer realm=\"Raven\", error=\"invalid_token\",error_description=\"Expired token\""),
+                None,
+                None,
+            )
+            .expect("a bearer refusal"),
+        };
+        let not_admin = classify_http(403, JSON, r#"{"Error":"no"}"#, "u");
+        assert!(matches!(not_admin, ApiError::NotAdmin { status: 403, .. }));
+        for e in [&refused, &not_admin] {
+            assert!(e.is_refusal(), "{e:?}");
+            assert_eq!(e.reached(), Some(Reached::Answered), "{e:?}");
+        }
+        let timeout = ApiError::Timeout {
+            url: "u".into(),
+            after_ms: 1,
+        };
+        let cases = [
+            (
+                ApiError::Unreachable { url: "u".into() },
+                Some(Reached::Unreachable),
+            ),
+            (timeout, Some(Reached::TooSlow)),
+            (ApiError::Aborted, None),
+            (
+                ApiError::CorsRefused { url: "u".into() },
+                Some(Reached::Answered),
+            ),
+            (
+                classify_http(500, TEXT, "boom", "u"),
+                Some(Reached::Answered),
+            ),
+            (
+                ApiError::MalformedBody { detail: "d".into() },
+                Some(Reached::Answered),
+            ),
+        ];
+        for (e, reached) in cases {
+            assert!(!e.is_refusal(), "{e:?}");
+            assert_eq!(e.reached(), reached, "{e:?}");
+        }
     }
 }

@@ -6,10 +6,14 @@
 //! sent again, unseen by the caller (docs/protocol/ravendb-3x.md §11.3).
 //! Requests carry the browser's credentials to the page's own origin, so
 //! integrated Windows authentication behind IIS or a proxy works (§11.2).
+//! Every request, read whole ([`send`]) or as a stream ([`open`], the
+//! drill's document stream), goes through [`open`], so the sign-in and
+//! connection states hear of each one.
 
+pub use super::error::Reached;
 use super::error::{classify_http, ApiError};
 use futures::future::{select, Either};
-use gloo_net::http::{Method, RequestBuilder};
+use gloo_net::http::{Method, RequestBuilder, Response};
 use web_sys::{AbortController, RequestCredentials, RequestMode};
 
 /// A successful (2xx) answer.
@@ -43,25 +47,18 @@ impl AbortOnDrop {
     fn disarm(&mut self) {
         self.controller = None;
     }
-}
 
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
+    fn abort_now(&mut self) {
         if let Some(c) = self.controller.take() {
             c.abort();
         }
     }
 }
 
-/// What became of one request, for the connection state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reached {
-    /// The server answered (any status).
-    Answered,
-    /// No answer within the time limit.
-    TooSlow,
-    /// Nothing answered.
-    Unreachable,
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.abort_now();
+    }
 }
 
 type Observer = std::rc::Rc<dyn Fn(&str, Reached)>;
@@ -91,47 +88,174 @@ pub fn observe_refusals(observer: impl Fn(&str, &ApiError) + 'static) {
     REFUSALS.with(|o| *o.borrow_mut() = Some(std::rc::Rc::new(observer)));
 }
 
-/// Sends one request. `body` is JSON text (sent with a JSON content type).
+fn tell_reached(url: &str, reached: Reached) {
+    if let Some(observer) = OBSERVER.with(|o| o.borrow().clone()) {
+        observer(url, reached);
+    }
+}
+
+/// Tells the observers of a request that ended in `error`.
+fn tell_failed(url: &str, error: &ApiError) {
+    if error.is_refusal() {
+        if let Some(observer) = REFUSALS.with(|o| o.borrow().clone()) {
+            observer(url, error);
+        }
+    }
+    if let Some(reached) = error.reached() {
+        tell_reached(url, reached);
+    }
+}
+
+/// `what`, or `None` when it took longer than `limit_ms`.
+pub async fn within<T>(what: impl std::future::Future<Output = T>, limit_ms: u32) -> Option<T> {
+    let timer = gloo_timers::future::TimeoutFuture::new(limit_ms);
+    match select(Box::pin(what), Box::pin(timer)).await {
+        Either::Left((v, _)) => Some(v),
+        Either::Right(_) => None,
+    }
+}
+
+/// A successful (2xx) answer whose body is still to be read: whole by
+/// [`Answer::text`], or as a stream from [`Answer::body`]. Dropping it
+/// aborts the fetch. The connection state hears of the request when the
+/// answer is dropped: answered, unless its body stalled
+/// ([`Answer::stalled`]) or broke with the server gone ([`Answer::broke`]).
+pub struct Answer {
+    url: String,
+    response: Response,
+    abort: AbortOnDrop,
+    /// The time limit of this attempt (headers and body) and its start.
+    timeout_ms: u32,
+    started_ms: f64,
+    /// What the connection state is told when dropped; `None` for an
+    /// error's answer (the error is told instead).
+    reached: Option<Reached>,
+}
+
+impl Answer {
+    pub fn status(&self) -> u16 {
+        self.response.status()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.response.headers().get(name)
+    }
+
+    /// The body, unread, as the browser's stream.
+    pub fn body(&self) -> Option<web_sys::ReadableStream> {
+        self.response.body()
+    }
+
+    /// Reads the body as text within what is left of the time limit (one
+    /// limit for the whole answer: a server or proxy that sends the
+    /// headers and then stalls the body is a timeout too).
+    pub async fn text(mut self) -> Result<String, ApiError> {
+        self.read_text().await
+    }
+
+    async fn read_text(&mut self) -> Result<String, ApiError> {
+        let elapsed = js_sys::Date::now() - self.started_ms;
+        let left = (f64::from(self.timeout_ms) - elapsed).clamp(0.0, f64::from(self.timeout_ms));
+        match within(self.response.text(), left as u32).await {
+            Some(read) => {
+                self.abort.disarm();
+                read.map_err(|e| ApiError::MalformedBody {
+                    detail: format!("the body could not be read: {e}"),
+                })
+            }
+            None => Err(self.stalled(self.timeout_ms)),
+        }
+    }
+
+    /// The body stopped coming for `after_ms`: the fetch is aborted now,
+    /// the server counts as too slow, and the error says so.
+    pub fn stalled(&mut self, after_ms: u32) -> ApiError {
+        self.abort.abort_now();
+        self.reached = self.reached.map(|_| Reached::TooSlow);
+        ApiError::Timeout {
+            url: self.url.clone(),
+            after_ms,
+        }
+    }
+
+    /// Reading the body failed mid-way: asks whether anything still
+    /// answers at the server's address, so a server that went away counts
+    /// as unreachable (and one that only cut this answer, as answering).
+    pub async fn broke(&mut self) {
+        let gone = matches!(
+            network_failure(&self.url, self.timeout_ms).await,
+            ApiError::Unreachable { .. }
+        );
+        if gone {
+            self.reached = self.reached.map(|_| Reached::Unreachable);
+        }
+    }
+}
+
+impl Drop for Answer {
+    fn drop(&mut self) {
+        if let Some(reached) = self.reached.take() {
+            tell_reached(&self.url, reached);
+        }
+    }
+}
+
+/// Sends one request and reads its body as text. `body` is JSON text (sent
+/// with a JSON content type).
 pub async fn send(
     method: Method,
     url: &str,
     body: Option<String>,
     timeout_ms: u32,
 ) -> Result<RawResponse, ApiError> {
-    let result = send_signed(method, url, body, timeout_ms).await;
-    if let Err(e @ (ApiError::AuthRefused { .. } | ApiError::NotAdmin { .. })) = &result {
-        if let Some(observer) = REFUSALS.with(|o| o.borrow().clone()) {
-            observer(url, e);
-        }
-    }
-    let answered = match &result {
-        Err(ApiError::Aborted) => None,
-        Err(ApiError::Unreachable { .. }) => Some(Reached::Unreachable),
-        Err(ApiError::Timeout { .. }) => Some(Reached::TooSlow),
-        _ => Some(Reached::Answered),
-    };
-    if let (Some(answered), Some(observer)) = (answered, OBSERVER.with(|o| o.borrow().clone())) {
-        observer(url, answered);
-    }
-    result
+    let answer = open(method, url, body, timeout_ms).await?;
+    let status = answer.status();
+    let content_type = answer.header("content-type");
+    let etag = answer.header("etag");
+    let body = answer.text().await?;
+    Ok(RawResponse {
+        status,
+        content_type,
+        etag,
+        body,
+    })
 }
 
-/// [`exchange`] with the signed-in key's token, renewed once and the
-/// request sent again when the server says it is missing or expired.
-async fn send_signed(
+/// Sends one request (with the signed-in key's token, renewed once when
+/// the server says it is missing or expired) and gives its successful
+/// answer with the body unread; any other status is classified into an
+/// [`ApiError`] (read within `timeout_ms`, the limit of the answer's
+/// headers). A refusal reaches the sign-in state and what became of the
+/// request the connection state, here or when the [`Answer`] is dropped.
+pub async fn open(
     method: Method,
     url: &str,
     body: Option<String>,
     timeout_ms: u32,
-) -> Result<RawResponse, ApiError> {
+) -> Result<Answer, ApiError> {
+    let result = open_signed(method, url, body, timeout_ms).await;
+    if let Err(e) = &result {
+        tell_failed(url, e);
+    }
+    result
+}
+
+/// [`attempt`] with the signed-in key's token, renewed once and the
+/// request sent again when the server says it is missing or expired.
+async fn open_signed(
+    method: Method,
+    url: &str,
+    body: Option<String>,
+    timeout_ms: u32,
+) -> Result<Answer, ApiError> {
     let Some(bearer) = crate::auth::session::bearer_for(url, timeout_ms).await? else {
-        return exchange(method, url, body, timeout_ms, None).await;
+        return attempt(method, url, body, timeout_ms, None).await;
     };
-    let first = exchange(method.clone(), url, body.clone(), timeout_ms, Some(&bearer)).await;
+    let first = attempt(method.clone(), url, body.clone(), timeout_ms, Some(&bearer)).await;
     match first {
         Err(ApiError::AuthRefused { ref refusal, .. }) if refusal.renewal_may_fix() => {
             match crate::auth::session::renew(url, &bearer, timeout_ms).await? {
-                Some(fresh) => exchange(method, url, body, timeout_ms, Some(&fresh)).await,
+                Some(fresh) => attempt(method, url, body, timeout_ms, Some(&fresh)).await,
                 // Signed out meanwhile: the refusal stands.
                 None => first,
             }
@@ -140,15 +264,17 @@ async fn send_signed(
     }
 }
 
-async fn exchange(
+/// One fetch: its answer when 2xx, else its status classified.
+async fn attempt(
     method: Method,
     url: &str,
     body: Option<String>,
     timeout_ms: u32,
     bearer: Option<&str>,
-) -> Result<RawResponse, ApiError> {
+) -> Result<Answer, ApiError> {
+    let started_ms = js_sys::Date::now();
     let controller = AbortController::new().ok();
-    let mut guard = AbortOnDrop {
+    let mut abort = AbortOnDrop {
         controller: controller.clone(),
     };
     let mut builder = RequestBuilder::new(url)
@@ -177,51 +303,40 @@ async fn exchange(
         detail: format!("could not build the request: {e}"),
     })?;
 
-    // One time limit for the whole answer: a server (or proxy) that sends
-    // the headers and then stalls the body is a timeout too.
-    let exchange = Box::pin(async move {
-        let response = request.send().await?;
-        let status = response.status();
-        let headers = response.headers();
-        let content_type = headers.get("content-type");
-        let etag = headers.get("etag");
-        let auth = [
-            headers.get("www-authenticate"),
-            headers.get("raven-required-auth"),
-            headers.get("oauth-source"),
-        ];
-        let body = response.text().await;
-        Ok::<_, gloo_net::Error>((status, content_type, etag, auth, body))
-    });
-    let timer = Box::pin(gloo_timers::future::TimeoutFuture::new(timeout_ms));
-    let answer = match select(exchange, timer).await {
-        Either::Left((answer, _)) => answer,
-        Either::Right(((), _)) => {
-            // Abort the fetch, headers or body, now (the guard would too, when dropped).
-            drop(guard);
+    let response = match within(request.send(), timeout_ms).await {
+        Some(Ok(response)) => response,
+        Some(Err(_)) => {
+            abort.disarm();
+            return Err(network_failure(url, timeout_ms).await);
+        }
+        None => {
+            // Abort the fetch now (the guard would too, when dropped).
+            abort.abort_now();
             return Err(ApiError::Timeout {
                 url: url.to_string(),
                 after_ms: timeout_ms,
             });
         }
     };
-    guard.disarm();
-
-    let Ok((status, content_type, etag, [www_auth, required_auth, oauth_source], body)) = answer
-    else {
-        return Err(network_failure(url, timeout_ms).await);
+    let mut answer = Answer {
+        url: url.to_string(),
+        response,
+        abort,
+        timeout_ms,
+        started_ms,
+        reached: None,
     };
-    let body = body.map_err(|e| ApiError::MalformedBody {
-        detail: format!("the body could not be read: {e}"),
-    })?;
+    let status = answer.status();
     if (200..300).contains(&status) {
-        Ok(RawResponse {
-            status,
-            content_type,
-            etag,
-            body,
-        })
-    } else if let Some(refusal) = crate::auth::refusal::classify(
+        answer.reached = Some(Reached::Answered);
+        return Ok(answer);
+    }
+    let content_type = answer.header("content-type");
+    let [www_auth, required_auth, oauth_source] =
+        ["www-authenticate", "raven-required-auth", "oauth-source"].map(|h| answer.header(h));
+    // The reason is in the body: read within the same limit.
+    let body = answer.read_text().await?;
+    if let Some(refusal) = crate::auth::refusal::classify(
         status,
         www_auth.as_deref(),
         required_auth.as_deref(),

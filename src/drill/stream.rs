@@ -5,7 +5,7 @@
 //! (docs/protocol/ravendb-3x.md §16.5). [`ResultsSplitter`] is the pure,
 //! host-tested part: bytes in chunks of any size, split anywhere, in;
 //! each complete document of `Results` out. The browser reader over the
-//! fetch body's `ReadableStream` is in `stream_reader` (wasm only).
+//! fetch body's `ReadableStream` is in `reader` (wasm only).
 
 use serde_json::Value;
 
@@ -36,14 +36,51 @@ enum Outer {
 /// `NextPageStart`).
 const KEY_LIMIT: usize = 64;
 
+/// Where a scan of JSON text is with respect to strings: inside one or
+/// not, and after a backslash in it. The one place the splitter reads
+/// strings, for keys, skipped values and documents alike.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct StringScan {
+    inside: bool,
+    /// The previous string byte was a backslash.
+    escaped: bool,
+}
+
+impl StringScan {
+    #[inline(always)]
+    fn inside(&self) -> bool {
+        self.inside
+    }
+
+    /// The opening quote was read.
+    #[inline(always)]
+    fn open(&mut self) {
+        self.inside = true;
+        self.escaped = false;
+    }
+
+    /// Reads one byte inside the string; true when it was the closing
+    /// quote (a quote after a backslash is not).
+    #[inline(always)]
+    fn closes(&mut self, b: u8) -> bool {
+        if self.escaped {
+            self.escaped = false;
+        } else if b == b'\\' {
+            self.escaped = true;
+        } else if b == b'"' {
+            self.inside = false;
+            return true;
+        }
+        false
+    }
+}
+
 /// Splits a streamed `{"Results":[…]}` answer into its documents.
 #[derive(Debug, Clone)]
 pub struct ResultsSplitter {
     outer: Outer,
-    /// Inside a string (of a key, a skipped value or a document).
-    in_string: bool,
-    /// The previous string byte was a backslash.
-    escaped: bool,
+    /// Strings (of a key, a skipped value or a document).
+    string: StringScan,
     /// Nesting depth inside the current document or skipped value.
     depth: usize,
     /// Is the skipped value a bare scalar (number, true, null)?
@@ -96,8 +133,7 @@ impl ResultsSplitter {
     pub fn new() -> Self {
         ResultsSplitter {
             outer: Outer::Start,
-            in_string: false,
-            escaped: false,
+            string: StringScan::default(),
             depth: 0,
             scalar: false,
             key: Vec::new(),
@@ -147,18 +183,12 @@ impl ResultsSplitter {
     /// Tracks strings and nesting; true when `b` closed the value at
     /// depth 0.
     fn nest(&mut self, b: u8) -> bool {
-        if self.in_string {
-            if self.escaped {
-                self.escaped = false;
-            } else if b == b'\\' {
-                self.escaped = true;
-            } else if b == b'"' {
-                self.in_string = false;
-            }
+        if self.string.inside() {
+            self.string.closes(b);
             return false;
         }
         match b {
-            b'"' => self.in_string = true,
+            b'"' => self.string.open(),
             b'{' | b'[' => self.depth += 1,
             b'}' | b']' => {
                 self.depth = self.depth.saturating_sub(1);
@@ -177,13 +207,8 @@ impl ResultsSplitter {
                 _ => return Err(self.malformed("the answer is not a JSON object")),
             },
             Outer::Key => {
-                if self.in_string {
-                    if self.escaped {
-                        self.escaped = false;
-                    } else if b == b'\\' {
-                        self.escaped = true;
-                    } else if b == b'"' {
-                        self.in_string = false;
+                if self.string.inside() {
+                    if self.string.closes(b) {
                         self.outer = Outer::Colon;
                         return Ok(());
                     }
@@ -195,7 +220,7 @@ impl ResultsSplitter {
                 match b {
                     b'"' => {
                         self.key.clear();
-                        self.in_string = true;
+                        self.string.open();
                     }
                     b'}' => self.outer = Outer::Done,
                     _ if is_space(b) => {}
@@ -237,10 +262,10 @@ impl ResultsSplitter {
                     }
                     return Ok(());
                 }
-                let was_string = self.in_string;
+                let was_string = self.string.inside();
                 let closed = self.nest(b);
                 // A string value ends with its closing quote at depth 0.
-                if closed || (self.depth == 0 && was_string && !self.in_string) {
+                if closed || (self.depth == 0 && was_string && !self.string.inside()) {
                     self.outer = Outer::AfterValue;
                 }
             }

@@ -148,3 +148,46 @@ fn memory_holds_one_document_at_a_time() {
     s.feed(b"]}").unwrap();
     assert_eq!(s.finish().unwrap(), 100);
 }
+
+#[test]
+fn string_scan_ends_a_string_at_its_closing_quote_only() {
+    let mut scan = StringScan::default();
+    assert!(!scan.inside());
+    scan.open();
+    // `a\"b\\` then the closing quote: the escaped quote and the escaped
+    // backslash do not end it.
+    for &b in br#"a\"b\\"# {
+        assert!(!scan.closes(b));
+        assert!(scan.inside());
+    }
+    assert!(scan.closes(b'"'));
+    assert!(!scan.inside());
+    // A string ending right after a backslash pair, then a fresh one.
+    scan.open();
+    assert!(!scan.closes(b'\\'));
+    assert!(!scan.closes(b'\\'));
+    assert!(scan.closes(b'"'));
+    scan.open();
+    assert!(!scan.closes(b'\\'));
+    assert!(!scan.closes(b'"'), "an escaped quote");
+    assert!(scan.inside());
+}
+
+#[test]
+fn escapes_in_outer_keys_and_skipped_strings_split_anywhere() {
+    // Keys with an escaped quote and a trailing escaped backslash, a key
+    // that only looks like `Results` before its escape, and skipped
+    // strings and lists holding quotes, brackets and backslashes.
+    let text = concat!(
+        r#"{"We\"ird\\":"}\\","x\\":[{"Results":[1]},"]\""],"Results\"":"no","#,
+        r#""Results":[{"a":"\\\"}","@metadata":{"@id":"a"}}],"Tail\\\"":"\"\\"}"#
+    );
+    let bytes = text.as_bytes();
+    for i in 0..=bytes.len() {
+        for j in i..=bytes.len() {
+            let docs = split(&[&bytes[..i], &bytes[i..j], &bytes[j..]])
+                .unwrap_or_else(|e| panic!("split at {i} and {j}: {e}"));
+            assert_eq!(docs, vec![json!({"a":"\\\"}","@metadata":{"@id":"a"}})]);
+        }
+    }
+}
