@@ -24,57 +24,82 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkFailed {
 }
 
 /// Shows a split screen: `lazy_view!(screen(args))`, where `screen` is a
-/// function as in this module's comment.
+/// function as in this module's comment (its arguments are cloned for a
+/// second attempt).
 #[macro_export]
 macro_rules! lazy_view {
     ($call:expr) => {{
         #[cfg(lazy_split)]
-        let view = $crate::components::chunk::when_loaded(async move { $call.await });
+        let view = $crate::components::chunk::when_loaded(move || async move { $call.await });
         #[cfg(not(lazy_split))]
-        let view = $crate::components::chunk::shown($call);
+        let view = $crate::components::chunk::shown($call, None);
         view
     }};
 }
 
-/// The one-wasm build: the screen is already there.
-pub fn shown(screen: Result<AnyView, ChunkFailed>) -> AnyView {
-    screen.unwrap_or_else(|_| view! { <ChunkError /> }.into_any())
+/// The screen, or the error with a way to try again.
+pub fn shown(screen: Result<AnyView, ChunkFailed>, retry: Option<Callback<()>>) -> AnyView {
+    screen.unwrap_or_else(|_| view! { <ChunkError retry /> }.into_any())
 }
 
 /// The split build: a loading line until the screen's file has arrived, then
-/// the screen, or the error if the file could not be loaded.
-pub fn when_loaded(
-    screen: impl std::future::Future<Output = Result<AnyView, ChunkFailed>> + 'static,
-) -> AnyView {
+/// the screen, or the error if the file could not be loaded. "Try again"
+/// loads it again (a failed load is not remembered).
+pub fn when_loaded<F, Fut>(load: F) -> AnyView
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<AnyView, ChunkFailed>> + 'static,
+{
     let (waiting, set_waiting) = signal(true);
-    // The loader's error type is not Send; the page is single-threaded.
-    let screen = leptos::__reexports::send_wrapper::SendWrapper::new(screen);
+    let attempt = RwSignal::new(0u32);
+    let retry = Callback::new(move |()| {
+        set_waiting.set(true);
+        attempt.update(|n| *n += 1);
+    });
     view! {
         <Show when=move || waiting.get()>
             <p class="hint">"Loading this screen…"</p>
         </Show>
-        {Suspend::new(async move {
-            let screen = screen.await;
-            set_waiting.set(false);
-            shown(screen)
-        })}
+        {move || {
+            attempt.track();
+            // The loader's error type is not Send; the page is single-threaded.
+            let screen = leptos::__reexports::send_wrapper::SendWrapper::new(load());
+            Suspend::new(async move {
+                let screen = screen.await;
+                set_waiting.set(false);
+                shown(screen, Some(retry))
+            })
+        }}
     }
     .into_any()
 }
 
 /// What the admin sees when a screen's file did not arrive.
 #[component]
-pub fn ChunkError() -> impl IntoView {
+pub fn ChunkError(
+    /// Loads the screen again; none when there is nothing to load.
+    retry: Option<Callback<()>>,
+) -> impl IntoView {
     view! {
         <div class="error-box" role="alert" aria-labelledby="chunk-error-title">
             <h2 id="chunk-error-title" class="error-headline">
                 "This screen could not be loaded"
             </h2>
             <p>
-                "Part of the dashboard did not arrive from the web server: the connection dropped, or the dashboard was updated on the server since this page was opened."
+                "Part of the dashboard did not arrive from the web server that serves it: the connection dropped, or the dashboard was updated there since this page was opened."
             </p>
-            <p>"Reload the page to try again. Nothing was sent to the database server."</p>
+            <p>
+                "Check the connection, then try again. If it fails again, reload the page. Nothing was sent to the database server."
+            </p>
             <div class="actions">
+                {retry
+                    .map(|retry| {
+                        view! {
+                            <button type="button" on:click=move |_| retry.run(())>
+                                "Try again"
+                            </button>
+                        }
+                    })}
                 <button
                     type="button"
                     on:click=move |_| {
