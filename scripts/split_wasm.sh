@@ -29,6 +29,12 @@ for tool in wasm-split-cli wasm-bindgen wasm-opt; do
   command -v "$tool" >/dev/null 2>&1 || { echo "split_wasm: $tool is missing: run bash scripts/setup.sh" >&2; exit 1; }
 done
 
+# npm binaryen 132 (tools/package-lock.json); Debian's wasm-opt 108 breaks the app.
+case "$(wasm-opt --version)" in
+*"version 132"*) ;;
+*) echo "split_wasm: wasm-opt is not binaryen 132 ($(command -v wasm-opt)): run bash scripts/setup.sh" >&2; exit 1 ;;
+esac
+
 target=$(cargo metadata --format-version 1 --no-deps --offline 2>/dev/null \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 input="$target/wasm32-unknown-unknown/release/raven-backup-studio.wasm"
@@ -42,16 +48,31 @@ name=${js%.js}
 
 work="$target/split"
 rm -rf "$work" && mkdir -p "$work/split" "$work/bindgen" "$work/opt"
+# The features of rustc's wasm32 output that wasm-opt must accept.
+features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals"
 wasm-split-cli --target web --out-name "$name" "$input" "$work/split"
-# Nothing marked for the split (or the cfg not set): trunk's output stays.
+# Nothing marked for the split: trunk's wasm, optimised here (index.html
+# has trunk skip wasm-opt, whose output the split would replace).
 if ! ls "$work/split"/split_*.wasm >/dev/null 2>&1; then
-  echo "split_wasm: no split point in the wasm; trunk's output is kept"
+  # shellcheck disable=SC2086
+  wasm-opt -Oz $features "$staging/${name}_bg.wasm" -o "$work/opt.wasm"
+  cp "$work/opt.wasm" "$staging/${name}_bg.wasm"
+  python3 - "$staging" <<'PY'
+import base64, hashlib, os, re, sys
+staging = sys.argv[1]
+page = os.path.join(staging, "index.html")
+html = open(page, encoding="utf-8").read()
+def fix(m):
+    data = open(os.path.join(staging, m.group(2)), "rb").read()
+    return m.group(1) + 'integrity="sha384-' + base64.b64encode(hashlib.sha384(data).digest()).decode() + '"'
+html = re.sub(r'(<link\b[^>]*?href="\./([^"]+)"[^>]*?)integrity="[^"]*"', fix, html)
+open(page, "w", encoding="utf-8").write(html)
+PY
+  echo "split_wasm: no split point in the wasm; trunk's output kept (wasm-opt -Oz)"
   exit 0
 fi
 wasm-bindgen --target web --no-typescript --keep-lld-exports --out-name "$name" \
   --out-dir "$work/bindgen" "$work/split/$name.wasm"
-# The features of rustc's wasm32 output that wasm-opt must accept.
-features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals"
 # shellcheck disable=SC2086
 wasm-opt -Oz $features "$work/bindgen/${name}_bg.wasm" -o "$work/opt/${name}_bg.wasm"
 for f in "$work/split"/split_*.wasm "$work/split"/chunk_*.wasm; do
