@@ -44,7 +44,9 @@ pub fn shown(screen: Result<AnyView, ChunkFailed>, retry: Option<Callback<()>>) 
 
 /// The split build: a loading line until the screen's file has arrived, then
 /// the screen, or the error if the file could not be loaded. "Try again"
-/// loads it again (a failed load is not remembered).
+/// loads it again (a failed load is not remembered). The loader's future
+/// is not Send (its error type); the page is single-threaded, hence the
+/// SendWrapper.
 pub fn when_loaded<F, Fut>(load: F) -> AnyView
 where
     F: Fn() -> Fut + Send + Sync + 'static,
@@ -62,7 +64,6 @@ where
         </Show>
         {move || {
             attempt.track();
-            // The loader's error type is not Send; the page is single-threaded.
             let screen = leptos::__reexports::send_wrapper::SendWrapper::new(load());
             Suspend::new(async move {
                 let screen = screen.await;
