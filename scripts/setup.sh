@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 TRUNK_VERSION=0.21.14
 # The view! macro formatter `make test` checks with (leptosfmt.toml).
 LEPTOSFMT_VERSION=0.1.33
+# wasm-split-cli, the release build's wasm split (scripts/split_wasm.sh,
+# docs/size.md "The split"); its own crate, wasm_split_cli_support.
+WASM_SPLIT_VERSION=0.2.4
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock 2>/dev/null || true)
 WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
@@ -58,6 +61,12 @@ fi
 if [ "$(leptosfmt --version 2>/dev/null)" != "leptosfmt $LEPTOSFMT_VERSION" ]; then
   say "cargo install leptosfmt $LEPTOSFMT_VERSION (about 3 minutes on 2 cores)"
   cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked --quiet
+fi
+
+if ! command -v wasm-split-cli >/dev/null 2>&1 \
+  || ! cargo install --list 2>/dev/null | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (about 4 minutes on 2 cores)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked --quiet
 fi
 
 # wasm-opt from npm binaryen (pinned in tools/package-lock.json).

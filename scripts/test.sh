@@ -145,7 +145,7 @@ for p in "${DEV_PIDS[@]:-}"; do [ -n "$p" ] && procs_stop "$p" && procs_forget "
 
 step "trunk build --release"
 if procs_run bash -c 'set -o pipefail; trunk build --release 2>&1 | tail -3'; then
-  wasm=$(ls dist/*.wasm 2>/dev/null | head -1)
+  wasm=$(ls dist/*_bg.wasm 2>/dev/null | head -1)
   if [ -n "$wasm" ]; then
     raw=$(stat -c %s "$wasm"); gz=$(gzip -9 -c "$wasm" | wc -c)
     echo "    release wasm: $raw bytes raw, $gz bytes gzip -9"

@@ -4,7 +4,8 @@
 
 use crate::{
     components::{
-        attention::AttentionControl, connection::ConnectionIndicator, focus, theme::ThemePicker,
+        attention::AttentionControl, chunk::ChunkFailed, connection::ConnectionIndicator, focus,
+        theme::ThemePicker,
     },
     pages::{self, BackupPage, NotFoundPage, OperationsPage, RestorePage},
     route::{NavItem, Route},
@@ -83,11 +84,34 @@ pub fn App() -> impl IntoView {
         <main id="main" tabindex="-1">
             {move || match route.get() {
                 Route::Backup { database } => view! { <BackupPage preselect=database /> }.into_any(),
-                Route::Restore => view! { <RestorePage /> }.into_any(),
-                Route::Operations => view! { <OperationsPage /> }.into_any(),
+                Route::Restore => crate::lazy_view!(restore_screen()),
+                Route::Operations => crate::lazy_view!(operations_screen()),
                 Route::NotFound(path) => view! { <NotFoundPage path /> }.into_any(),
             }}
         </main>
         <AttentionControl />
     }
+}
+
+// The screens that are not the first one, each in its own wasm file in the
+// release build, loaded when first shown (src/components/chunk.rs,
+// docs/size.md "The split"). The Backup screen, the first one, with the
+// database list, is in the main wasm.
+
+/// The Restore screen (3.x and 4.x, with the drill's panel).
+#[cfg_attr(
+    lazy_split,
+    leptos::wasm_split::wasm_split(restore, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn restore_screen() -> Result<AnyView, ChunkFailed> {
+    Ok(view! { <RestorePage /> }.into_any())
+}
+
+/// The Operations screen.
+#[cfg_attr(
+    lazy_split,
+    leptos::wasm_split::wasm_split(operations, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn operations_screen() -> Result<AnyView, ChunkFailed> {
+    Ok(view! { <OperationsPage /> }.into_any())
 }

@@ -1,6 +1,7 @@
 //! Reusable pieces of the UI.
 
 pub mod attention;
+pub mod chunk;
 pub mod connection;
 pub mod document_editor;
 pub mod drill;

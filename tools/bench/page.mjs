@@ -40,6 +40,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 // BENCH_ONLY_OURS=1: measure our page only (no Studio), e.g. while trying
 // a loading lever on a loaded machine; `make bench` measures both.
 const ONLY_OURS = process.env.BENCH_ONLY_OURS === '1';
+// BENCH_DIST=DIR: measure another build of ours (e.g. an older dist/ kept
+// for a before/after figure); default dist/.
+const DIST = process.env.BENCH_DIST ?? `${ROOT}dist`;
 const READY_TIMEOUT_MS = Number(process.env.BENCH_READY_TIMEOUT_MS ?? 20000);
 const QUIET_MS = 500;
 const SETTLE_CAP_MS = 10000;
@@ -92,7 +95,7 @@ async function startReadmeNginx(upstream) {
   const dir = `${WORK}/nginx`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(`${dir}/logs`, { recursive: true });
-  cpSync(`${ROOT}dist`, `${dir}/www/${SUB}`, { recursive: true });
+  cpSync(DIST, `${dir}/www/${SUB}`, { recursive: true });
   const readme = readFileSync(`${ROOT}README.md`, 'utf8');
   let example = [...readme.matchAll(/```nginx\n([\s\S]*?)```/g)].map((m) => m[1])
     .find((b) => b.includes(`location /${SUB}`));
@@ -266,7 +269,7 @@ function report(title, targets, results) {
 }
 
 async function main() {
-  if (!existsSync(`${ROOT}dist/index.html`)) throw new Error('dist/ is missing: trunk build --release');
+  if (!existsSync(`${DIST}/index.html`)) throw new Error(`${DIST}/index.html is missing: trunk build --release`);
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
 

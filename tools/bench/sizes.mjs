@@ -9,25 +9,44 @@ import { join } from 'node:path';
 import { brotli11, gzip9 } from '../../scripts/precompress.mjs';
 
 /**
- * Every file of dist/ but the precompressed copies: all of them are loaded on
- * the first visit (index.html, the loader, the app's js and wasm, the
- * stylesheet, the icon, config.json).
+ * The wasm files of the screens that load when first shown
+ * (scripts/split_wasm.sh): split_<screen>-<hash>.wasm, and chunk_<n>-<hash>.wasm
+ * for code two such screens share. Not part of the first load.
  */
-export function firstLoadFiles(dir) {
+export const LAZY = /^(split|chunk)_\w+-[0-9a-f]{16}\.wasm$/;
+
+function files(dir) {
   return readdirSync(dir)
     .filter((f) => !/\.(br|gz)$/.test(f) && statSync(join(dir, f)).isFile())
     .sort();
 }
 
+/**
+ * Every file of dist/ but the precompressed copies and the lazily loaded
+ * screens: all of them are loaded on the first visit (index.html, the
+ * loader, the app's js and wasm, the split loader __wasm_split-*.js that
+ * the app's js imports, the stylesheet, the icon, config.json).
+ */
+export function firstLoadFiles(dir) {
+  return files(dir).filter((f) => !LAZY.test(f));
+}
+
+/** The lazily loaded screens' files (see LAZY). */
+export function lazyFiles(dir) {
+  return files(dir).filter((f) => LAZY.test(f));
+}
+
 export function sizes(dir) {
-  const files = firstLoadFiles(dir).map((name) => {
+  const measure = (name) => {
     const buf = readFileSync(join(dir, name));
     return { name, raw: buf.length, gzip: gzip9(buf).length, brotli: brotli11(buf).length };
-  });
+  };
+  const files = firstLoadFiles(dir).map(measure);
+  const lazy = lazyFiles(dir).map(measure);
   const sum = (list, k) => list.reduce((a, f) => a + f[k], 0);
   const wasm = files.filter((f) => f.name.endsWith('.wasm'));
   const total = (list) => ({ raw: sum(list, 'raw'), gzip: sum(list, 'gzip'), brotli: sum(list, 'brotli') });
-  return { files, wasm: total(wasm), firstLoad: total(files) };
+  return { files, wasm: total(wasm), firstLoad: total(files), lazy, lazyTotal: total(lazy) };
 }
 
 function main() {
@@ -40,6 +59,10 @@ function main() {
   for (const f of s.files) row(f.name, f);
   row('wasm', s.wasm);
   row(`all first-load files (${s.files.length})`, s.firstLoad);
+  if (s.lazy.length === 0) return;
+  console.log(`\n${'loaded when a screen is first shown'.padEnd(46)}`);
+  for (const f of s.lazy) row(f.name, f);
+  row(`all lazily loaded files (${s.lazy.length})`, s.lazyTotal);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();

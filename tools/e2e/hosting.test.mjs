@@ -103,6 +103,11 @@ async function assetsOf(base) {
   };
   const js = find('the app', /^raven-backup-studio-[0-9a-f]+\.js$/);
   const hashed = 'public, max-age=31536000, immutable';
+  const loader = find('the split loader', /^__wasm_split-[0-9a-f]{16}\.js$/);
+  const chunks = [...(await (await fetch(base + loader)).text())
+    .matchAll(/"\.\/((?:split|chunk)_\w+-[0-9a-f]{16}\.wasm)"/g)].map((m) => m[1]);
+  assert.ok(chunks.some((c) => c.startsWith('split_restore-')) && chunks.some((c) => c.startsWith('split_operations-')),
+    `the split loader fetches the Restore and Operations screens: ${chunks.join(', ')}`);
   // file: the file of dist/ behind the URL; precompressed: dist/ has its .br and .gz.
   const asset = (name, file, more) => ({ name, url: base + file, file, precompressed: true, ...more });
   return [
@@ -114,6 +119,10 @@ async function assetsOf(base) {
     asset('the wasm', js.replace(/\.js$/, '_bg.wasm'), { type: 'application/wasm', cache: hashed, gzip: true }),
     asset('the stylesheet', find('the stylesheet', /\.css$/), { type: 'text/css', cache: hashed }),
     asset('the icon', find('the icon', /\.(svg|ico)$/), { type: /^image\//, cache: hashed }),
+    // The release build's split (scripts/split_wasm.sh): its loader, preloaded
+    // with the app, and the screens' wasm files it fetches when first shown.
+    asset('the split loader', loader, { type: 'text/javascript', cache: hashed }),
+    ...chunks.map((c) => asset(`the lazily loaded ${c}`, c, { type: 'application/wasm', cache: hashed, gzip: true })),
   ];
 }
 

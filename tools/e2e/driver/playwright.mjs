@@ -54,6 +54,17 @@ class Page {
   onPageError(cb) { this.pw.on('pageerror', (e) => cb(String(e))); }
   onDialog(cb) { this.pw.on('dialog', (d) => { cb(`${d.type()}: ${d.message()}`); d.dismiss().catch(() => {}); }); }
 
+  /**
+   * Every request whose URL matches `re` fails until unblockRequests(): a
+   * network error, or the answer `status` (e.g. 404) with an empty body.
+   */
+  async blockRequests(re, { status } = {}) {
+    await this.unblockRequests();
+    this.blocked = (url) => re.test(url.href);
+    await this.pw.route(this.blocked, (r) => (status ? r.fulfill({ status, body: '' }) : r.abort()));
+  }
+  async unblockRequests() { if (this.blocked) await this.pw.unroute(this.blocked); this.blocked = null; }
+
   async goto(url) { await this.pw.goto(url); }
   async reload() { await this.pw.reload(); }
   url() { return this.pw.url(); }

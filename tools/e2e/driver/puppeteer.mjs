@@ -81,6 +81,25 @@ class Page {
   onPageError(cb) { this.pp.on('pageerror', (e) => { if (!NETWORK_REPORT.test(e.message)) cb(String(e)); }); }
   onDialog(cb) { this.pp.on('dialog', (d) => { cb(`${d.type()}: ${d.message()}`); d.dismiss().catch(() => {}); }); }
 
+  /**
+   * Every request whose URL matches `re` fails until unblockRequests(): a
+   * network error, or the answer `status` (e.g. 404) with an empty body.
+   */
+  async blockRequests(re, { status } = {}) {
+    this.blocked = re;
+    this.blockedStatus = status;
+    if (this.intercepting) return;
+    this.intercepting = true;
+    await this.pp.setRequestInterception(true);
+    this.pp.on('request', (r) => {
+      if (r.isInterceptResolutionHandled()) return;
+      if (!this.blocked?.test(r.url())) r.continue().catch(() => {});
+      else if (this.blockedStatus) r.respond({ status: this.blockedStatus, body: '' }).catch(() => {});
+      else r.abort('failed').catch(() => {});
+    });
+  }
+  async unblockRequests() { this.blocked = null; }
+
   async goto(url) { await this.pp.goto(url, { waitUntil: 'load' }); }
   async reload() { await this.pp.reload({ waitUntil: 'load' }); }
   url() { return this.pp.url(); }
