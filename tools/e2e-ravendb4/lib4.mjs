@@ -6,9 +6,8 @@
 // themes. Elements are found by role and accessible name only.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { axeInThemes } from '../e2e/axe-themes.mjs';
 import { requestJson } from '../e2e/http.mjs';
 
 export const BASE = process.env.E2E4_BASE_URL;
@@ -19,9 +18,6 @@ assert.ok(BASE && API && BACKUP_ROOT, 'run through scripts/e2e_ravendb4.sh');
 
 const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let browser;
 
@@ -97,35 +93,14 @@ export const axeFindings = [];
 export const axeStates = [];
 
 /**
- * Runs axe-core (injected through CDP, which the page's CSP does not govern,
- * as tools/e2e/lib.mjs does) on the page as it is, in the light and in the
- * dark theme, and records every violation, whatever its impact, plus
- * duplicate ids (axe 4.14 no longer runs duplicate-id-aria). The flow goes
- * on; the file's last test asserts that none was found.
+ * Runs axe-core on the page as it is, in the light and in the dark theme
+ * (tools/e2e/axe-themes.mjs), and records every violation, whatever its
+ * impact, plus duplicate ids. The flow goes on; the file's last test
+ * asserts that none was found.
  */
 export async function axeCheck(page, state) {
-  const picker = page.getByRole('combobox', { name: 'Theme' });
-  const previous = await picker.inputValue();
-  for (const theme of ['light', 'dark']) {
-    await picker.selectOption(theme);
-    await page.waitForFunction((t) => document.documentElement.getAttribute('data-theme') === t, theme);
-    await page.evaluate(`${AXE_SOURCE};0`);
-    const violations = await page.evaluate(async () => {
-      // eslint-disable-next-line no-undef
-      const r = await axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({
-        id: v.id, impact: v.impact, help: v.help,
-        nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-      }));
-    });
-    axeStates.push(`${state}, ${theme}`);
-    for (const v of violations) axeFindings.push({ state: `${state}, ${theme}`, ...v });
+  for (const theme of ['light', 'dark']) axeStates.push(`${state}, ${theme}`);
+  for (const { theme, ...v } of await axeInThemes(page)) {
+    axeFindings.push({ state: theme ? `${state}, ${theme}` : state, ...v });
   }
-  const duplicates = await page.evaluate(() => {
-    const seen = new Map();
-    for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
-    return [...seen].filter(([, n]) => n > 1).map(([id, n]) => `id="${id}" ×${n}`);
-  });
-  if (duplicates.length) axeFindings.push({ state, id: 'duplicate-id', nodes: duplicates });
-  await picker.selectOption(previous);
 }

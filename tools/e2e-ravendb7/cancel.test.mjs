@@ -8,34 +8,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AXE_SOURCE, BASE, BACKUP_ROOT, SHOTS, VERSION, chromiumForFile, raven } from './lib7.mjs';
+import { BASE, BACKUP_ROOT, SHOTS, VERSION, axeViolations, chromiumForFile, raven } from './lib7.mjs';
 
 const DOCS = 150_000;
 const BATCH = 5_000;
 const browser = chromiumForFile();
-
-/**
- * axe-core (injected through CDP, which the page's CSP does not govern) on
- * the page as it is, light and dark: every violation, whatever its impact.
- */
-async function axeViolations(page) {
-  const picker = page.getByRole('combobox', { name: 'Theme' });
-  const before = await picker.inputValue();
-  const found = [];
-  for (const theme of ['light', 'dark']) {
-    await picker.selectOption(theme);
-    await page.waitForFunction((t) => document.documentElement.getAttribute('data-theme') === t, theme);
-    await page.evaluate(`${AXE_SOURCE};0`);
-    const violations = await page.evaluate(async () => {
-      // eslint-disable-next-line no-undef
-      const r = await axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-    });
-    for (const v of violations) found.push({ theme, ...v });
-  }
-  await picker.selectOption(before);
-  return found;
-}
 
 /** Polls an operation state until it is no longer InProgress (a condition). */
 async function waitForEnd(path, limitMs = 120000) {

@@ -7,12 +7,12 @@
 import { test as nodeTest, before as nodeBefore, after as nodeAfter } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ENGINE, launchBrowser } from '../e2e/driver/index.mjs';
+import { AXE_SOURCE, axeInThemes } from '../e2e/axe-themes.mjs';
 import { requestJson } from '../e2e/http.mjs';
 
 export { ENGINE };
@@ -25,8 +25,7 @@ export const NGINX_ACCESS_LOG = process.env.E2E7_NGINX_ACCESS_LOG;
 export const VERSION = process.env.E2E7_VERSION ?? '7.1';
 assert.ok(BASE && API && RAVEN && BACKUP_ROOT && NGINX_ACCESS_LOG, 'run through scripts/e2e_ravendb7.sh');
 
-const require = createRequire(import.meta.url);
-export const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+export { AXE_SOURCE };
 
 /** node:test's `test`, its name prefixed with the engine ("[firefox] ..."). */
 export function test(name, fn) {
@@ -259,29 +258,6 @@ export async function axeCheck(page, state) {
 /**
  * axe-core's violations (any impact) on a playwright-core page of
  * chromiumForFile(), in the light and in the dark theme, plus duplicate
- * ids; the theme picker is left as it was.
+ * ids; the theme picker is left as it was (tools/e2e/axe-themes.mjs).
  */
-export async function axeViolations(page) {
-  const picker = page.getByRole('combobox', { name: 'Theme' });
-  const previous = await picker.inputValue();
-  const found = [];
-  for (const theme of ['light', 'dark']) {
-    await picker.selectOption(theme);
-    await page.waitForFunction((t) => document.documentElement.getAttribute('data-theme') === t, theme);
-    await page.evaluate(`${AXE_SOURCE};0`);
-    const violations = await page.evaluate(async () => {
-      // eslint-disable-next-line no-undef
-      const r = await axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-    });
-    for (const v of violations) found.push({ theme, ...v });
-  }
-  const duplicates = await page.evaluate(() => {
-    const seen = new Map();
-    for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
-    return [...seen].filter(([, n]) => n > 1).map(([id, n]) => `id="${id}" ×${n}`);
-  });
-  if (duplicates.length) found.push({ id: 'duplicate-id', nodes: duplicates });
-  await picker.selectOption(previous);
-  return found;
-}
+export const axeViolations = axeInThemes;
