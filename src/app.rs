@@ -13,9 +13,35 @@ use crate::{
 };
 use leptos::prelude::*;
 
-/// Mounts the app on `<body>`.
+/// How long the page waits for `config.json` before it shows the app
+/// anyway (index.html preloads it during the wasm download, so it is
+/// normally there at once; a host that never answers it still gets the
+/// page, whose connection panel then says what it is waiting for).
+const CONFIG_WAIT_MS: u32 = 1_000;
+
+/// Mounts the app on `<body>`, once its first requests to the server are
+/// on their way: the state is created first, `config.json` read, and so
+/// `/build/version` and `/databases` travel while the view is being built
+/// (docs/size.md, "Loading": one view build less before the list).
 pub fn mount() {
-    leptos::mount::mount_to_body(App);
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let owner = Owner::new();
+    let config_read = owner.with(|| {
+        let read = state::provide();
+        pages::provide_states();
+        read
+    });
+    leptos::task::spawn_local(async move {
+        let config = std::pin::pin!(config_read.wait());
+        let give_up = gloo_timers::future::TimeoutFuture::new(CONFIG_WAIT_MS);
+        futures::future::select(config, give_up).await;
+        // One more turn of the task queue: the server check and the list,
+        // woken by config.json, call fetch before the view is built.
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        owner.with(|| leptos::mount::mount_to_body(Shell));
+        // The state lives as long as the page.
+        std::mem::forget(owner);
+    });
 }
 
 fn current_hash() -> String {
@@ -24,11 +50,19 @@ fn current_hash() -> String {
         .unwrap_or_default()
 }
 
+/// The whole app with its state, as one component (the browser tests mount
+/// it; the page itself uses [`mount`]).
 #[component]
 pub fn App() -> impl IntoView {
-    state::provide();
+    let _ = state::provide();
     pages::provide_states();
+    view! { <Shell /> }
+}
 
+/// The header with its navigation and the screen for the current hash, on
+/// the state provided around it.
+#[component]
+fn Shell() -> impl IntoView {
     let (route, set_route) = signal(Route::from_hash(&current_hash()));
     let hash_listener = window_event_listener(leptos::ev::hashchange, move |_| {
         set_route.set(Route::from_hash(&current_hash()));

@@ -261,17 +261,31 @@ fn follow_reachability(conn: Connection, status: ServerStatus) {
 }
 
 /// Creates the connection, provides it and the server check as context,
-/// and reads `config.json`.
-pub fn provide_connection() -> Connection {
+/// and reads `config.json`. The returned [`ConfigRead`] ends once it has
+/// been read: the server check and the database list are then on their way.
+pub fn provide_connection() -> (Connection, ConfigRead) {
     let connection = Connection::new();
     provide_context(connection);
     let status = provide_server_status(connection);
     follow_reachability(connection, status);
+    let (read, config_read) = futures::channel::oneshot::channel();
     leptos::task::spawn_local_scoped(async move {
         let state = load_deploy_config().await;
         connection.deploy.set(state);
+        let _ = read.send(());
     });
-    connection
+    (connection, ConfigRead(config_read))
+}
+
+/// Ends once `config.json` has been read (or found missing or wrong), so
+/// the app's first requests have been sent (`app::mount` waits on it).
+pub struct ConfigRead(futures::channel::oneshot::Receiver<()>);
+
+impl ConfigRead {
+    /// Waits for it; a dropped reader counts as read (nothing to wait for).
+    pub async fn wait(self) {
+        let _ = self.0.await;
+    }
 }
 
 /// The protocol generation of the connected server, once known (tracked).

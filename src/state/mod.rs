@@ -14,13 +14,15 @@ pub mod databases;
 pub mod drill;
 pub mod operations;
 
-/// Provides the shared state as context (call once, from the shell).
+/// Provides the shared state as context (call once, from the shell); see
+/// [`connection::ConfigRead`] for what the result says.
 #[cfg(target_arch = "wasm32")]
-pub fn provide() {
-    let connection = connection::provide_connection();
+pub fn provide() -> connection::ConfigRead {
+    let (connection, config_read) = connection::provide_connection();
     auth::provide_auth(connection, databases::provide_databases(connection));
     let drill = drill::DrillState::new();
     // The drill's stages and verdict in the tab title and notification.
     attention::follow_drill(drill.source, drill.stage, drill.report);
     leptos::prelude::provide_context(drill);
+    config_read
 }

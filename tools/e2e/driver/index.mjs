@@ -13,8 +13,9 @@
 //         screenshot(path), keyboard.press('Shift+Tab') / keyboard.type(text),
 //         onConsole(cb), onPageError(cb), onDialog(cb) (dialogs are dismissed),
 //         clipboardText(), download(action) -> { fileName, text },
-//         blockRequests(regexp, { status }) / unblockRequests() (matching
-//         URLs fail as a network error does, or get the answer `status`),
+//         blockRequests(regexp, { status, hold }) / unblockRequests() (matching
+//         URLs fail as a network error does, or get the answer `status`,
+//         or with `hold` get no answer until unblocked, then go through),
 //         getByRole(role, { name, exact, level }), getByText(text, { exact })
 //   locator: getByRole, getByText, filter({ hasText }), first(),
 //         waitFor({ state: visible|hidden|attached|detached, timeout }), count(),

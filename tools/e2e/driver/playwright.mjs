@@ -44,6 +44,7 @@ class Page {
   constructor(context, page) {
     this.context = context;
     this.pw = page;
+    this.held = [];
     this.keyboard = {
       press: (keys) => this.pw.keyboard.press(keys),
       type: (text) => this.pw.keyboard.type(text),
@@ -56,14 +57,24 @@ class Page {
 
   /**
    * Every request whose URL matches `re` fails until unblockRequests(): a
-   * network error, or the answer `status` (e.g. 404) with an empty body.
+   * network error, or the answer `status` (e.g. 404) with an empty body;
+   * with `hold`, it gets no answer at all until unblockRequests() lets it
+   * through to the server.
    */
-  async blockRequests(re, { status } = {}) {
+  async blockRequests(re, { status, hold } = {}) {
     await this.unblockRequests();
     this.blocked = (url) => re.test(url.href);
-    await this.pw.route(this.blocked, (r) => (status ? r.fulfill({ status, body: '' }) : r.abort()));
+    await this.pw.route(this.blocked, (r) => {
+      if (hold) this.held.push(r);
+      else if (status) r.fulfill({ status, body: '' });
+      else r.abort();
+    });
   }
-  async unblockRequests() { if (this.blocked) await this.pw.unroute(this.blocked); this.blocked = null; }
+  async unblockRequests() {
+    if (this.blocked) await this.pw.unroute(this.blocked);
+    this.blocked = null;
+    for (const r of this.held.splice(0)) await r.continue().catch(() => {});
+  }
 
   async goto(url) { await this.pw.goto(url); }
   async reload() { await this.pw.reload(); }

@@ -60,6 +60,7 @@ class Page {
     this.context = context;
     this.pp = page;
     this.opts = opts;
+    this.held = [];
     this.timeoutMs = opts.timeoutMs;
     this.keyboard = {
       press: (keys) => pressKeys(this.pp, keys),
@@ -83,22 +84,29 @@ class Page {
 
   /**
    * Every request whose URL matches `re` fails until unblockRequests(): a
-   * network error, or the answer `status` (e.g. 404) with an empty body.
+   * network error, or the answer `status` (e.g. 404) with an empty body;
+   * with `hold`, it gets no answer at all until unblockRequests() lets it
+   * through to the server.
    */
-  async blockRequests(re, { status } = {}) {
+  async blockRequests(re, { status, hold } = {}) {
     this.blocked = re;
     this.blockedStatus = status;
+    this.hold = hold;
     if (this.intercepting) return;
     this.intercepting = true;
     await this.pp.setRequestInterception(true);
     this.pp.on('request', (r) => {
       if (r.isInterceptResolutionHandled()) return;
       if (!this.blocked?.test(r.url())) r.continue().catch(() => {});
+      else if (this.hold) this.held.push(r);
       else if (this.blockedStatus) r.respond({ status: this.blockedStatus, body: '' }).catch(() => {});
       else r.abort('failed').catch(() => {});
     });
   }
-  async unblockRequests() { this.blocked = null; }
+  async unblockRequests() {
+    this.blocked = null;
+    for (const r of this.held.splice(0)) await r.continue().catch(() => {});
+  }
 
   async goto(url) { await this.pp.goto(url, { waitUntil: 'load' }); }
   async reload() { await this.pp.reload({ waitUntil: 'load' }); }
