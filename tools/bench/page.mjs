@@ -152,7 +152,9 @@ function readyWatcher({ kind, names }) {
     return names.every((n) => links.some((a) => a.textContent.trim() === n && a.getClientRects().length > 0));
   };
   const check = kind === 'ours' ? ours : studio;
-  // Trunk's loader fires this once the wasm is instantiated and main() ran.
+  // Trunk's loader fires this once the wasm is instantiated and main() ran:
+  // main() creates the state and starts reading config.json; the view is
+  // built a task later (src/app.rs, mount).
   addEventListener('TrunkApplicationStarted', () => { window.__benchStarted = performance.now(); });
   const observer = new MutationObserver(() => {
     if (window.__benchReady === undefined && check()) {
