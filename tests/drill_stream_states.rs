@@ -13,7 +13,7 @@ mod support;
 use raven_backup_studio::{
     api::ApiError,
     auth::session,
-    drill::stream::reader::{read_documents, ReadError},
+    drill::stream::reader::{read_documents, ReadError, IDLE_MS},
 };
 use support::*;
 use wasm_bindgen_test::*;
@@ -28,7 +28,7 @@ fn env(value: Option<&'static str>, name: &str) -> String {
 
 /// Reads `database`'s whole stream on `server`, counting the documents.
 async fn read_all(server: &str, database: &str) -> Result<u64, ReadError> {
-    read_documents(server, database, |_| Ok(())).await
+    read_documents(server, database, IDLE_MS, |_| Ok(())).await
 }
 
 /// The header's connection line.

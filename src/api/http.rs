@@ -181,7 +181,8 @@ impl Answer {
     /// Reading the body failed mid-way: asks whether anything still
     /// answers at the server's address, so a server that went away counts
     /// as unreachable (and one that only cut this answer, as answering).
-    pub async fn broke(&mut self) {
+    /// True when it went away.
+    pub async fn broke(&mut self) -> bool {
         let gone = matches!(
             network_failure(&self.url, self.timeout_ms).await,
             ApiError::Unreachable { .. }
@@ -189,6 +190,7 @@ impl Answer {
         if gone {
             self.reached = self.reached.map(|_| Reached::Unreachable);
         }
+        gone
     }
 }
 
