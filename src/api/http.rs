@@ -181,14 +181,13 @@ impl Answer {
     /// Reading the body failed mid-way: asks whether anything still
     /// answers at the server's address, so a server that went away counts
     /// as unreachable (and one that only cut this answer, as answering).
-    pub async fn broke(&mut self) {
-        let gone = matches!(
-            network_failure(&self.url, self.timeout_ms).await,
-            ApiError::Unreachable { .. }
-        );
+    /// True when it went away.
+    pub async fn broke(&mut self) -> bool {
+        let gone = !answers_at_all(&self.url, self.timeout_ms).await;
         if gone {
             self.reached = self.reached.map(|_| Reached::Unreachable);
         }
+        gone
     }
 }
 
@@ -377,6 +376,28 @@ async fn network_failure(url: &str, timeout_ms: u32) -> ApiError {
         ApiError::Unreachable {
             url: url.to_string(),
         }
+    }
+}
+
+/// Whether anything answers (any status) a plain GET of the server's
+/// `/build/version`. Asked once an answer's headers came, so the server
+/// lets this page read it (CORS): unlike [`network_failure`]'s `no-cors`
+/// probe, it also works on a page that only loads what allows it
+/// (`Cross-Origin-Embedder-Policy: require-corp`).
+async fn answers_at_all(url: &str, timeout_ms: u32) -> bool {
+    let probe_url = origin_of(url)
+        .map(|o| format!("{o}/build/version"))
+        .unwrap_or_else(|| url.to_string());
+    let probe = RequestBuilder::new(&probe_url)
+        .method(Method::GET)
+        .credentials(RequestCredentials::SameOrigin)
+        .cache(web_sys::RequestCache::NoStore)
+        .build();
+    match probe {
+        Ok(req) => within(req.send(), timeout_ms.min(5_000))
+            .await
+            .is_some_and(|sent| sent.is_ok()),
+        Err(_) => false,
     }
 }
 

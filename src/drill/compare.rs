@@ -110,6 +110,9 @@ pub struct CompareLimits {
     pub sample_size: usize,
     /// At most this many differing ids are kept for the report.
     pub listed_ids: usize,
+    /// The longest wait for a document stream's headers or next bytes
+    /// before the reading is stopped (`stream::reader`).
+    pub stream_idle_ms: u32,
 }
 
 impl Default for CompareLimits {
@@ -118,6 +121,7 @@ impl Default for CompareLimits {
             full_limit: 100_000,
             sample_size: 10_000,
             listed_ids: 1_000,
+            stream_idle_ms: super::stream::IDLE_MS,
         }
     }
 }

@@ -339,7 +339,14 @@ async fn compare(
             }
             Ok(())
         };
-        if let Err(e) = read_documents(plan.client.base(), database, each).await {
+        if let Err(e) = read_documents(
+            plan.client.base(),
+            database,
+            plan.limits.stream_idle_ms,
+            each,
+        )
+        .await
+        {
             let failed = |reason: String| DrillResult::CompareFailed {
                 reason: format!("reading {database}: {reason}"),
             };

@@ -9,6 +9,10 @@
 
 use serde_json::Value;
 
+/// The dashboard's longest wait for a stream's headers or its next chunk
+/// (`compare::CompareLimits::stream_idle_ms`' default).
+pub const IDLE_MS: u32 = 60_000;
+
 /// Where the splitter is in the answer's outer object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outer {
@@ -125,6 +129,54 @@ impl std::fmt::Display for StreamError {
     }
 }
 
+/// How a stream stopped before its end (what the reader saw).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stopped {
+    /// Reading the next bytes failed (the browser's `reason`); `gone`:
+    /// nothing answers at the server's address any more.
+    Cut { gone: bool, reason: String },
+    /// Nothing came for `idle_ms`, so the reading was stopped.
+    Stalled { idle_ms: u32 },
+    /// The answer ended without its closing `]}`.
+    EndedEarly,
+}
+
+/// "60 s", "1.5 s".
+fn seconds(ms: u32) -> String {
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{}.{} s", ms / 1000, (ms % 1000) / 100)
+    }
+}
+
+/// What happened to a stream that stopped after `documents` documents
+/// (`bytes` bytes), and what the admin can do next: a half-read stream is
+/// never a verdict on the backup.
+pub fn stopped_words(how: &Stopped, documents: u64, bytes: u64) -> String {
+    let after = format!("after {documents} documents ({bytes} bytes)");
+    let again = "verify again; if it happens again, look at the server's log and at any proxy between this browser and the server (a proxy's time or size limit can cut a long answer).";
+    let (what, next) = match how {
+        Stopped::Cut { gone: true, reason } => (
+            format!("the connection broke {after}, before the end of the server's document stream ({reason}), and the server no longer answers at its address."),
+            "check that the server is running, then verify again.",
+        ),
+        Stopped::Cut { gone: false, reason } => (
+            format!("the connection broke {after}, before the end of the server's document stream ({reason}); the server still answers, so the server or a proxy on the way cut the answer."),
+            again,
+        ),
+        Stopped::Stalled { idle_ms } => (
+            format!("the server stopped sending its document stream {after} and sent nothing for {}, so the reading was stopped.", seconds(*idle_ms)),
+            "verify again when the server is less busy; if it stops again, look at the server's log and at any proxy between this browser and the server.",
+        ),
+        Stopped::EndedEarly => (
+            format!("the server's document stream ended before its end, {after}."),
+            again,
+        ),
+    };
+    format!("{what} The documents after that point were not compared, so this is no verdict on the backup. What to do: {next}")
+}
+
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
@@ -147,6 +199,11 @@ impl ResultsSplitter {
     /// Documents given out so far.
     pub fn documents(&self) -> u64 {
         self.documents
+    }
+
+    /// Bytes read so far.
+    pub fn bytes(&self) -> u64 {
+        self.offset
     }
 
     fn malformed(&self, why: impl Into<String>) -> StreamError {

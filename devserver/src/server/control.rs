@@ -37,6 +37,17 @@ fn bad(msg: &str) -> Reply {
     Reply::json(400, json!({ "Error": msg }))
 }
 
+/// An optional byte count of a fault (`null` or absent: none).
+fn byte_count(v: &Value, name: &str) -> Result<Option<u64>, Reply> {
+    match v {
+        Value::Null => Ok(None),
+        x => x
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| bad(&format!("{name} must be a non-negative integer"))),
+    }
+}
+
 pub fn control(app: &Arc<App>, ctx: &Ctx) -> R {
     let what = ctx.segs.get(1).map(|s| lower(s)).unwrap_or_default();
     let ok = || Ok(Reply::json(200, json!({"Ok": true})));
@@ -101,6 +112,11 @@ pub fn control(app: &Arc<App>, ctx: &Ctx) -> R {
                         .as_u64()
                         .ok_or_else(|| bad("stallBodyMs must be a non-negative integer"))?,
                 },
+                stall_body_after_bytes: byte_count(
+                    &v["stallBodyAfterBytes"],
+                    "stallBodyAfterBytes",
+                )?,
+                cut_body_after_bytes: byte_count(&v["cutBodyAfterBytes"], "cutBodyAfterBytes")?,
                 after_handling: match &v["afterHandling"] {
                     Value::Null => false,
                     x => x
@@ -118,7 +134,8 @@ pub fn control(app: &Arc<App>, ctx: &Ctx) -> R {
                 .map(|f| {
                     json!({"method": f.method, "pathPrefix": f.path_prefix,
                 "count": f.remaining, "status": f.status, "delayMs": f.delay_ms, "drop": f.drop,
-                "stallBodyMs": f.stall_body_ms, "afterHandling": f.after_handling})
+                "stallBodyMs": f.stall_body_ms, "stallBodyAfterBytes": f.stall_body_after_bytes,
+                "cutBodyAfterBytes": f.cut_body_after_bytes, "afterHandling": f.after_handling})
                 })
                 .collect();
             Ok(Reply::json(200, Value::Array(list)))

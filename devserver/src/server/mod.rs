@@ -15,7 +15,7 @@ mod streams;
 mod studio;
 
 use crate::app::{lock, App};
-use crate::faults::{Fault, LogEntry};
+use crate::faults::{BodyFault, Fault, LogEntry};
 use crate::http::{self, Ctx, Reply};
 use crate::util::{self, lower};
 use bytes::Bytes;
@@ -194,7 +194,14 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<ReplyB
     // Foreign origins and hosts (before anything else, control included).
     if let Err(refusal) = guard::check(&app, &parts.headers) {
         let _ = read_body(body, app.cfg.max_body_bytes).await;
-        let resp = finish(&app, &parts.headers, &method, refusal, started, 0);
+        let resp = finish(
+            &app,
+            &parts.headers,
+            &method,
+            refusal,
+            started,
+            BodyFault::default(),
+        );
         log(403);
         return Ok(resp);
     }
@@ -241,7 +248,14 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<ReplyB
             .header("Connection", "close");
             let mut r = r;
             r.status = 413;
-            let resp = finish(&app, &parts.headers, &method, r, started, 0);
+            let resp = finish(
+                &app,
+                &parts.headers,
+                &method,
+                r,
+                started,
+                BodyFault::default(),
+            );
             log(413);
             return Ok(resp);
         }
@@ -249,7 +263,7 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<ReplyB
 
     // A fault acts before the request is handled, or (`afterHandling`) on
     // the answer of a request that was handled normally.
-    let stall_ms = fault.as_ref().map_or(0, |f| f.stall_body_ms);
+    let body_fault = fault.as_ref().map(Fault::body_fault).unwrap_or_default();
     let after = fault.clone().filter(|f| f.after_handling);
     if let Some(f) = fault.filter(|f| !f.after_handling) {
         if f.delay_ms > 0 {
@@ -262,7 +276,7 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<ReplyB
         if let Some(status) = f.status {
             let ct = f.content_type.clone().filter(|c| !c.is_empty());
             let r = Reply::raw(status, ct, f.body.clone());
-            let resp = finish(&app, &parts.headers, &method, r, started, stall_ms);
+            let resp = finish(&app, &parts.headers, &method, r, started, body_fault);
             log(status);
             return Ok(resp);
         }
@@ -304,7 +318,7 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Response<ReplyB
         }
     }
     let status = reply.status;
-    let resp = finish(&app, &parts.headers, &method, reply, started, stall_ms);
+    let resp = finish(&app, &parts.headers, &method, reply, started, body_fault);
     log(status);
     Ok(resp)
 }

@@ -1,71 +1,124 @@
 //! Turning a handler's `Reply` into the hyper response: content type,
-//! RavenDB headers, CORS, and a body that a fault may hold back.
+//! RavenDB headers, CORS, and a body that a fault may hold back or cut.
 
 use super::cors::cors_headers;
 use crate::app::App;
 use crate::config::Protocol;
+use crate::faults::{BodyFault, Hold};
 use crate::http::{BodyKind, Reply, JSON_CT, TEXT_CT};
 use bytes::Bytes;
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 use hyper::Response;
-use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-/// A response body sent in one piece, optionally held back for a while after
-/// the status line and headers went out (the `stallBodyMs` fault: a server or
-/// proxy that sends headers and then stalls the body).
+/// How long the bytes before a cut are given to leave before the
+/// connection is closed.
+const CUT_LINGER: Duration = Duration::from_millis(100);
+
+/// A response body sent in one piece (or a streamed answer's chunks), as a
+/// fault may spoil it: held back at a byte for a while or for good after
+/// the status line and headers went out (`stallBodyMs`,
+/// `stallBodyAfterBytes`: a server or proxy that stalls the body), or cut
+/// at a byte, the connection closed (`cutBodyAfterBytes`).
 pub struct ReplyBody {
     /// The pieces still to send (one, or a streamed answer's chunks).
     data: std::collections::VecDeque<Bytes>,
     /// A streamed answer: no length is known up front (chunked encoding).
     streamed: bool,
-    stall: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// The body's length (for the `Content-Length` of an answer that is
+    /// not streamed, even when a cut keeps it short of it).
+    length: u64,
+    /// Bytes sent so far.
+    sent: u64,
+    /// The hold still to come, and its timer once it started.
+    hold: Option<Hold>,
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
+    cut_at: Option<u64>,
 }
 
 impl ReplyBody {
-    fn new(data: Vec<Bytes>, streamed: bool, stall_ms: u64) -> ReplyBody {
+    fn new(data: Vec<Bytes>, streamed: bool, fault: BodyFault) -> ReplyBody {
+        let data: std::collections::VecDeque<Bytes> =
+            data.into_iter().filter(|d| !d.is_empty()).collect();
         ReplyBody {
-            data: data.into_iter().filter(|d| !d.is_empty()).collect(),
+            length: data.iter().map(|d| d.len() as u64).sum(),
+            data,
             streamed,
-            stall: (stall_ms > 0)
-                .then(|| Box::pin(tokio::time::sleep(Duration::from_millis(stall_ms)))),
+            sent: 0,
+            hold: fault.hold,
+            timer: None,
+            cut_at: fault.cut_at,
         }
     }
 }
 
 impl hyper::body::Body for ReplyBody {
     type Data = Bytes;
-    type Error = Infallible;
+    type Error = Dropped;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<hyper::body::Frame<Bytes>, Infallible>>> {
-        if let Some(stall) = self.stall.as_mut() {
-            if stall.as_mut().poll(cx).is_pending() {
+    ) -> Poll<Option<Result<hyper::body::Frame<Bytes>, Dropped>>> {
+        let this = &mut *self;
+        if let Some(hold) = this.hold.filter(|h| this.sent >= h.at) {
+            let Some(ms) = hold.ms else {
+                // For good: nothing more is sent; hyper ends the
+                // connection (and drops this body) when the client closes.
+                return Poll::Pending;
+            };
+            let timer = this
+                .timer
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep(Duration::from_millis(ms))));
+            if timer.as_mut().poll(cx).is_pending() {
                 return Poll::Pending;
             }
-            self.stall = None;
+            this.hold = None;
+            this.timer = None;
         }
-        Poll::Ready(
-            self.data
-                .pop_front()
-                .map(|d| Ok(hyper::body::Frame::data(d))),
-        )
+        if this.cut_at.is_some_and(|at| this.sent >= at) && !this.data.is_empty() {
+            // hyper drops what it has not written yet when a body fails,
+            // so the bytes before the cut get a moment to leave first.
+            let linger = this
+                .timer
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep(CUT_LINGER)));
+            if linger.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            // hyper closes the connection: no last chunk, or short of the length.
+            return Poll::Ready(Some(Err(Dropped)));
+        }
+        let Some(mut piece) = this.data.pop_front() else {
+            return Poll::Ready(None);
+        };
+        // Send only up to the next byte where a hold or a cut begins.
+        let next_stop = [this.hold.map(|h| h.at), this.cut_at]
+            .into_iter()
+            .flatten()
+            .filter(|at| *at > this.sent)
+            .min();
+        if let Some(stop) = next_stop {
+            let room = (stop - this.sent) as usize;
+            if piece.len() > room {
+                this.data.push_front(piece.split_off(room));
+            }
+        }
+        this.sent += piece.len() as u64;
+        Poll::Ready(Some(Ok(hyper::body::Frame::data(piece))))
     }
 
     fn is_end_stream(&self) -> bool {
-        self.stall.is_none() && self.data.is_empty()
+        self.hold.is_none() && self.data.is_empty()
     }
 
     fn size_hint(&self) -> hyper::body::SizeHint {
         if self.streamed {
             return hyper::body::SizeHint::default();
         }
-        hyper::body::SizeHint::with_exact(self.data.iter().map(|d| d.len() as u64).sum())
+        hyper::body::SizeHint::with_exact(self.length.saturating_sub(self.sent))
     }
 }
 
@@ -92,7 +145,7 @@ pub fn finish(
     method: &str,
     reply: Reply,
     started: Instant,
-    stall_ms: u64,
+    body_fault: BodyFault,
 ) -> Response<ReplyBody> {
     let streamed = matches!(reply.body, BodyKind::Chunked { .. });
     let (ct, pieces): (Option<String>, Vec<Bytes>) = match reply.body {
@@ -112,7 +165,7 @@ pub fn finish(
         } => (Some(content_type), chunks),
     };
     let body = if method == "HEAD" { Vec::new() } else { pieces };
-    let mut resp = Response::new(ReplyBody::new(body, streamed, stall_ms));
+    let mut resp = Response::new(ReplyBody::new(body, streamed, body_fault));
     *resp.status_mut() = hyper::StatusCode::from_u16(reply.status)
         .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     let h = resp.headers_mut();

@@ -139,6 +139,7 @@ fn above_the_limit_a_bounded_random_sample_is_compared() {
         full_limit: 100,
         sample_size: 10,
         listed_ids: 5,
+        ..CompareLimits::default()
     };
     let mut random = numbers(7);
     let mut c = Comparison::new(limits);
@@ -172,6 +173,7 @@ fn the_sample_is_spread_over_the_whole_copy() {
         full_limit: 50,
         sample_size: 50,
         listed_ids: 0,
+        ..CompareLimits::default()
     };
     let mut random = numbers(1);
     let mut c = Comparison::new(limits);

@@ -191,3 +191,41 @@ fn escapes_in_outer_keys_and_skipped_strings_split_anywhere() {
         }
     }
 }
+
+#[test]
+fn a_stream_that_stopped_says_what_happened_and_what_to_do_next() {
+    let cut = |gone| Stopped::Cut {
+        gone,
+        reason: "network error".into(),
+    };
+    let answered = stopped_words(&cut(false), 57, 70_000);
+    assert!(
+        answered.starts_with("the connection broke after 57 documents (70000 bytes), before the end of the server's document stream (network error); the server still answers"),
+        "{answered}"
+    );
+    let gone = stopped_words(&cut(true), 3, 900);
+    assert!(
+        gone.contains("the server no longer answers at its address.")
+            && gone.ends_with("What to do: check that the server is running, then verify again."),
+        "{gone}"
+    );
+    let stalled = stopped_words(&Stopped::Stalled { idle_ms: 60_000 }, 0, 12);
+    assert!(
+        stalled.starts_with("the server stopped sending its document stream after 0 documents (12 bytes) and sent nothing for 60 s, so the reading was stopped."),
+        "{stalled}"
+    );
+    assert!(
+        stopped_words(&Stopped::Stalled { idle_ms: 1500 }, 1, 2).contains("nothing for 1.5 s"),
+        "tenths of a second"
+    );
+    let early = stopped_words(&Stopped::EndedEarly, 2, 40);
+    // Every one: never a verdict, and a next step.
+    for words in [&answered, &gone, &stalled, &early] {
+        assert!(
+            words.contains("The documents after that point were not compared, so this is no verdict on the backup. What to do: "),
+            "{words}"
+        );
+        assert!(!words.contains("Restorable"), "{words}");
+    }
+    assert!(early.contains("verify again; if it happens again, look at the server's log"));
+}
