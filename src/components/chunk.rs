@@ -43,8 +43,9 @@ pub fn shown(screen: Result<AnyView, ChunkFailed>, retry: Option<Callback<()>>) 
 }
 
 /// The split build: a loading line until the screen's file has arrived, then
-/// the screen, or the error if the file could not be loaded. "Try again"
-/// loads it again (a failed load is not remembered). The loader's future
+/// the screen, or the error if the file could not be loaded. The loading
+/// line is a status (role="status": screen readers announce it). "Try
+/// again" loads it again (a failed load is not remembered). The loader's future
 /// is not Send (its error type); the page is single-threaded, hence the
 /// SendWrapper.
 pub fn when_loaded<F, Fut>(load: F) -> AnyView
@@ -60,11 +61,13 @@ where
     });
     view! {
         <Show when=move || waiting.get()>
-            <p class="hint">"Loading this screen…"</p>
+            <p class="hint" role="status">
+                "Loading this screen…"
+            </p>
         </Show>
         {move || {
             attempt.track();
-            let screen = leptos::__reexports::send_wrapper::SendWrapper::new(load());
+            let screen = send_wrapper::SendWrapper::new(load());
             Suspend::new(async move {
                 let screen = screen.await;
                 set_waiting.set(false);

@@ -40,6 +40,10 @@ pub fn DatabaseNameField(
     /// The error to show, if any.
     #[prop(into)]
     error: Signal<Option<String>>,
+    /// The id of the form the field belongs to when it is outside it (the
+    /// Backup screen's field is in the main wasm, its form is not).
+    #[prop(optional)]
+    form: Option<&'static str>,
 ) -> impl IntoView {
     let databases = use_databases();
     let list_id = format!("{id}-list");
@@ -51,6 +55,7 @@ pub fn DatabaseNameField(
         <label for=id>{move || label.get()}</label>
         <input
             id=id
+            form=form
             type="text"
             autocomplete="off"
             spellcheck="false"

@@ -5,6 +5,7 @@
 
 use super::{
     document::{DiscardQuestion, DocumentPanel},
+    frame::{NameField, FORM3_ID},
     secrets::SecretsWarning,
     v3_state::{BackupState, StartBackup, TargetKind},
 };
@@ -16,7 +17,7 @@ use crate::{
     },
     components::{
         error_view::ErrorView,
-        flow::{lost_start_of, DatabaseNameField, ProblemList, RunningPanel, StartErrorPanel},
+        flow::{lost_start_of, ProblemList, RunningPanel, StartErrorPanel},
         focus_first_invalid,
         request_review::RequestReview,
     },
@@ -55,21 +56,19 @@ fn watched_of(target: &BackupTarget) -> Watched {
 /// The stored document of the chosen database, as read from the server.
 pub type StoredResource = LocalResource<Option<(String, Result<DatabaseDocument, ApiError>)>>;
 
-/// The RavenDB 3.x Backup screen.
+/// The RavenDB 3.x Backup screen's body, below what to back up (the
+/// frame's, with the name `field`).
 #[component]
-pub fn Backup3Page(
-    /// A database to preselect (from `#/backup?db=`).
-    preselect: Option<String>,
+pub fn Backup3Body(
+    /// The name field's signals (the frame's): its error is set here.
+    field: NameField,
 ) -> impl IntoView {
     let conn = expect_context::<Connection>();
     let state = expect_context::<BackupState>();
     let databases = use_databases();
-    if let Some(db) = preselect {
-        state.set_target(TargetKind::Database, db);
-    }
     let kind = Memo::new(move |_| state.kind.get());
     // The chosen database, once it names one that exists.
-    let named = databases.matching(state.name.into());
+    let named = databases.matching(field.value.into());
     let matched_database = Memo::new(move |_| {
         (kind.get() == TargetKind::Database)
             .then(|| named.get())
@@ -240,112 +239,36 @@ pub fn Backup3Page(
         });
     };
 
-    let name_hint = move || match kind.get() {
-        TargetKind::FileSystem => "The name of the file system on the server.".to_string(),
-        _ => match (databases.count(), databases.error()) {
-            (Some(n), _) => format!("Type to choose among the {n} databases on the server."),
-            (_, Some(e)) => format!(
-                "The list of databases could not be read: {}",
-                crate::present::error::in_one_line(&e)
-            ),
-            _ => "Reading the list of databases…".to_string(),
-        },
-    };
-    let name_error = move || {
-        problem_for(BackupField::Target)().or_else(|| {
-            let name = state.name.with(|n| n.trim().to_string());
-            let known = databases
-                .names
-                .with(|n| n.as_ref().map(|n| n.contains(&name)))?;
-            (kind.get() == TargetKind::Database && !name.is_empty() && !known)
-                .then(|| format!("There is no database named “{name}” on the server."))
-        })
-    };
+    // The field's error for a refused start, shown by the frame.
+    Effect::new(move |_| field.error.set(problem_for(BackupField::Target)()));
+    on_cleanup(move || {
+        field.error.try_set(None);
+    });
 
     view! {
-        <h1>"Backup"</h1>
-        <p class="lead">
-            "Start a backup on the server and follow it to the end. Nothing is sent until you press "
-            <strong>"Start backup"</strong> "."
-        </p>
-        <form class="backup-form" on:submit=start novalidate=true>
-            <fieldset class="panel">
-                <legend>"What to back up"</legend>
-                <div class="radio-row" role="radiogroup" aria-label="Kind of resource">
-                    {[
-                        (TargetKind::Database, "A database"),
-                        (TargetKind::System, "The system database"),
-                        (TargetKind::FileSystem, "A file system"),
-                    ]
-                        .into_iter()
-                        .map(|(k, label)| {
-                            view! {
-                                <label class="radio">
-                                    <input
-                                        type="radio"
-                                        name="backup-kind"
-                                        prop:checked=move || kind.get() == k
-                                        on:change=move |_| {
-                                            state.set_target(k, state.name.get_untracked())
-                                        }
-                                    />
-                                    {label}
-                                </label>
-                            }
-                        })
-                        .collect_view()}
-                </div>
-                <Show
-                    when=move || kind.get() != TargetKind::System
-                    fallback=|| {
-                        view! {
-                            <p class="hint">
-                                "The system database holds the server's own documents (database records, API keys). It is backed up with POST /admin/backup."
-                            </p>
-                        }
-                    }
-                >
-                    <DatabaseNameField
-                        id="backup-name"
-                        label=Signal::derive(move || {
-                            if kind.get() == TargetKind::Database {
-                                "Database"
-                            } else {
-                                "File system"
-                            }
-                        })
-                        value=state.name
-                        on_input=Callback::new(move |v: String| {
-                            state.set_target(kind.get_untracked(), v)
-                        })
-                        suggest=Signal::derive(move || kind.get() == TargetKind::Database)
-                        hint=Signal::derive(name_hint)
-                        error=Signal::derive(name_error)
-                    />
-                </Show>
-                {move || {
-                    stored
-                        .with(|s| match s {
+        <form id=FORM3_ID class="backup-form" on:submit=start novalidate=true>
+            {move || {
+                stored
+                    .with(|s| match s {
+                        Some(
+                            Some((name, Err(e))),
+                        ) if matched_database.with(|m| m.as_ref() == Some(name)) => {
                             Some(
-                                Some((name, Err(e))),
-                            ) if matched_database.with(|m| m.as_ref() == Some(name)) => {
-                                Some(
-                                    view! {
-                                        <div>
-                                            <p>
-                                                {format!(
-                                                    "The stored document of {name} could not be read:",
-                                                )}
-                                            </p>
-                                            <ErrorView error=e.clone() />
-                                        </div>
-                                    },
-                                )
-                            }
-                            _ => None,
-                        })
-                }}
-            </fieldset>
+                                view! {
+                                    <div>
+                                        <p>
+                                            {format!(
+                                                "The stored document of {name} could not be read:",
+                                            )}
+                                        </p>
+                                        <ErrorView error=e.clone() />
+                                    </div>
+                                },
+                            )
+                        }
+                        _ => None,
+                    })
+            }}
 
             <DiscardQuestion state foreign />
 

@@ -4,7 +4,10 @@
 //! it (4.2+), otherwise through a clearly labelled temporary task that the
 //! dashboard creates only with the admin's consent and removes afterwards.
 
-use super::v4_start::{Backup4State, How4, Start4};
+use super::{
+    frame::NameField,
+    v4_start::{Backup4State, How4, Start4},
+};
 use crate::{
     api::{
         poll::{Outcome, Phase},
@@ -13,7 +16,7 @@ use crate::{
     components::{
         error_view::ErrorView,
         field::TextField,
-        flow::{lost_start_of, DatabaseNameField, RunningPanel, StartErrorPanel},
+        flow::{lost_start_of, RunningPanel, StartErrorPanel},
         request_review::RequestReview,
     },
     forms::{
@@ -31,18 +34,17 @@ use crate::{
 };
 use leptos::prelude::*;
 
+/// The 4.x+ Backup screen's body, below the database (the frame's, with
+/// the name `field`).
 #[component]
-pub fn Backup4Page(
-    /// A database to preselect (from `#/backup?db=`).
-    preselect: Option<String>,
+pub fn Backup4Body(
+    /// The name field's signals (the frame's); the database is read here.
+    field: NameField,
 ) -> impl IntoView {
     let conn = expect_context::<Connection>();
     let state = expect_context::<Backup4State>();
     let databases = use_databases();
-    if let Some(db) = preselect {
-        state.name.set(db);
-    }
-    let matched = databases.matching(state.name.into());
+    let matched = databases.matching(field.value.into());
     let after = state.after.value();
     let tasks = LocalResource::new(move || {
         let client = conn.client();
@@ -132,47 +134,6 @@ pub fn Backup4Page(
     };
 
     view! {
-        <h1>"Backup"</h1>
-        <p class="lead">
-            {move || {
-                generation
-                    .get()
-                    .map(|g| {
-                        format!(
-                            "{} keeps backups as tasks of each database. Run one of them now, or make a one-time backup to a folder on the server.",
-                            g.label(),
-                        )
-                    })
-            }}
-        </p>
-        <div class="panel">
-            <DatabaseNameField
-                id="backup4-name"
-                label="Database"
-                value=state.name
-                on_input=Callback::new(move |v: String| state.name.set(v))
-                suggest=true
-                hint=Signal::derive(move || match (
-                    databases.error(),
-                    databases.count(),
-                    matched.get(),
-                ) {
-                    (Some(e), _, _) => {
-                        format!(
-                            "The list of databases could not be read: {}",
-                            crate::present::error::in_one_line(&e),
-                        )
-                    }
-                    (_, Some(n), None) => {
-                        format!("Type to choose among the {n} databases on the server.")
-                    }
-                    (_, _, Some(db)) => format!("Database {db} on the server."),
-                    _ => "Reading the list of databases…".to_string(),
-                })
-                error=Signal::derive(|| None::<String>)
-            />
-        </div>
-
         <Show when=move || matched.with(Option::is_some)>
             <section class="panel" aria-labelledby="tasks-title">
                 <h2 id="tasks-title">
