@@ -330,12 +330,20 @@ async fn sign_out_forgets_the_secret_and_the_token() {
 
     let form = by_role(&app, "region", "Sign in (RavenDB 3.x API key)");
     click(&by_role(&form, "button", "Sign out"));
+    // The name field (a `TextField`, built anew) shows the name it was
+    // typed with from the moment it is back, not only a microtask later.
+    let mut name_when_back = None;
     wait_for_page(&app, "signed out", 5000, || {
-        sign_in_status(&app).contains("Signed out")
+        if name_when_back.is_none() {
+            name_when_back = query_role(&app, "textbox", "API key name").map(|e| value_of(&e));
+        }
+        name_when_back.is_some() && sign_in_status(&app).contains("Signed out")
     })
     .await;
+    assert_eq!(name_when_back.as_deref(), Some(name.as_str()));
     assert!(session::signed_in().is_none());
-    // The form is back, the secret field empty, the name still there.
+    // The form is back, the secret field empty (deliberately forgotten),
+    // the name still there.
     assert_eq!(value_of(&by_role(&app, "textbox", "API key secret")), "");
     assert_eq!(value_of(&by_role(&app, "textbox", "API key name")), name);
     // Requests go anonymous again: refused, no token is sent.

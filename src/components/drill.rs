@@ -11,7 +11,7 @@ use crate::{
         kept::last_verified,
         name::scratch_name,
         report::Cleanup,
-        run::{delete_scratch, pending, run_drill, verified, DrillPlan, Stage},
+        run::{delete_scratch, run_drill, DrillPlan, Stage},
     },
     forms::restore::taken_name,
     present::time::date_time,
@@ -57,7 +57,7 @@ pub fn VerifyByRestoring(
     let generation_now = Memo::new(move |_| connected_generation());
     let problem = Memo::new(move |_| {
         let folder = folder.get();
-        let source = drill.source.get();
+        let source = drill.source().get();
         if folder.trim().is_empty() {
             return Some(
                 "Enter the backup folder above (Backup folder on the server) first.".to_string(),
@@ -76,22 +76,22 @@ pub fn VerifyByRestoring(
         }
     });
     let shown_problem = Signal::derive(move || {
-        if drill.tried.get() {
+        if drill.tried().get() {
             problem.get()
         } else {
             None
         }
     });
     let ask = move |_| {
-        drill.tried.set(true);
         if problem.get_untracked().is_none() && !drill.running() {
-            drill.report.set(None);
-            drill.confirming.set(Some(js_sys::Date::now()));
+            drill.confirm_at(js_sys::Date::now());
+        } else {
+            drill.mark_tried();
         }
     };
     let sentence = move || {
-        let at = drill.confirming.get().unwrap_or_default();
-        let source = drill.source.get().trim().to_string();
+        let at = drill.confirming().get().unwrap_or_default();
+        let source = drill.source().get().trim().to_string();
         let scratch = scratch_name(&source, at).unwrap_or_default();
         let cost = if generation_now.get().is_some_and(|g| g.major_minor().0 >= 4) {
             crate::drill::v4::cost_sentence()
@@ -104,7 +104,7 @@ pub fn VerifyByRestoring(
         )
     };
     let go = move || {
-        let Some(at_ms) = drill.confirming.get_untracked() else {
+        let Some(at_ms) = drill.confirming().get_untracked() else {
             return;
         };
         let (Some(client), Some(generation)) = (conn.client_untracked(), connected_generation())
@@ -114,8 +114,8 @@ pub fn VerifyByRestoring(
         if drill.running() {
             return;
         }
-        drill.confirming.set(None);
-        let source = drill.source.with_untracked(|s| {
+        drill.close_confirmation();
+        let source = drill.source().with_untracked(|s| {
             taken_name(
                 databases
                     .names
@@ -140,18 +140,12 @@ pub fn VerifyByRestoring(
             at_ms,
             limits: CompareLimits::default(),
         };
-        drill.stage.set(Some(Stage::Restoring {
+        drill.set_stage(Stage::Restoring {
             scratch: scratch_name(&source, at_ms).unwrap_or_default(),
-        }));
+        });
         leptos::task::spawn_local(async move {
-            let report = run_drill(drill.follower, plan, move |s| {
-                let _ = drill.stage.try_set(Some(s));
-            })
-            .await;
-            let _ = drill.pending.try_set(pending());
-            let _ = drill.verified.try_set(verified());
-            let _ = drill.report.try_set(Some(report));
-            let _ = drill.stage.try_set(None);
+            let report = run_drill(drill.follower(), plan, move |s| drill.set_stage(s)).await;
+            drill.finish(report);
             databases.refetch();
         });
     };
@@ -159,7 +153,7 @@ pub fn VerifyByRestoring(
         let server = server()?;
         let folder = folder.get();
         drill
-            .verified
+            .verified()
             .with(|list| last_verified(list, &server, &folder).cloned())
     };
 
@@ -187,8 +181,8 @@ pub fn VerifyByRestoring(
                 id="drill-source"
                 label="Database the backup was taken from"
                 hint="The restored copy is compared with this database."
-                value=Signal::derive(move || drill.source.get())
-                on_input=Callback::new(move |v: String| drill.source.set(v))
+                value=drill.source()
+                on_input=Callback::new(move |v: String| drill.set_source(v))
                 error=shown_problem
             />
             {key
@@ -203,7 +197,7 @@ pub fn VerifyByRestoring(
         </section>
         {move || {
             drill
-                .confirming
+                .confirming()
                 .with(Option::is_some)
                 .then(|| {
                     view! {
@@ -214,7 +208,7 @@ pub fn VerifyByRestoring(
                             yes="Yes, verify"
                             no="Cancel"
                             on_yes=Callback::new(move |_| go())
-                            on_no=Callback::new(move |_| drill.confirming.set(None))
+                            on_no=Callback::new(move |_| drill.close_confirmation())
                             busy=Signal::derive(move || drill.running())
                         />
                     }
@@ -228,14 +222,14 @@ pub fn VerifyByRestoring(
                     view! {
                         <section class="panel" aria-labelledby="drill-progress-title">
                             <h2 id="drill-progress-title">"Verification running"</h2>
-                            <p aria-live="polite">{move || drill.stage.get().map(|s| s.words())}</p>
+                            <p aria-live="polite">{move || drill.stage_words()}</p>
                         </section>
                     }
                 })
         }}
         {move || {
             drill
-                .report
+                .report()
                 .get()
                 .map(|report| {
                     let listed: Vec<(String, Difference)> = match &report.result {
@@ -329,19 +323,18 @@ pub fn LeftScratchDatabases() -> impl IntoView {
                 }
                 Cleanup::Failed { reason } => format!("{name} could not be deleted: {reason}"),
             };
-            let _ = drill.delete_words.try_set(Some(words));
-            let _ = drill.pending.try_set(pending());
+            drill.deleted(words);
             databases.refetch();
         });
     };
     let left_here = move || {
         let server = conn.client().map(|c| c.base().to_string());
-        drill.pending.with(|list| {
+        drill.pending().with(|list| {
             list.iter()
                 .filter(|p| Some(&p.server) == server.as_ref())
                 // The running drill's own scratch database is not "left".
                 .filter(|p| {
-                    drill.stage.with(|s| match s {
+                    drill.stage().with(|s| match s {
                         Some(Stage::Restoring { scratch })
                         | Some(Stage::Comparing { scratch, .. })
                         | Some(Stage::Deleting { scratch }) => scratch != &p.name,
@@ -353,7 +346,7 @@ pub fn LeftScratchDatabases() -> impl IntoView {
         })
     };
     move || {
-        (!left_here().is_empty() || drill.delete_words.with(Option::is_some)).then(|| {
+        (!left_here().is_empty() || drill.delete_words().with(Option::is_some)).then(|| {
             view! {
                 <section class="panel warning-panel" aria-labelledby="drill-left-title">
                     <h2 id="drill-left-title">"Scratch databases left by a verification"</h2>
@@ -384,7 +377,7 @@ pub fn LeftScratchDatabases() -> impl IntoView {
                                 .collect_view()
                         }}
                     </ul>
-                    <p aria-live="polite">{move || drill.delete_words.get()}</p>
+                    <p aria-live="polite">{move || drill.delete_words().get()}</p>
                 </section>
             }
         })
@@ -431,10 +424,8 @@ pub fn take_drill_request(drill: DrillState, fill_folder: impl FnOnce(String)) {
         return;
     };
     fill_folder(request.folder);
-    drill.source.set(request.source_db);
-    drill.tried.set(true);
-    drill.report.set(None);
-    drill.confirming.set(Some(js_sys::Date::now()));
+    drill.set_source(request.source_db);
+    drill.confirm_at(js_sys::Date::now());
     focus_heading("drill-confirm-title");
 }
 

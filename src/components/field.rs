@@ -24,6 +24,9 @@ pub fn TextField(
     /// The error to show, if any.
     #[prop(into)]
     error: Signal<Option<String>>,
+    /// The `autocomplete` hint ("username"); "off" when not given.
+    #[prop(optional)]
+    autocomplete: Option<&'static str>,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
@@ -34,8 +37,13 @@ pub fn TextField(
             <input
                 id=id
                 type="text"
-                autocomplete="off"
+                autocomplete=autocomplete.unwrap_or("off")
                 spellcheck="false"
+                // The text it is built with, at once: tachys sets the `value`
+                // property in a microtask, so without it a field built anew
+                // (the sign-in form back after a sign-out) shows nothing
+                // until then (tests/signin.rs). `prop:value` follows edits.
+                value=value.get_untracked()
                 prop:value=move || value.get()
                 on:input:target=move |ev| on_input.run(ev.target().value())
                 aria-invalid=move || error.with(Option::is_some).to_string()

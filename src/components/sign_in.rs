@@ -2,12 +2,14 @@
 //! (docs/protocol/ravendb-3x.md §11.3): the form in Server settings (the
 //! key's name, its secret in a masked field) and the header's offer to
 //! sign in when the server refused a request. The secret goes from the
-//! field to `state::auth` and the field is emptied once signed in.
+//! field to `state::auth` and the field is emptied once signed in and on
+//! signing out (deliberately: it is forgotten); the name is kept and shown
+//! again when the form comes back.
 
 use crate::{
     api::ApiError,
     auth::{oauth3::ApiKey, refusal::AuthRefusal},
-    components::field::SecretField,
+    components::field::{SecretField, TextField},
     state::auth::use_auth,
 };
 use leptos::prelude::*;
@@ -109,29 +111,15 @@ pub fn SignIn() -> impl IntoView {
                     fallback=move || {
                         view! {
                             <form on:submit=submit novalidate=true>
-                                // Not a `TextField`: re-mounted after a sign-out, its
-                                // input came back empty (tests/signin.rs).
-                                <div class="field">
-                                    <label for="api-key-name">"API key name"</label>
-                                    <input
-                                        id="api-key-name"
-                                        type="text"
-                                        autocomplete="username"
-                                        spellcheck="false"
-                                        prop:value=move || name.get()
-                                        on:input:target=move |ev| name.set(ev.target().value())
-                                        aria-invalid=move || {
-                                            error_for(Culprit::Name).with(Option::is_some).to_string()
-                                        }
-                                        aria-describedby="api-key-name-hint api-key-name-error"
-                                    />
-                                    <p id="api-key-name-hint" class="hint">
-                                        "The part before the slash of name/secret. Remembered in this browser."
-                                    </p>
-                                    <p id="api-key-name-error" class="field-error">
-                                        {move || error_for(Culprit::Name).get()}
-                                    </p>
-                                </div>
+                                <TextField
+                                    id="api-key-name"
+                                    label="API key name"
+                                    hint="The part before the slash of name/secret. Remembered in this browser."
+                                    value=name
+                                    on_input=Callback::new(move |v: String| name.set(v))
+                                    error=error_for(Culprit::Name)
+                                    autocomplete="username"
+                                />
                                 <SecretField
                                     id="api-key-secret"
                                     label="API key secret"

@@ -6,7 +6,9 @@
 
 use super::compare::DocumentText;
 use crate::api::version::Generation;
+use crate::api::wire4x::RestorePoint;
 use crate::forms::backup_key::{check_key, key_placement, put_backup_key};
+use crate::forms::restore4::chosen_point;
 use crate::forms::PlannedRequest;
 use serde_json::{json, Map, Value};
 
@@ -26,6 +28,10 @@ pub struct RestoreChoice {
     /// The key of an encrypted backup (base64); empty = not encrypted.
     /// Memory only: never stored, never in a URL, never printed.
     pub key: String,
+    /// The chosen restore point is a snapshot (the server's restore points
+    /// say so, see [`point_is_snapshot`]): on 4.2 and later its key is the
+    /// database's key, not a backup key.
+    pub snapshot: bool,
 }
 
 impl std::fmt::Debug for RestoreChoice {
@@ -34,16 +40,27 @@ impl std::fmt::Debug for RestoreChoice {
             .field("folder", &self.folder)
             .field("last_file", &self.last_file)
             .field("key", &if self.key.is_empty() { "" } else { "(set)" })
+            .field("snapshot", &self.snapshot)
             .finish()
     }
+}
+
+/// Whether the restore of `folder` up to `last_file` stops at a snapshot,
+/// by the restore points the server listed for the folder (the same point
+/// the Restore form reads, `forms::restore4::chosen_point`). A point the
+/// list does not have is taken for a backup: the server then refuses the
+/// restore in its own words (docs/protocol/ravendb-4x.md#restore-key).
+pub fn point_is_snapshot(points: &[RestorePoint], folder: &str, last_file: &str) -> bool {
+    chosen_point(points, folder, last_file).is_some_and(|p| p.is_snapshot_restore)
 }
 
 /// `POST /admin/restore/database` into the scratch database `scratch`:
 /// the backup's ongoing tasks disabled (a scratch copy must not run the
 /// source's backups), and the key, when given, where the server's version
-/// reads it (`forms::backup_key`: `BackupEncryptionSettings` from 4.2,
-/// `EncryptionKey` on 4.0 and 4.1; the drill restores backups, not
-/// snapshots) (docs/protocol/ravendb-4x.md#restore-key).
+/// reads it for the chosen point's kind (`forms::backup_key`: from 4.2
+/// `BackupEncryptionSettings` for a backup, `EncryptionKey` with
+/// `UseDatabaseKey` for a snapshot; `EncryptionKey` on 4.0 and 4.1)
+/// (docs/protocol/ravendb-4x.md#restore-key).
 pub fn restore_request(
     generation: &Generation,
     choice: &RestoreChoice,
@@ -66,7 +83,7 @@ pub fn restore_request(
     }
     body.insert("DisableOngoingTasks".into(), json!(true));
     if !key.is_empty() {
-        put_backup_key(&mut body, key_placement(generation, false), key);
+        put_backup_key(&mut body, key_placement(generation, choice.snapshot), key);
     }
     Ok(PlannedRequest::post(
         "/admin/restore/database".into(),
@@ -144,7 +161,78 @@ mod tests {
             folder: " /b/2026-11-30-02-47-55.ravendb-S-A-backup ".into(),
             last_file: String::new(),
             key: key.into(),
+            snapshot: false,
         }
+    }
+
+    /// Restore points as 7.1.5 lists them (absolute file names): a plain
+    /// full backup and, later in the same folder, a snapshot.
+    fn points() -> Vec<RestorePoint> {
+        let folder = "/b/2026-11-30-02-47-55.ravendb-S-A-backup";
+        let point = |file: &str, at: &str, snapshot: bool| RestorePoint {
+            date_time: Some(at.into()),
+            location: folder.into(),
+            file_name: format!("{folder}/{file}"),
+            is_snapshot_restore: snapshot,
+            is_encrypted: true,
+            files_to_restore: 1,
+            ..RestorePoint::default()
+        };
+        vec![
+            point(
+                "2026-11-30-02-47-55.ravendb-encrypted-full-backup",
+                "2026-11-30T02:47:55.0000000",
+                false,
+            ),
+            point(
+                "2026-11-30-03-10-00.ravendb-encrypted-snapshot",
+                "2026-11-30T03:10:00.0000000",
+                true,
+            ),
+        ]
+    }
+
+    #[test]
+    fn the_chosen_points_snapshot_flag_comes_from_the_servers_list() {
+        let list = points();
+        let folder = " /b/2026-11-30-02-47-55.ravendb-S-A-backup/ ";
+        // No point named: the newest of the folder, here the snapshot.
+        assert!(point_is_snapshot(&list, folder, ""));
+        assert!(point_is_snapshot(&list, folder, &list[1].file_name));
+        assert!(!point_is_snapshot(&list, folder, &list[0].file_name));
+        // A point the list does not have, or no list: a backup.
+        assert!(!point_is_snapshot(
+            &list,
+            folder,
+            "elsewhere.ravendb-snapshot"
+        ));
+        assert!(!point_is_snapshot(&[], folder, ""));
+    }
+
+    #[test]
+    fn a_snapshots_key_goes_as_its_databases_key_from_four_two() {
+        let key = "OI7Vll7DroXdUORtc6Uo64wdAk1W0Db9ExXXgcg5IUs=";
+        let list = points();
+        let mut at_snapshot = choice(key);
+        at_snapshot.last_file = list[1].file_name.clone();
+        at_snapshot.snapshot =
+            point_is_snapshot(&list, &at_snapshot.folder, &at_snapshot.last_file);
+        let modern = restore_request(&v71(), &at_snapshot, "S-verify").unwrap();
+        assert_eq!(modern.body["EncryptionKey"], key);
+        assert_eq!(
+            modern.body["BackupEncryptionSettings"],
+            json!({"EncryptionMode": "UseDatabaseKey"})
+        );
+        // 4.1 has one key member whatever the point.
+        let old = restore_request(&v41(), &at_snapshot, "S-verify").unwrap();
+        assert_eq!(old.body["EncryptionKey"], key);
+        assert!(old.body.get("BackupEncryptionSettings").is_none());
+        // The flag is printed, the key never.
+        let printed = format!("{at_snapshot:?}");
+        assert!(
+            printed.contains("snapshot: true") && !printed.contains(key),
+            "{printed}"
+        );
     }
 
     #[test]

@@ -41,6 +41,13 @@ pub fn key_placement(generation: &Generation, snapshot: bool) -> KeyPlacement {
     }
 }
 
+/// True when where the key goes depends on whether the restore point is
+/// a snapshot (4.2 and later): a caller that does not know it yet (the
+/// drill) asks the server's restore points first.
+pub fn placement_needs_snapshot_flag(generation: &Generation) -> bool {
+    !before_4_2(generation)
+}
+
 /// Puts a (checked, non-empty) backup key into the restore body where the
 /// server reads it.
 pub fn put_backup_key(body: &mut Map<String, Value>, placement: KeyPlacement, key: &str) {
@@ -122,6 +129,18 @@ mod tests {
                 json!({"EncryptionKey": KEY,
                        "BackupEncryptionSettings": {"EncryptionMode": "UseDatabaseKey"}})
             );
+        }
+    }
+
+    #[test]
+    fn only_from_four_two_does_the_snapshot_flag_decide_the_placement() {
+        for g in [v(4, 0), v(4, 1)] {
+            assert!(!placement_needs_snapshot_flag(&g), "{g:?}");
+            assert_eq!(key_placement(&g, true), key_placement(&g, false));
+        }
+        for g in [v(4, 2), v(5, 4), v(6, 2), v(7, 1)] {
+            assert!(placement_needs_snapshot_flag(&g), "{g:?}");
+            assert_ne!(key_placement(&g, true), key_placement(&g, false));
         }
     }
 

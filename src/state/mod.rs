@@ -22,7 +22,7 @@ pub fn provide() -> connection::ConfigRead {
     auth::provide_auth(connection, databases::provide_databases(connection));
     let drill = drill::DrillState::new();
     // The drill's stages and verdict in the tab title and notification.
-    attention::follow_drill(drill.source, drill.stage, drill.report);
+    attention::follow_drill(drill.source(), drill.stage(), drill.report());
     leptos::prelude::provide_context(drill);
     config_read
 }

@@ -7,8 +7,11 @@
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { axeInThemes } from '../e2e/axe-themes.mjs';
+import { axeFindings, axeInThemes, axeStates } from '../e2e/axe-themes.mjs';
 import { requestJson } from '../e2e/http.mjs';
+
+// `shown` and the axe lists are the suites' shared ones (tools/e2e/axe-themes.mjs).
+export { axeFindings, axeStates, shown } from '../e2e/axe-themes.mjs';
 
 export const BASE = process.env.E2E4_BASE_URL;
 export const API = process.env.E2E4_API_URL;
@@ -77,20 +80,6 @@ export async function openPage() {
 export async function connected(page) {
   await page.getByRole('status').filter({ hasText: 'Connected: RavenDB 4.1' }).waitFor({ timeout: 15000 });
 }
-
-/** Waits until `locator` is visible; on a timeout the error says what the page showed. */
-export async function shown(page, locator, opts) {
-  try {
-    await locator.waitFor(opts);
-  } catch (e) {
-    const text = await page.evaluate(() => document.querySelector('main')?.innerText ?? document.body.innerText).catch(() => '?');
-    throw new Error(`${e.message}\non screen:\n${text}`);
-  }
-}
-
-/** Every axe violation found by `axeCheck`, and the states it checked (this file's). */
-export const axeFindings = [];
-export const axeStates = [];
 
 /**
  * Runs axe-core on the page as it is, in the light and in the dark theme

@@ -12,8 +12,11 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ENGINE, launchBrowser } from '../e2e/driver/index.mjs';
-import { AXE_SOURCE, axeInThemes } from '../e2e/axe-themes.mjs';
+import { AXE_SOURCE, axeFindings, axeInThemes, axeStates } from '../e2e/axe-themes.mjs';
 import { requestJson } from '../e2e/http.mjs';
+
+// `shown` and the axe lists are the suites' shared ones (tools/e2e/axe-themes.mjs).
+export { axeFindings, axeStates, shown } from '../e2e/axe-themes.mjs';
 
 export { ENGINE };
 export const BASE = process.env.E2E7_BASE_URL;
@@ -203,23 +206,6 @@ export async function open(browser, hash) {
   await page.getByRole('status').filter({ hasText: `Connected: RavenDB ${VERSION}` }).waitFor({ timeout: 30000 });
   return { page, problems };
 }
-
-/**
- * Waits until `locator` is visible; on a timeout the error carries the
- * text of the page's main region, so a failed run says what was on screen.
- */
-export async function shown(page, locator, opts) {
-  try {
-    await locator.waitFor(opts);
-  } catch (e) {
-    const text = await page.evaluate(() => document.querySelector('main')?.innerText ?? document.body.innerText).catch(() => '?');
-    throw new Error(`${e.message}\non screen:\n${text}`);
-  }
-}
-
-/** Every axe violation found by `axeCheck`, and the states it checked. */
-export const axeFindings = [];
-export const axeStates = [];
 
 /**
  * Runs axe-core on the page as it is, in the light and in the dark theme

@@ -25,26 +25,32 @@ const DB = 'KeyShop';
 const COPY = 'KeyShopCopy';
 const KEY = Buffer.from('restore-key-e2e-0123456789abcde!').toString('base64');
 
-/** A copy of the plain backup `dir` whose files have the encrypted extensions. */
-function encryptedLooking(dir) {
-  const target = join(BACKUP_ROOT, 'restore-key-encrypted', basename(dir));
+/**
+ * A copy of the plain backup `dir` whose files have the encrypted
+ * extensions (`.ravendb-encrypted-snapshot` for its full backup when
+ * `snapshot`: the server then lists it as an encrypted snapshot).
+ */
+function encryptedLooking(dir, { snapshot = false } = {}) {
+  const full = snapshot ? '.ravendb-encrypted-snapshot' : '.ravendb-encrypted-full-backup';
+  const target = join(BACKUP_ROOT, snapshot ? 'restore-key-snapshot' : 'restore-key-encrypted', basename(dir));
   mkdirSync(target, { recursive: true });
   const files = [];
   for (const name of readdirSync(dir)) {
     const renamed = name
-      .replace(/\.ravendb-full-backup$/, '.ravendb-encrypted-full-backup')
+      .replace(/\.ravendb-full-backup$/, full)
       .replace(/\.ravendb-incremental-backup$/, '.ravendb-encrypted-incremental-backup');
     copyFileSync(join(dir, name), join(target, renamed));
     files.push(renamed);
   }
-  return { folder: target, file: files.find((f) => f.endsWith('.ravendb-encrypted-full-backup')) };
+  return { folder: target, file: files.find((f) => f.endsWith(full)) };
 }
 
-test(`an encrypted restore point asks for its key; the key goes in BackupEncryptionSettings and stays a secret (RavenDB ${VERSION})`, async () => {
-  await createDatabase(DB, 12);
-  const { folder, file } = encryptedLooking(await apiBackup(DB, join(BACKUP_ROOT, 'restore-key')));
-  assert.ok(file, 'the backup has a full-backup file');
-
+/**
+ * A new page on the Restore screen with `folder` typed and its restore
+ * points listed; its console lines, page errors and restore request
+ * bodies are collected.
+ */
+async function restoreScreenAt(folder) {
   const context = await browser().newContext();
   const page = await context.newPage();
   const consoleLines = [];
@@ -55,13 +61,22 @@ test(`an encrypted restore point asks for its key; the key goes in BackupEncrypt
   page.on('request', (r) => {
     if (r.method() === 'POST' && /\/admin\/restore\/database$/.test(r.url())) restorePosts.push(r.postData());
   });
+  await page.goto(BASE + '#/restore');
+  await page.getByRole('status').filter({ hasText: `Connected: RavenDB ${VERSION}` }).waitFor({ timeout: 20000 });
+  await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill(folder);
+  await page.getByRole('button', { name: 'List restore points' }).click();
+  const points = page.getByRole('combobox', { name: 'Restore up to' });
+  await points.waitFor({ timeout: 20000 });
+  return { context, page, consoleLines, errors, restorePosts, points };
+}
+
+test(`an encrypted restore point asks for its key; the key goes in BackupEncryptionSettings and stays a secret (RavenDB ${VERSION})`, async () => {
+  await createDatabase(DB, 12);
+  const { folder, file } = encryptedLooking(await apiBackup(DB, join(BACKUP_ROOT, 'restore-key')));
+  assert.ok(file, 'the backup has a full-backup file');
+
+  const { context, page, consoleLines, errors, restorePosts, points } = await restoreScreenAt(folder);
   try {
-    await page.goto(BASE + '#/restore');
-    await page.getByRole('status').filter({ hasText: `Connected: RavenDB ${VERSION}` }).waitFor({ timeout: 20000 });
-    await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill(folder);
-    await page.getByRole('button', { name: 'List restore points' }).click();
-    const points = page.getByRole('combobox', { name: 'Restore up to' });
-    await points.waitFor({ timeout: 20000 });
     // The server's restore points call it encrypted, and the list says so.
     assert.match(await points.textContent(), new RegExp(`${file.replace(/\./g, '\\.')} \\(full, encrypted\\)`));
     await page.getByRole('textbox', { name: 'New database name' }).fill(COPY);
@@ -129,6 +144,54 @@ test(`an encrypted restore point asks for its key; the key goes in BackupEncrypt
     assert.ok(!kept.includes(KEY), 'the key is in no storage, cookie or URL');
     assert.ok(!consoleLines.join('\n').includes(KEY), 'the key is on no console line');
     assert.ok(!(await page.evaluate(() => document.body.innerText)).includes(KEY), 'the key is nowhere on the page once hidden');
+    assert.deepEqual(errors, [], 'no page errors');
+  } finally {
+    await context.close();
+  }
+});
+
+test(`the drill of an encrypted snapshot sends its key as the database's key (EncryptionKey with UseDatabaseKey); the server's words are shown (RavenDB ${VERSION})`, async () => {
+  const db = 'SnapShop';
+  await createDatabase(db, 5);
+  const { folder, file } = encryptedLooking(await apiBackup(db, join(BACKUP_ROOT, 'restore-key-snap')), { snapshot: true });
+  assert.ok(file, 'the backup has a file renamed as an encrypted snapshot');
+
+  const { context, page, consoleLines, errors, restorePosts, points } = await restoreScreenAt(folder);
+  try {
+    // The server's restore points call it encrypted (the list shows the file's snapshot extension).
+    assert.match(await points.textContent(), new RegExp(`${file.replace(/\./g, '\\.')} \\([a-z]+, encrypted\\)`));
+    await page.getByRole('textbox', { name: 'Database the backup was taken from' }).fill(db);
+    // A password field has no ARIA role: the next stop after the source's field.
+    await page.getByRole('textbox', { name: 'Database the backup was taken from' }).click();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.labels?.[0]?.textContent),
+      'Backup encryption key (only for an encrypted backup)');
+    await page.keyboard.type(KEY);
+    await page.getByRole('button', { name: 'Verify by restoring…' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Confirm the verification' });
+    await confirm.waitFor({ timeout: 20000 });
+    await confirm.getByRole('button', { name: 'Yes, verify' }).click();
+    const result = page.getByRole('region', { name: 'Verification result' });
+    await result.waitFor({ timeout: 90000 });
+    // The server's own words: a snapshot's key is the key of the database
+    // restored from it, which a plain-HTTP node refuses.
+    await result.getByText(/The server said: .*Cannot restore an encrypted database to a node which doesn't support SSL!/).waitFor({ timeout: 20000 });
+    await result.getByText(/^The scratch database SnapShop-verify-\d{8}-\d{6}(-\d)? (was hard-deleted|was never created; nothing was left behind)\.$/).waitFor();
+
+    // What was sent: the snapshot's key as the database's key.
+    assert.equal(restorePosts.length, 1, 'one restore request');
+    const body = JSON.parse(restorePosts[0]);
+    assert.equal(body.EncryptionKey, KEY);
+    assert.deepEqual(body.BackupEncryptionSettings, { EncryptionMode: 'UseDatabaseKey' });
+    assert.equal(body.BackupLocation, folder);
+    assert.ok(!(await databaseNames()).some((n) => n.toLowerCase().startsWith('snapshop-verify-')), 'no scratch database is left');
+    assert.deepEqual(await axeViolations(page), [], 'axe: the refused drill of a snapshot, light and dark');
+
+    const kept = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })
+      + location.href + document.cookie);
+    assert.ok(!kept.includes(KEY), 'the key is in no storage, cookie or URL');
+    assert.ok(!consoleLines.join('\n').includes(KEY), 'the key is on no console line');
+    assert.ok(!(await result.textContent()).includes(KEY), 'the key is not in the report');
     assert.deepEqual(errors, [], 'no page errors');
   } finally {
     await context.close();

@@ -1,7 +1,9 @@
 // axe-core on a playwright-core page in the light and the dark theme, plus
 // duplicate ids (axe 4.14 no longer runs duplicate-id-aria): the one check
 // that the genuine-RavenDB suites (tools/e2e-ravendb4, tools/e2e-ravendb7)
-// share. axe is injected through CDP, which the page's CSP does not govern.
+// share, with the lists their axe checks record into and their wait for a
+// locator that says what was on screen. axe is injected through CDP, which
+// the page's CSP does not govern.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -39,4 +41,25 @@ export async function axeInThemes(page) {
   if (duplicates.length) found.push({ id: 'duplicate-id', nodes: duplicates });
   await picker.selectOption(previous);
   return found;
+}
+
+/**
+ * Every axe violation a suite's `axeCheck` found, and the states it
+ * checked: one node process runs one test file, so these are that file's;
+ * its last test asserts that nothing was found.
+ */
+export const axeFindings = [];
+export const axeStates = [];
+
+/**
+ * Waits until `locator` is visible; on a timeout the error carries the
+ * text of the page's main region, so a failed run says what was on screen.
+ */
+export async function shown(page, locator, opts) {
+  try {
+    await locator.waitFor(opts);
+  } catch (e) {
+    const text = await page.evaluate(() => document.querySelector('main')?.innerText ?? document.body.innerText).catch(() => '?');
+    throw new Error(`${e.message}\non screen:\n${text}`);
+  }
 }

@@ -18,15 +18,14 @@ pub fn DrillsHere(
     let drill = use_drill();
     // Another tab verified something: read the list again.
     let storage_listener = window_event_listener(leptos::ev::storage, move |_| {
-        let _ = drill.verified.try_set(crate::drill::run::verified());
-        let _ = drill.pending.try_set(crate::drill::run::pending());
+        drill.reread_kept();
     });
     on_cleanup(move || storage_listener.remove());
     let here = Memo::new(move |_| {
         let Some(base) = base.get() else {
             return Vec::new();
         };
-        drill.verified.with(|list| {
+        drill.verified().with(|list| {
             list.iter()
                 .filter(|v| v.server == base)
                 .cloned()
