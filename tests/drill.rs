@@ -51,34 +51,17 @@ async fn data_documents(server: &str, db: &str) -> Vec<Value> {
     docs
 }
 
-/// Types the folder and the source, confirms, and waits for the result.
+/// Verifies the backup at `folder` of Northwind; checks the confirmation
+/// names the scratch database; returns the result's text.
 async fn verify(app: &Mounted, folder: &str) -> String {
-    type_into(
-        &by_role(app, "textbox", "Backup folder on the server"),
-        folder,
-    );
-    type_into(
-        &by_role(app, "textbox", "Database the backup was taken from"),
-        "Northwind",
-    );
-    click(&by_role(app, "button", "Verify by restoring…"));
-    wait_for_page(app, "confirmation", 5000, || {
-        query_role(app, "alertdialog", "Confirm the verification").is_some()
-    })
-    .await;
-    let confirm = text(&by_role(app, "alertdialog", "Confirm the verification"));
+    let (confirm, result) = verify_by_restoring(app, folder, "Northwind").await;
     assert!(
         confirm.contains(&format!(
             "Restore the backup at {folder} into a new scratch database Northwind-verify-"
         )) && confirm.contains("then hard-delete Northwind-verify-"),
         "{confirm}"
     );
-    click(&by_role(app, "button", "Yes, verify"));
-    wait_for_page(app, "verification result", 60_000, || {
-        query_role(app, "region", "Verification result").is_some()
-    })
-    .await;
-    text(&by_role(app, "region", "Verification result"))
+    result
 }
 
 fn no_scratch(names: &[String]) -> bool {

@@ -188,24 +188,7 @@ async fn a_scratch_database_a_drill_could_not_delete_is_deleted_from_operations_
     )
     .await;
     let app = open_on_35(&server, "#/restore").await;
-    type_into(
-        &by_role(&app, "textbox", "Backup folder on the server"),
-        "entry/left",
-    );
-    type_into(
-        &by_role(&app, "textbox", "Database the backup was taken from"),
-        "Northwind",
-    );
-    click(&by_role(&app, "button", "Verify by restoring…"));
-    wait_for_page(&app, "confirmation", 5000, || {
-        query_role(&app, "alertdialog", "Confirm the verification").is_some()
-    })
-    .await;
-    click(&by_role(&app, "button", "Yes, verify"));
-    wait_for_page(&app, "verification result", 60_000, || {
-        query_role(&app, "region", "Verification result").is_some()
-    })
-    .await;
+    verify_by_restoring(&app, "entry/left", "Northwind").await;
     let left = scratch_names(&database_names(&server).await);
     assert_eq!(left.len(), 1, "{left:?}");
     let scratch = left[0].clone();

@@ -207,26 +207,8 @@ async fn a_drill_whose_source_stream_is_cut_mid_way_ends_not_verified_with_what_
     )
     .await;
     let app = open_on_35(&server, "#/restore").await;
-    type_into(
-        &by_role(&app, "textbox", "Backup folder on the server"),
-        "sf/cut",
-    );
-    type_into(
-        &by_role(&app, "textbox", "Database the backup was taken from"),
-        "Northwind",
-    );
-    click(&by_role(&app, "button", "Verify by restoring…"));
-    wait_for_page(&app, "confirmation", 5000, || {
-        query_role(&app, "alertdialog", "Confirm the verification").is_some()
-    })
-    .await;
-    click(&by_role(&app, "button", "Yes, verify"));
     // It ends: no endless spinner.
-    wait_for_page(&app, "the verification result", 60_000, || {
-        query_role(&app, "region", "Verification result").is_some()
-    })
-    .await;
-    let result = text(&by_role(&app, "region", "Verification result"));
+    let (_, result) = verify_by_restoring(&app, "sf/cut", "Northwind").await;
     // A plain failure: what happened and what to do, never a pass.
     assert!(
         result.contains("Not verified: the backup was restored")

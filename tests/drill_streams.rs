@@ -38,27 +38,8 @@ async fn put(server: &str, path: &str, body: &Value) {
     assert!(resp.ok(), "PUT {path} answered {}", resp.status());
 }
 
-/// Types the folder and the source, confirms, and waits for the result.
 async fn verify(app: &Mounted, folder: &str, source: &str) -> String {
-    type_into(
-        &by_role(app, "textbox", "Backup folder on the server"),
-        folder,
-    );
-    type_into(
-        &by_role(app, "textbox", "Database the backup was taken from"),
-        source,
-    );
-    click(&by_role(app, "button", "Verify by restoring…"));
-    wait_for_page(app, "confirmation", 5000, || {
-        query_role(app, "alertdialog", "Confirm the verification").is_some()
-    })
-    .await;
-    click(&by_role(app, "button", "Yes, verify"));
-    wait_for_page(app, "verification result", 60_000, || {
-        query_role(app, "region", "Verification result").is_some()
-    })
-    .await;
-    text(&by_role(app, "region", "Verification result"))
+    verify_by_restoring(app, folder, source).await.1
 }
 
 fn no_scratch(names: &[String]) -> bool {

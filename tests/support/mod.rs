@@ -434,6 +434,33 @@ pub async fn open_on_35(server: &str, hash: &str) -> Mounted {
     app
 }
 
+/// On the Restore screen: types the backup folder and the database it was
+/// taken from, asks to verify, confirms, and waits for the result. Returns
+/// the confirmation's text and the result's text.
+pub async fn verify_by_restoring(app: &Mounted, folder: &str, source: &str) -> (String, String) {
+    type_into(
+        &by_role(app, "textbox", "Backup folder on the server"),
+        folder,
+    );
+    type_into(
+        &by_role(app, "textbox", "Database the backup was taken from"),
+        source,
+    );
+    click(&by_role(app, "button", "Verify by restoring…"));
+    wait_for_page(app, "confirmation", 5000, || {
+        query_role(app, "alertdialog", "Confirm the verification").is_some()
+    })
+    .await;
+    let confirmation = text(&by_role(app, "alertdialog", "Confirm the verification"));
+    click(&by_role(app, "button", "Yes, verify"));
+    wait_for_page(app, "verification result", 60_000, || {
+        query_role(app, "region", "Verification result").is_some()
+    })
+    .await;
+    let result = text(&by_role(app, "region", "Verification result"));
+    (confirmation, result)
+}
+
 /// What the drill's browser tests share (issue 17).
 pub mod drill {
     /// The localStorage key of the scratch databases not deleted yet.
