@@ -110,3 +110,23 @@ test('each split screen loads from its file on the first visit to it', async () 
     .filter((n) => /^split_backup/.test(n)));
   assert.ok(now.length === 1 && now[0].startsWith('split_backup3-'), `only the 3.x body: ${now.join(', ')}`);
 });
+
+// The database list never waits on the Backup body's file: held on its way
+// (no answer yet), the field already suggests the server's databases, and
+// the loading line is a status; the form comes when the file does.
+test('while the Backup screen\'s file is still on its way, the database list is there and the loading line is a status', async () => {
+  const { page } = await open('#/operations');
+  await page.getByRole('heading', { name: 'Operations', level: 1 }).waitFor();
+  await page.blockRequests(/\/split_backup3-[0-9a-f]{16}\.wasm$/, { hold: true });
+  await page.getByRole('link', { name: 'Backup', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'Loading this screen…' }).waitFor();
+  const field = page.getByRole('combobox', { name: 'Database', exact: true });
+  await page.getByText(/Type to choose among the \d+ databases on the server/).waitFor();
+  const suggested = await field.evaluate((el) => [...el.list.options].map((o) => o.value));
+  assert.ok(suggested.includes('Northwind'), `suggestions: ${suggested.join(', ')}`);
+  assert.equal(await page.getByRole('textbox', { name: 'Backup folder on the server' }).count(), 0);
+
+  await page.unblockRequests();
+  await page.getByRole('textbox', { name: 'Backup folder on the server' }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Loading this screen…' }).waitFor({ state: 'detached' });
+});
