@@ -268,7 +268,8 @@ fn counts(items: &[Item]) -> String {
     }
     for item in items {
         if let State::Ended(ending) = item.state {
-            let word = ending.word().to_lowercase();
+            // Our own ASCII words: no Unicode case tables in the main wasm.
+            let word = ending.word().to_ascii_lowercase();
             match parts.iter_mut().find(|(w, _)| *w == word) {
                 Some((_, n)) => *n += 1,
                 None => parts.push((word, 1)),
