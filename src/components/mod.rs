@@ -28,6 +28,31 @@ pub fn focus_by_id(id: impl Into<String>) {
     });
 }
 
+/// Moves keyboard focus to the text field with this id once rendered, the
+/// caret after its text (a field rebuilt while the admin was typing in it).
+pub fn focus_field_at_end(id: impl Into<String>) {
+    use wasm_bindgen::JsCast;
+    let id = id.into();
+    leptos::task::spawn_local(async move {
+        leptos::task::tick().await;
+        let field = leptos::prelude::document()
+            .get_element_by_id(&id)
+            .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok());
+        if let Some(field) = field {
+            let _ = field.focus();
+            let end = u32::try_from(field.value().encode_utf16().count()).unwrap_or(u32::MAX);
+            let _ = field.set_selection_range(end, end);
+        }
+    });
+}
+
+/// Whether the element with this id has the keyboard focus.
+pub fn has_focus(id: &str) -> bool {
+    leptos::prelude::document()
+        .active_element()
+        .is_some_and(|el| el.id() == id)
+}
+
 /// Moves keyboard focus to the first field marked invalid (after the view
 /// has marked them), so a keyboard user lands on what needs fixing.
 pub fn focus_first_invalid() {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import {
   test, launch, raven, until, createDatabase, databaseNames, documents, documentCount, apiBackup,
-  logged, open, shown, axeCheck, axeFindings, axeStates, BACKUP_ROOT, SHOTS, ENGINE, VERSION,
+  logged, open, shown, axeCheck, axeFindings, axeStates, BASE, BACKUP_ROOT, SHOTS, ENGINE, VERSION,
 } from './lib7.mjs';
 
 let browser;
@@ -213,6 +213,31 @@ test(`a database's backup task is listed on the Backup screen, and "Full backup 
   assert.ok(status.json.Status.LastFullBackup, `the server records the full backup: ${status.text.slice(0, 400)}`);
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test(`while the server is being checked the Backup screen shows no 3.x choice, and a name typed then stays typed, with the focus, once RavenDB ${VERSION} answers`, async () => {
+  await createDatabase('EarlyName', 1);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    await page.blockRequests(/\/build\/version$/, { hold: true });
+    await page.goto(`${BASE}#/backup`);
+    await shown(page, page.getByText('Asking the server which RavenDB it runs…'));
+    assert.equal(await page.getByRole('radiogroup', { name: 'Kind of resource' }).count(), 0,
+      'the 3.x "what to back up" choice is not shown before the server said it is 3.x');
+    const database = page.getByRole('combobox', { name: 'Database', exact: true });
+    await database.fill('EarlyN');
+    await page.unblockRequests();
+    await shown(page, page.getByRole('status').filter({ hasText: `Connected: RavenDB ${VERSION}` }));
+    await until('the 4.x body is shown', async () => (await page.getByText('Asking the server which RavenDB it runs…').count()) === 0, 30000);
+    assert.equal(await page.getByRole('radiogroup', { name: 'Kind of resource' }).count(), 0);
+    assert.equal(await database.inputValue(), 'EarlyN', 'what was typed is kept');
+    assert.ok(await database.evaluate((input) => input === document.activeElement), 'the field keeps the focus');
+    assert.equal(await database.evaluate((input) => input.selectionStart), await database.evaluate((input) => input.value.length), 'the caret is after what was typed');
+    await database.fill('EarlyName');
+    await shown(page, page.getByText('Database EarlyName on the server.'));
+  } finally {
+    await page.close();
+  }
 });
 
 test('axe: 0 violations on every screen state reached above, light and dark', () => {

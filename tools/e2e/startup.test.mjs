@@ -22,3 +22,18 @@ test('config.json that does not answer: the app shows anyway, says it is checkin
   const suggested = () => database.evaluate((input) => [...(input.list?.options ?? [])].map((o) => o.value));
   await until('the server\'s databases are suggested', async () => (await suggested()).includes('Northwind'), 15000);
 });
+
+test('a name typed while the server is being checked stays typed, with the focus, when the server answers', async () => {
+  const { page } = await open('#/backup', { waitConnected: false });
+  await page.blockRequests(/\/build\/version$/, { hold: true });
+  await page.reload();
+  await page.getByText('Asking the server which RavenDB it runs…').waitFor();
+  const database = page.getByRole('combobox', { name: 'Database', exact: true });
+  await database.fill('Nor');
+  await page.unblockRequests();
+  await connected(page);
+  await until('the Backup body is shown', async () => (await page.getByText('Asking the server which RavenDB it runs…').count()) === 0, 15000);
+  assert.equal(await database.inputValue(), 'Nor', 'what was typed is kept');
+  assert.ok(await database.evaluate((input) => input === document.activeElement), 'the field keeps the focus');
+  assert.equal(await database.evaluate((input) => input.selectionStart), await database.evaluate((input) => input.value.length), 'the caret is after what was typed');
+});

@@ -26,6 +26,10 @@ pub struct NameField {
 /// the field starts the backup, as in the form).
 pub const FORM3_ID: &str = "backup-form";
 
+/// The ids of the 3.x and the 4.x+ name fields.
+pub const NAME3_ID: &str = "backup-name";
+pub const NAME4_ID: &str = "backup4-name";
+
 /// The 3.x frame: the lead, and what to back up (the kind and the name).
 #[component]
 pub fn Frame3(
@@ -104,7 +108,7 @@ pub fn Frame3(
                 }
             >
                 <DatabaseNameField
-                    id="backup-name"
+                    id=NAME3_ID
                     form=FORM3_ID
                     label=Signal::derive(move || {
                         if kind.get() == TargetKind::Database { "Database" } else { "File system" }
@@ -122,7 +126,8 @@ pub fn Frame3(
     }
 }
 
-/// The 4.x+ frame: the lead and the database.
+/// The 4.x+ frame: the lead and the database. Also the frame while the
+/// server is being checked (the lead then says what the screen is for).
 #[component]
 pub fn Frame4(
     /// A database to preselect (from `#/backup?db=`).
@@ -138,20 +143,19 @@ pub fn Frame4(
     let generation = Memo::new(move |_| connected_generation());
     view! {
         <p class="lead">
-            {move || {
-                generation
-                    .get()
-                    .map(|g| {
-                        format!(
-                            "{} keeps backups as tasks of each database. Run one of them now, or make a one-time backup to a folder on the server.",
-                            g.label(),
-                        )
-                    })
+            {move || match generation.get() {
+                Some(g) => {
+                    format!(
+                        "{} keeps backups as tasks of each database. Run one of them now, or make a one-time backup to a folder on the server.",
+                        g.label(),
+                    )
+                }
+                None => "Start a backup on the server and follow it to the end.".to_string(),
             }}
         </p>
         <div class="panel">
             <DatabaseNameField
-                id="backup4-name"
+                id=NAME4_ID
                 label="Database"
                 value=field.value
                 on_input=Callback::new(move |v: String| field.value.set(v))

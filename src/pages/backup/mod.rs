@@ -22,7 +22,7 @@ pub use v4_start::Backup4State;
 use crate::{
     api::version::Generation, components::chunk::ChunkFailed, state::connection::ServerStatus,
 };
-use frame::{Frame3, Frame4, NameField};
+use frame::{Frame3, Frame4, NameField, NAME3_ID, NAME4_ID};
 use leptos::prelude::*;
 
 /// Which body the screen shows.
@@ -57,9 +57,12 @@ pub fn BackupPage(
     preselect: Option<String>,
 ) -> impl IntoView {
     let body = Memo::new(move |_| body_for_server());
-    let v4 = Memo::new(move |_| body.get() == Body::V4);
+    // Until the server says it is 3.x, the frame is the 4.x+ one (no 3.x
+    // choice flashes by on a modern server, and no rebuild when it answers).
+    let v3 = Memo::new(move |_| body.get() == Body::V3);
+    let state3 = expect_context::<BackupState>();
     let field3 = NameField {
-        value: expect_context::<BackupState>().name,
+        value: state3.name,
         error: RwSignal::new(None),
     };
     let field4 = NameField {
@@ -70,10 +73,30 @@ pub fn BackupPage(
         <h1>"Backup"</h1>
         {move || {
             let preselect = preselect.clone();
-            if v4.get() {
-                view! { <Frame4 preselect field=field4 /> }.into_any()
+            let (from, to) = if v3.get() { (field4, field3) } else { (field3, field4) };
+            let typed = from.value.get_untracked();
+            if to.value.with_untracked(String::is_empty) && !typed.is_empty() {
+                if v3.get_untracked() {
+                    state3.set_target(v3_state::TargetKind::Database, typed);
+                } else {
+                    to.value.set(typed);
+                }
+            }
+            let (had_focus, field_id) = if v3.get_untracked() {
+                (NAME4_ID, NAME3_ID)
             } else {
-                view! { <Frame3 preselect field=field3 /> }.into_any()
+                (NAME3_ID, NAME4_ID)
+            };
+            if crate::components::has_focus(had_focus) {
+                crate::components::focus_field_at_end(field_id);
+            }
+            if v3.get_untracked() {
+                // A name typed in the other generation's field (while the server
+                // was being checked) is kept, and so is the focus.
+                view! { <Frame3 preselect field=field3 /> }
+                    .into_any()
+            } else {
+                view! { <Frame4 preselect field=field4 /> }.into_any()
             }
         }}
         {move || match body.get() {
