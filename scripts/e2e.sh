@@ -117,6 +117,9 @@ http {
   }
   server {
     listen 127.0.0.1:$NGINX_PORT;
+    # The 3.x API-key exchange's header is grant_type (docs/protocol/ravendb-3x.md
+    # §11.3), which nginx drops by default (tools/e2e/signin.test.mjs).
+    underscores_in_headers on;
     location /$SUB/ {
       root $WORK/www;
       add_header Content-Security-Policy "$CSP" always;

@@ -26,6 +26,10 @@ pub enum AuthRefusal {
     ExchangeRefused { status: u16, message: String },
     /// The browser could not do the exchange's crypto (its words).
     BrowserCrypto { message: String },
+    /// The sign-in's own wasm file (the release build loads it when first
+    /// needed, docs/size.md) did not arrive from the web server: nothing
+    /// was sent to the database server.
+    SignInNotLoaded,
 }
 
 impl AuthRefusal {
@@ -63,6 +67,9 @@ impl AuthRefusal {
             }
             AuthRefusal::BrowserCrypto { .. } => {
                 "Open the dashboard over https (or on localhost): browsers offer their crypto only to secure pages."
+            }
+            AuthRefusal::SignInNotLoaded => {
+                "Check the connection, then try again: what you typed is kept. If it fails again, reload the page (and type the secret again)."
             }
         }
     }
@@ -106,6 +113,10 @@ impl fmt::Display for AuthRefusal {
             AuthRefusal::BrowserCrypto { message } => {
                 write!(f, "This browser could not sign in: {message}")
             }
+            AuthRefusal::SignInNotLoaded => write!(
+                f,
+                "The sign-in could not be loaded: part of the dashboard did not arrive from the web server that serves it (the connection dropped, or the dashboard was updated there since this page was opened). Nothing was sent to the database server."
+            ),
         }
     }
 }
@@ -204,6 +215,7 @@ pub fn sign_in_may_fix(
             AuthRefusal::WrongSecret { .. }
                 | AuthRefusal::UnknownKey { .. }
                 | AuthRefusal::BrowserCrypto { .. }
+                | AuthRefusal::SignInNotLoaded
                 | AuthRefusal::ExchangeRefused { .. }
         ),
         crate::api::ApiError::NotAdmin { status: 401, .. } => {
@@ -309,6 +321,25 @@ mod tests {
             assert!(!r.renewal_may_fix());
             assert!(!r.next_step().is_empty());
         }
+    }
+
+    #[test]
+    fn a_sign_in_whose_file_did_not_arrive_says_what_to_do() {
+        use crate::api::{version::Generation, ApiError};
+        let missing = AuthRefusal::SignInNotLoaded;
+        assert!(missing
+            .to_string()
+            .starts_with("The sign-in could not be loaded"));
+        assert!(missing.to_string().contains("Nothing was sent"));
+        assert!(missing.next_step().contains("try again"));
+        assert!(!missing.renewal_may_fix());
+        // Signing in again would need the same file: the header does not
+        // offer it; the request's own error says what to do.
+        let error = ApiError::AuthRefused {
+            status: 0,
+            refusal: missing,
+        };
+        assert!(!sign_in_may_fix(&error, Some(Generation::V35)));
     }
 
     #[test]

@@ -4,6 +4,13 @@
 //! `Authorization` value of each request to the signed-in server, and for a
 //! new token when the server says the old one is missing or expired
 //! (docs/protocol/ravendb-3x.md §11.3 steps 2–5).
+//!
+//! The exchange itself (its HTTP, WebCrypto, base64) is in the release
+//! build's `signin` wasm file with the sign-in form, loaded when first
+//! needed (docs/size.md, "The 3.x sign-in, loaded when needed"): most
+//! servers never ask for it. If that file does not arrive, the sign-in or
+//! the request that needed a token fails with
+//! [`AuthRefusal::SignInNotLoaded`] at once.
 
 use super::oauth3::{classify, ApiKey, ExchangeReply};
 use super::refusal::AuthRefusal;
@@ -12,6 +19,8 @@ use crate::api::ApiError;
 use futures::future::{select, Either};
 use gloo_net::http::Request;
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use web_sys::RequestCredentials;
 
 struct Session {
@@ -70,7 +79,7 @@ pub fn sign_out() {
 pub async fn sign_in(base: &str, key: ApiKey, timeout_ms: u32) -> Result<(), ApiError> {
     let base = base.trim_end_matches('/').to_string();
     let epoch = next_epoch();
-    let bearer = match handshake(&base, &key, timeout_ms).await {
+    let bearer = match handshake_loaded(&base, &key, timeout_ms).await {
         Ok(bearer) => bearer,
         Err(e) => {
             if EPOCH.with(|e| *e.borrow()) == epoch {
@@ -136,7 +145,7 @@ async fn renew_in(epoch: u64, timeout_ms: u32) -> Result<Option<String>, ApiErro
     }) else {
         return Ok(None);
     };
-    let bearer = handshake(&base, &key, timeout_ms).await?;
+    let bearer = handshake_loaded(&base, &key, timeout_ms).await?;
     let stored = SESSION.with(|s| match s.borrow_mut().as_mut() {
         Some(s) if s.epoch == epoch => {
             s.bearer = Some((bearer.clone(), now_ms()));
@@ -145,6 +154,45 @@ async fn renew_in(epoch: u64, timeout_ms: u32) -> Result<Option<String>, ApiErro
         _ => false,
     });
     Ok(stored.then_some(bearer))
+}
+
+/// The exchange's wasm file did not arrive (release build only).
+struct ExchangeNotLoaded;
+
+#[cfg(lazy_split)]
+impl From<leptos::wasm_split::SplitLoaderError> for ExchangeNotLoaded {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        ExchangeNotLoaded
+    }
+}
+
+/// The exchange, running; its code is in the `signin` file.
+type Exchange = Pin<Box<dyn Future<Output = Result<String, ApiError>>>>;
+
+/// Starts [`handshake`]. A split point of the release build (see
+/// src/components/chunk.rs): its wasm file is fetched at the first call
+/// (a split function cannot be async, hence the boxed future).
+#[cfg_attr(
+    lazy_split,
+    leptos::wasm_split::wasm_split(signin, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn exchange(base: String, key: ApiKey, timeout_ms: u32) -> Result<Exchange, ExchangeNotLoaded> {
+    Ok(Box::pin(
+        async move { handshake(&base, &key, timeout_ms).await },
+    ))
+}
+
+/// [`handshake`], once its file is loaded; when it cannot be, the error
+/// that says so (nothing was sent to the server).
+async fn handshake_loaded(base: &str, key: &ApiKey, timeout_ms: u32) -> Result<String, ApiError> {
+    #[cfg(lazy_split)]
+    let started = exchange(base.to_string(), key.clone(), timeout_ms).await;
+    #[cfg(not(lazy_split))]
+    let started = exchange(base.to_string(), key.clone(), timeout_ms);
+    match started {
+        Ok(running) => running.await,
+        Err(ExchangeNotLoaded) => Err(refused(0, AuthRefusal::SignInNotLoaded)),
+    }
 }
 
 /// One POST to the token endpoint (§11.3 steps 2 and 4), read as an

@@ -25,21 +25,48 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkFailed {
 
 /// Shows a split screen: `lazy_view!(screen(args))`, where `screen` is a
 /// function as in this module's comment (its arguments are cloned for a
-/// second attempt).
+/// second attempt). `lazy_view!(part(args), PART)` shows a smaller split
+/// part, with the words of `PART` (a [`Part`]) instead of "this screen".
 #[macro_export]
 macro_rules! lazy_view {
-    ($call:expr) => {{
+    ($call:expr) => {
+        $crate::lazy_view!($call, $crate::components::chunk::SCREEN)
+    };
+    ($call:expr, $part:expr) => {{
         #[cfg(lazy_split)]
-        let view = $crate::components::chunk::when_loaded(move || async move { $call.await });
+        let view =
+            $crate::components::chunk::when_loaded($part, move || async move { $call.await });
         #[cfg(not(lazy_split))]
-        let view = $crate::components::chunk::shown($call, None);
+        let view = $crate::components::chunk::shown($part, $call, None);
         view
     }};
 }
 
+/// How a split part is named on screen while it loads and when it failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    /// The loading line ("Loading this screen…").
+    pub loading: &'static str,
+    /// The error's headline ("This screen could not be loaded").
+    pub failed: &'static str,
+    /// The id of that headline (unique on the page).
+    pub failed_id: &'static str,
+}
+
+/// A whole screen (the route's body).
+pub const SCREEN: Part = Part {
+    loading: "Loading this screen…",
+    failed: "This screen could not be loaded",
+    failed_id: "chunk-error-title",
+};
+
 /// The screen, or the error with a way to try again.
-pub fn shown(screen: Result<AnyView, ChunkFailed>, retry: Option<Callback<()>>) -> AnyView {
-    screen.unwrap_or_else(|_| view! { <ChunkError retry /> }.into_any())
+pub fn shown(
+    part: Part,
+    screen: Result<AnyView, ChunkFailed>,
+    retry: Option<Callback<()>>,
+) -> AnyView {
+    screen.unwrap_or_else(|_| view! { <ChunkError part retry /> }.into_any())
 }
 
 /// The split build: a loading line until the screen's file has arrived, then
@@ -48,7 +75,7 @@ pub fn shown(screen: Result<AnyView, ChunkFailed>, retry: Option<Callback<()>>) 
 /// again" loads it again (a failed load is not remembered). The loader's future
 /// is not Send (its error type); the page is single-threaded, hence the
 /// SendWrapper.
-pub fn when_loaded<F, Fut>(load: F) -> AnyView
+pub fn when_loaded<F, Fut>(part: Part, load: F) -> AnyView
 where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<AnyView, ChunkFailed>> + 'static,
@@ -62,7 +89,7 @@ where
     view! {
         <Show when=move || waiting.get()>
             <p class="hint" role="status">
-                "Loading this screen…"
+                {part.loading}
             </p>
         </Show>
         {move || {
@@ -71,7 +98,7 @@ where
             Suspend::new(async move {
                 let screen = screen.await;
                 set_waiting.set(false);
-                shown(screen, Some(retry))
+                shown(part, screen, Some(retry))
             })
         }}
     }
@@ -81,13 +108,15 @@ where
 /// What the admin sees when a screen's file did not arrive.
 #[component]
 pub fn ChunkError(
+    /// What did not arrive, in words.
+    part: Part,
     /// Loads the screen again; none when there is nothing to load.
     retry: Option<Callback<()>>,
 ) -> impl IntoView {
     view! {
-        <div class="error-box" role="alert" aria-labelledby="chunk-error-title">
-            <h2 id="chunk-error-title" class="error-headline">
-                "This screen could not be loaded"
+        <div class="error-box" role="alert" aria-labelledby=part.failed_id>
+            <h2 id=part.failed_id class="error-headline">
+                {part.failed}
             </h2>
             <p>
                 "Part of the dashboard did not arrive from the web server that serves it: the connection dropped, or the dashboard was updated there since this page was opened."

@@ -73,6 +73,8 @@ fn short_status(
 pub fn ConnectionIndicator() -> impl IntoView {
     let status = expect_context::<ServerStatus>();
     let open = RwSignal::new(false);
+    // The sign-in form's name field is to take the focus (see `SignIn`).
+    let focus_name = RwSignal::new(false);
     let conn = expect_context::<Connection>();
     let short = Memo::new(move |_| short_status(&status.get(), conn.reach.get()));
 
@@ -93,19 +95,35 @@ pub fn ConnectionIndicator() -> impl IntoView {
             </button>
             <SignInOffer open_settings=Callback::new(move |()| {
                 open.set(true);
-                crate::components::focus_by_id("api-key-name");
+                focus_name.set(true);
+                focus_name_if_shown(focus_name);
             }) />
             <Show when=move || open.get()>
-                <ServerSettings status close=move || open.set(false) />
+                <ServerSettings status focus_name close=move || open.set(false) />
             </Show>
         </div>
     }
+}
+
+/// Focuses the sign-in form's name field once the view has rendered it, if
+/// it is there; if its file is still on its way, the form does when it
+/// comes (`focus_name` stays set until then).
+fn focus_name_if_shown(focus_name: RwSignal<bool>) {
+    leptos::task::spawn_local(async move {
+        leptos::task::tick().await;
+        if let Some(el) = document().get_element_by_id("api-key-name") {
+            crate::components::focus(el);
+            let _ = focus_name.try_set(false);
+        }
+    });
 }
 
 /// The server address form and the full story of the last check.
 #[component]
 fn ServerSettings(
     status: ServerStatus,
+    /// The sign-in form's name field is to take the focus.
+    focus_name: RwSignal<bool>,
     /// Closes the panel.
     close: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -210,7 +228,7 @@ fn ServerSettings(
                 }
                 _ => None,
             }}
-            <SignIn />
+            <SignIn focus_name />
             {move || match status.get() {
                 Some(Some(Ok(info))) => {
                     view! {
