@@ -213,6 +213,16 @@ test("the README's nginx example sends the build's brotli and gzip -9 copies, wh
   await checkEncodings(README_BASE);
 });
 
+test("the README's nginx example passes RavenDB 3.x's grant_type header, so the API-key sign-in's exchange starts", async () => {
+  // nginx drops headers with underscores by default: the server would then
+  // answer 400 "Only supported grant_type is client_credentials".
+  const origin = new URL(README_BASE).origin;
+  const res = await fetch(`${origin}/OAuth/API-Key`, { method: 'POST', headers: { grant_type: 'client_credentials' } });
+  const body = await res.text();
+  assert.equal(res.status, 412, `${res.status} ${body}`);
+  assert.match(res.headers.get('www-authenticate') ?? '', /challenge=/);
+});
+
 test("the suite's own nginx sends the same headers", async () => {
   // Another flow may have replaced or removed config.json: put back dist/'s.
   copyFileSync(`${ROOT}dist/config.json`, `${WWW_DIR}/config.json`);
