@@ -16,14 +16,28 @@ mod v3_state;
 mod v4;
 mod v4_start;
 
-pub use v3_state::BackupState;
-pub use v4_start::Backup4State;
+pub(super) use v3_state::BackupStart;
+pub(super) use v4_start::Backup4State;
+
+use v3_state::BackupState;
 
 use crate::{
     api::version::Generation, components::chunk::ChunkFailed, state::connection::ServerStatus,
 };
 use frame::{Frame3, Frame4, NameField, NAME3_ID, NAME4_ID};
 use leptos::prelude::*;
+
+/// The 4.x+ Backup screen's database name, at the app level: the frame's
+/// field (in the main wasm) shows it at once.
+#[derive(Clone, Copy)]
+struct Backup4Name(RwSignal<String>);
+
+/// Provides what the frame shows at once, at the app level (the rest of
+/// the screen's state is made by its body: src/pages/mod.rs).
+pub(super) fn provide_frame_states() {
+    provide_context(BackupState::new());
+    provide_context(Backup4Name(RwSignal::new(String::new())));
+}
 
 /// Which body the screen shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +80,7 @@ pub fn BackupPage(
         error: RwSignal::new(None),
     };
     let field4 = NameField {
-        value: expect_context::<Backup4State>().name,
+        value: expect_context::<Backup4Name>().0,
         error: RwSignal::new(None),
     };
     view! {

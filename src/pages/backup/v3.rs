@@ -7,7 +7,7 @@ use super::{
     document::{DiscardQuestion, DocumentPanel},
     frame::{NameField, FORM3_ID},
     secrets::SecretsWarning,
-    v3_state::{BackupState, StartBackup, TargetKind},
+    v3_state::{BackupStart, BackupState, StartBackup, TargetKind},
 };
 use crate::{
     api::{
@@ -29,6 +29,7 @@ use crate::{
         document_origin::{foreign_document, foreign_document_problem, review_note},
         PlannedRequest, Problem,
     },
+    pages::screen_state,
     state::{
         connection::{connected_generation, is_v3, Connection},
         databases::use_databases,
@@ -65,6 +66,10 @@ pub fn Backup3Body(
 ) -> impl IntoView {
     let conn = expect_context::<Connection>();
     let state = expect_context::<BackupState>();
+    let BackupStart {
+        start: starter,
+        follower,
+    } = screen_state(BackupStart::new);
     let databases = use_databases();
     let kind = Memo::new(move |_| state.kind.get());
     // The chosen database, once it names one that exists.
@@ -161,13 +166,13 @@ pub fn Backup3Body(
     };
     let location = Memo::new(move |_| state.form.with(|f| f.location.clone()));
     let incremental = Memo::new(move |_| state.form.with(|f| f.incremental));
-    let busy = move || state.start.busy();
+    let busy = move || starter.busy();
     // What the form would send now (see `Running::form_key`).
     let form_key = move || plan.with(|p| p.as_ref().map(PlannedRequest::fingerprint).unwrap_or(0));
 
     let start = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if untrack(|| state.start.busy()) {
+        if untrack(|| starter.busy()) {
             return;
         }
         state.tried.set(true);
@@ -178,7 +183,7 @@ pub fn Backup3Body(
         let (Some(client), Some(generation)) =
             (conn.client_untracked(), untrack(connected_generation))
         else {
-            state.start.fail(ApiError::Unreachable {
+            starter.fail(ApiError::Unreachable {
                 url: conn
                     .server_url_untracked()
                     .map(|(u, _)| u)
@@ -189,7 +194,7 @@ pub fn Backup3Body(
         let Some(target) = state.form.with_untracked(|f| f.target.clone()) else {
             return;
         };
-        state.start.start(StartBackup {
+        starter.start(StartBackup {
             post: StartPost {
                 client,
                 generation,
@@ -206,7 +211,7 @@ pub fn Backup3Body(
     let verify = move || {
         let Watched::DatabaseBackup {
             database: Some(source_db),
-        } = state.start.running()?.what
+        } = starter.running()?.what
         else {
             return None;
         };
@@ -227,8 +232,8 @@ pub fn Backup3Body(
         let mut watch_target = WatchTarget::new(what.clone(), None, generation);
         // The running backup began before now: accept its status document.
         watch_target.started_after_ms = Some(0.0);
-        state.start.attach(Running {
-            watch: state.follower.follow(client, watch_target),
+        starter.attach(Running {
+            watch: follower.follow(client, watch_target),
             what,
             kill: None,
             success_note: Some(success_note(&location.get_untracked())),
@@ -393,15 +398,14 @@ pub fn Backup3Body(
             />
             <div class="actions">
                 <button type="submit" disabled=busy>
-                    {move || if state.start.pending() { "Starting…" } else { "Start backup" }}
+                    {move || if starter.pending() { "Starting…" } else { "Start backup" }}
                 </button>
             </div>
         </form>
 
-        {lost_start_of("start-lost-title", state.start)}
+        {lost_start_of("start-lost-title", starter)}
         {move || {
-            state
-                .start
+            starter
                 .error()
                 .map(|e| {
                     let already_running = e
@@ -433,8 +437,7 @@ pub fn Backup3Body(
         }}
 
         {move || {
-            state
-                .start
+            starter
                 .running()
                 .map(|running| {
                     view! {

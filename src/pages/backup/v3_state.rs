@@ -31,7 +31,8 @@ pub struct StartBackup {
 
 /// The Backup screen's state. It lives at the app level so what the user
 /// typed survives navigation; it is memory only (secrets never reach
-/// storage).
+/// storage). The frame (in the main wasm) shows and sets the kind and the
+/// name, so it is made at start; the start is [`BackupStart`].
 #[derive(Clone, Copy)]
 pub struct BackupState {
     pub kind: RwSignal<TargetKind>,
@@ -43,12 +44,19 @@ pub struct BackupState {
     pub origin: RwSignal<Option<DocumentOrigin>>,
     /// Set after the first attempt to start: problems are shown from then on.
     pub tried: RwSignal<bool>,
+}
+
+/// The 3.x Backup screen's start, at the app level (a backup is followed
+/// whatever screen is shown); made when the body is first shown
+/// (src/pages/mod.rs, `screen_state`).
+#[derive(Clone, Copy)]
+pub struct BackupStart {
     /// The start request and the backup it started (or the refusal).
     pub start: Starter<StartBackup>,
     pub(super) follower: Follower,
 }
 
-impl BackupState {
+impl BackupStart {
     pub fn new() -> Self {
         let follower = Follower::new();
         let start = Starter::new(move |input: &StartBackup| {
@@ -67,14 +75,18 @@ impl BackupState {
                 post_and_follow(follower, post, previous).await
             }
         });
+        BackupStart { start, follower }
+    }
+}
+
+impl BackupState {
+    pub fn new() -> Self {
         BackupState {
             kind: RwSignal::new(TargetKind::Database),
             name: RwSignal::new(String::new()),
             form: RwSignal::new(BackupForm::default()),
             origin: RwSignal::new(None),
             tried: RwSignal::new(false),
-            start,
-            follower,
         }
     }
 
@@ -157,6 +169,12 @@ impl BackupState {
 }
 
 impl Default for BackupState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Default for BackupStart {
     fn default() -> Self {
         Self::new()
     }

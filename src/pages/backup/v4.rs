@@ -26,6 +26,7 @@ use crate::{
         },
         fingerprint, PlannedRequest,
     },
+    pages::screen_state,
     state::{
         connection::{connected_generation, Connection},
         databases::use_databases,
@@ -42,7 +43,7 @@ pub fn Backup4Body(
     field: NameField,
 ) -> impl IntoView {
     let conn = expect_context::<Connection>();
-    let state = expect_context::<Backup4State>();
+    let state = screen_state(Backup4State::new);
     let databases = use_databases();
     let matched = databases.matching(field.value.into());
     let after = state.after.value();

@@ -72,10 +72,11 @@ struct Started4 {
     one_time_folder: Option<String>,
 }
 
-/// The screen's state, at the app level (memory only).
+/// The screen's state, at the app level (memory only), made when the body
+/// is first shown (src/pages/mod.rs, `screen_state`); the database name is
+/// the frame's.
 #[derive(Clone, Copy)]
 pub struct Backup4State {
-    pub name: RwSignal<String>,
     pub folder: RwSignal<String>,
     pub consent: RwSignal<bool>,
     pub tried: RwSignal<bool>,
@@ -133,7 +134,6 @@ impl Backup4State {
             }
         });
         Backup4State {
-            name: RwSignal::new(String::new()),
             folder: RwSignal::new(String::new()),
             consent: RwSignal::new(false),
             tried: RwSignal::new(false),

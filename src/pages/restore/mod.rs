@@ -6,8 +6,8 @@
 mod v3;
 mod v4;
 
-pub use v3::RestoreState;
-pub use v4::Restore4State;
+pub(super) use v3::RestoreState;
+pub(super) use v4::Restore4State;
 
 use crate::state::{
     connection::is_v4,

@@ -20,6 +20,7 @@ use crate::{
         advanced_field_help, build_restore_request, confirmation_sentence, fields_for,
         other_restore_name, AdvancedField, RestoreField, RestoreForm, RestoreResource,
     },
+    pages::screen_state,
     state::{
         connection::{connected_generation, is_v3, Connection},
         databases::use_databases,
@@ -30,7 +31,8 @@ use crate::{
 use leptos::prelude::*;
 
 /// The Restore screen's state, kept at the app level (memory only) so what
-/// was typed survives navigation.
+/// was typed survives navigation; made when the screen is first shown
+/// (src/pages/mod.rs, `screen_state`).
 #[derive(Clone, Copy)]
 pub struct RestoreState {
     pub form: RwSignal<RestoreForm>,
@@ -80,7 +82,7 @@ fn watched_for(resource: RestoreResource, name: &str) -> Watched {
 #[component]
 pub fn Restore3Page() -> impl IntoView {
     let conn = expect_context::<Connection>();
-    let state = expect_context::<RestoreState>();
+    let state = screen_state(RestoreState::new);
     let databases = use_databases();
     // "Verify by restoring" asked for from a finished backup: its folder
     // goes into the form, the drill's confirmation opens below.

@@ -26,6 +26,7 @@ use crate::{
         },
         PlannedRequest,
     },
+    pages::screen_state,
     state::{
         connection::{connected_generation, Connection},
         databases::use_databases,
@@ -36,7 +37,8 @@ use crate::{
 use leptos::prelude::*;
 
 /// The screen's state, at the app level (memory only: the key never
-/// reaches storage).
+/// reaches storage); made when the screen is first shown
+/// (src/pages/mod.rs, `screen_state`).
 #[derive(Clone, Copy)]
 pub struct Restore4State {
     pub form: RwSignal<Restore4Form>,
@@ -87,7 +89,7 @@ impl Default for Restore4State {
 #[component]
 pub fn Restore4Page() -> impl IntoView {
     let conn = expect_context::<Connection>();
-    let state = expect_context::<Restore4State>();
+    let state = screen_state(Restore4State::new);
     let databases = use_databases();
     // "Verify by restoring" asked for from a finished backup: its folder
     // (the backup's own, latest restore point) goes into the form, the
