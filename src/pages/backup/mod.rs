@@ -83,6 +83,8 @@ pub fn BackupPage(
         value: expect_context::<Backup4Name>().0,
         error: RwSignal::new(None),
     };
+    // The frame for the generation: a name typed in the other generation's
+    // field (while the server was being checked) is kept, and so is the focus.
     view! {
         <h1>"Backup"</h1>
         {move || {
@@ -105,10 +107,7 @@ pub fn BackupPage(
                 crate::components::focus_field_at_end(field_id);
             }
             if v3.get_untracked() {
-                // A name typed in the other generation's field (while the server
-                // was being checked) is kept, and so is the focus.
-                view! { <Frame3 preselect field=field3 /> }
-                    .into_any()
+                view! { <Frame3 preselect field=field3 /> }.into_any()
             } else {
                 view! { <Frame4 preselect field=field4 /> }.into_any()
             }
