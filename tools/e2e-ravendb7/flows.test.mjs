@@ -240,6 +240,37 @@ test(`while the server is being checked the Backup screen shows no 3.x choice, a
   }
 });
 
+test(`what was typed on Backup and on Restore survives visits to the other screens (RavenDB ${VERSION}; the screens' states are made on first use, src/pages/mod.rs)`, async () => {
+  await createDatabase('NavKeep', 1);
+  const { page, problems } = await open(browser, '#/backup');
+  const database = page.getByRole('combobox', { name: 'Database', exact: true });
+  await database.fill('NavKeep');
+  await shown(page, page.getByText('Database NavKeep on the server.'));
+  const backupFolder = page.getByRole('textbox', { name: 'Backup folder on the server' });
+  await backupFolder.fill(`${BACKUP_ROOT}/nav-keep`);
+
+  await page.getByRole('link', { name: 'Restore' }).click();
+  await shown(page, page.getByRole('heading', { name: 'Restore', level: 1 }));
+  await page.getByRole('textbox', { name: 'Backup folder on the server' }).fill('/somewhere/typed');
+  await page.getByRole('textbox', { name: 'New database name' }).fill('NavKeepCopy');
+
+  await page.getByRole('link', { name: 'Operations' }).click();
+  await shown(page, page.getByRole('heading', { name: 'Operations', level: 1 }));
+  await page.getByRole('link', { name: 'Backup' }).click();
+  await shown(page, page.getByRole('heading', { name: 'Backup', level: 1 }));
+  await shown(page, page.getByText('Database NavKeep on the server.'));
+  assert.equal(await database.inputValue(), 'NavKeep');
+  await shown(page, backupFolder);
+  assert.equal(await backupFolder.inputValue(), `${BACKUP_ROOT}/nav-keep`);
+
+  await page.getByRole('link', { name: 'Restore' }).click();
+  await shown(page, page.getByRole('heading', { name: 'Restore', level: 1 }));
+  assert.equal(await page.getByRole('textbox', { name: 'Backup folder on the server' }).inputValue(), '/somewhere/typed');
+  assert.equal(await page.getByRole('textbox', { name: 'New database name' }).inputValue(), 'NavKeepCopy');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('axe: 0 violations on every screen state reached above, light and dark', () => {
   assert.equal(axeStates.length, 2 * (taskTestRan ? 16 : 14), `states checked: ${JSON.stringify(axeStates)}`);
   assert.deepEqual(axeFindings, []);

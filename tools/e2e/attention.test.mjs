@@ -66,6 +66,10 @@ async function openPage(hash, { notifications = false } = {}) {
   sessions.push(s);
   await page.goto(BASE + hash);
   await connected(page);
+  // The screen's body has arrived (its own wasm file): the footer's checkbox
+  // no longer moves down under a click.
+  await until('the screen is shown whole', async () => (await page.getByText('Loading this screen…').count()) === 0
+    && (await page.getByText('Asking the server which RavenDB it runs…').count()) === 0, 30000, 50);
   return s;
 }
 
